@@ -1,0 +1,137 @@
+// The gnomonic projection between the sphere and each icosahedron face's hexagonal grid.
+using System.Runtime.CompilerServices;
+using GeoAssign.H3.Tables;
+
+namespace GeoAssign.H3;
+
+/// <summary>
+/// Projects points between the sphere and the 2-D plane of an icosahedron face (gnomonic, centred on
+/// the face centre), scaled so one unit is the cell spacing at a resolution. Class III resolutions
+/// are rotated by asin(√(3/28)) against Class II. Immutable tables; thread-safe.
+/// </summary>
+internal static class FaceProjection
+{
+    /// <summary>The rotation of a Class III grid against Class II: asin(√(3/28)).</summary>
+    public const double Aperture7Rotation = 0.333473172251832115336090755351601070065900389;
+
+    /// <summary>Gnomonic distance of one resolution-0 unit: (3 - √5) / 2.</summary>
+    public const double Res0UnitGnomonic = 0.38196601125010500003;
+
+    public const double Sqrt7 = 2.6457513110645905905016157536392604257102;
+
+    // Per face: sin and cos of the centre's latitude and longitude.
+    private static readonly double[] s_centerTrig = new double[IcosahedronFaces.Count * 4];
+
+    // Per face and class (II, III): cos and sin of the i-axis azimuth used for that class.
+    private static readonly double[] s_axisTrig = new double[IcosahedronFaces.Count * 4];
+
+    // Gnomonic tangent → grid units at each resolution.
+    private static readonly double[] s_scale = new double[16];
+
+    static FaceProjection()
+    {
+        var geo = IcosahedronFaces.CenterGeo;
+        var axis = IcosahedronFaces.AxisAzimuthCII;
+        for (int f = 0; f < IcosahedronFaces.Count; f++)
+        {
+            (s_centerTrig[f * 4], s_centerTrig[f * 4 + 1]) = Math.SinCos(geo[f * 2]);
+            (s_centerTrig[f * 4 + 2], s_centerTrig[f * 4 + 3]) = Math.SinCos(geo[f * 2 + 1]);
+            (double sinA, double cosA) = Math.SinCos(axis[f]);
+            s_axisTrig[f * 4] = cosA;
+            s_axisTrig[f * 4 + 1] = sinA;
+            (sinA, cosA) = Math.SinCos(SphereMath.PositiveAngle(axis[f] - Aperture7Rotation));
+            s_axisTrig[f * 4 + 2] = cosA;
+            s_axisTrig[f * 4 + 3] = sinA;
+        }
+        double scale = 1 / Res0UnitGnomonic;
+        for (int r = 0; r < 16; r++)
+        {
+            s_scale[r] = scale;
+            scale *= Sqrt7;
+        }
+    }
+
+    /// <summary>
+    /// The face whose centre is nearest to the point, and the point's position in that face's grid at
+    /// <paramref name="res"/> (radians in, grid units out). Allocates nothing.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static int GeoToHex2d(double lat, double lng, int res, out double x, out double y)
+    {
+        (double sinLat, double cosLat) = Math.SinCos(lat);
+        (double sinLng, double cosLng) = Math.SinCos(lng);
+        double px = cosLat * cosLng, py = cosLat * sinLng, pz = sinLat;
+
+        var centers = IcosahedronFaces.CenterPoint;
+        int face = 0;
+        double best = double.MaxValue;
+        for (int f = 0; f < IcosahedronFaces.Count; f++)
+        {
+            double dx = centers[f * 3] - px, dy = centers[f * 3 + 1] - py, dz = centers[f * 3 + 2] - pz;
+            double sqd = dx * dx + dy * dy + dz * dz;
+            if (sqd < best)
+            {
+                best = sqd;
+                face = f;
+            }
+        }
+
+        // cos of the angular distance r from the face centre: 1 - chord² / 2.
+        double cosR = 1 - best / 2;
+        if (cosR >= 1)
+        {
+            x = 0;
+            y = 0;
+            return face;
+        }
+        // tan(r) from cos(r); 1 - cosR is exact here (Sterbenz), so this is as precise as tan(acos(cosR)).
+        double tanR = Math.Sqrt((1 - cosR) * (1 + cosR)) / cosR;
+
+        // Azimuth from the face centre to the point, as a unit vector (cos az, sin az).
+        var trig = s_centerTrig.AsSpan(face * 4, 4);
+        double sinLat1 = trig[0], cosLat1 = trig[1], sinLng1 = trig[2], cosLng1 = trig[3];
+        double sinDLng = sinLng * cosLng1 - cosLng * sinLng1;
+        double cosDLng = cosLng * cosLng1 + sinLng * sinLng1;
+        double ay = cosLat * sinDLng;
+        double ax = cosLat1 * sinLat - sinLat1 * cosLat * cosDLng;
+        double h = Math.Sqrt(ax * ax + ay * ay);
+        double cosAz = ax / h, sinAz = ay / h;
+
+        // Angle counter-clockwise from the grid's i-axis: theta = axis - azimuth.
+        int cls = (res & 1) * 2;
+        double cosA = s_axisTrig[face * 4 + cls], sinA = s_axisTrig[face * 4 + cls + 1];
+        double cosTheta = cosA * cosAz + sinA * sinAz;
+        double sinTheta = sinA * cosAz - cosA * sinAz;
+
+        double r = tanR * s_scale[res];
+        x = r * cosTheta;
+        y = r * sinTheta;
+        return face;
+    }
+
+    /// <summary>
+    /// The point on the sphere (radians) at grid position (x, y) of <paramref name="face"/> at
+    /// <paramref name="res"/>. A substrate grid is three times finer and always Class II oriented
+    /// (used for cell vertices).
+    /// </summary>
+    public static (double Lat, double Lng) Hex2dToGeo(Vec2 v, int face, int res, bool substrate)
+    {
+        double r = v.Magnitude;
+        var geo = IcosahedronFaces.CenterGeo;
+        if (r < SphereMath.Epsilon) return (geo[face * 2], geo[face * 2 + 1]);
+
+        double theta = Math.Atan2(v.Y, v.X);
+        for (int i = 0; i < res; i++) r /= Sqrt7;
+        if (substrate)
+        {
+            r /= 3;
+            if ((res & 1) == 1) r /= Sqrt7;
+        }
+        r *= Res0UnitGnomonic;
+        r = Math.Atan(r);
+
+        if (!substrate && (res & 1) == 1) theta = SphereMath.PositiveAngle(theta + Aperture7Rotation);
+        theta = SphereMath.PositiveAngle(IcosahedronFaces.AxisAzimuthCII[face] - theta);
+        return SphereMath.Destination(geo[face * 2], geo[face * 2 + 1], theta, r);
+    }
+}
