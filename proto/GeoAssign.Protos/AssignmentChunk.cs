@@ -1,0 +1,63 @@
+namespace GeoAssign.Protos.V1;
+
+// Readers and a builder for the column form of AssignmentChunk (see assignment.proto): answer i
+// refers to its territory through territory_refs[i], 0 meaning none and k meaning territories[k - 1].
+public sealed partial class AssignmentChunk
+{
+    /// <summary>Number of answers in the chunk (the length of <see cref="TerritoryRefs"/>).</summary>
+    public int Count => TerritoryRefs.Count;
+
+    /// <summary>
+    /// The territory that answers point <paramref name="index"/>, or <see langword="null"/> when no
+    /// territory covers it. Allocates nothing.
+    /// </summary>
+    /// <param name="index">Zero-based position of the point in the chunk.</param>
+    /// <exception cref="InvalidDataException">The chunk refers to a territory it does not list.</exception>
+    public AssignedTerritory? GetTerritory(int index)
+    {
+        var reference = TerritoryRefs[index];
+        if (reference == 0)
+        {
+            return null;
+        }
+
+        if (reference > (uint)Territories.Count)
+        {
+            throw new InvalidDataException(
+                $"Answer {index} refers to territory {reference} but the chunk lists {Territories.Count}.");
+        }
+
+        return Territories[(int)reference - 1];
+    }
+
+    /// <summary>
+    /// The answer for point <paramref name="index"/> as a stand-alone <see cref="Assignment"/>
+    /// (allocates; hot loops read <see cref="GetTerritory"/> and <see cref="Reasons"/> instead).
+    /// </summary>
+    /// <param name="index">Zero-based position of the point in the chunk.</param>
+    /// <exception cref="InvalidDataException">The chunk's columns disagree.</exception>
+    public Assignment GetAssignment(int index)
+    {
+        if (Reasons.Count != TerritoryRefs.Count)
+        {
+            throw new InvalidDataException(
+                $"The chunk has {TerritoryRefs.Count} territory references but {Reasons.Count} reasons.");
+        }
+
+        var assignment = new Assignment
+        {
+            Layer = Layer,
+            MapVersion = MapVersion,
+            Reason = Reasons[index],
+        };
+        var territory = GetTerritory(index);
+        if (territory is not null)
+        {
+            assignment.TerritoryId = territory.TerritoryId;
+            assignment.OwnerId = territory.OwnerId;
+            assignment.AncestorIds.Add(territory.AncestorIds);
+        }
+
+        return assignment;
+    }
+}
