@@ -9,13 +9,25 @@ internal static class BoundaryBuilder
     private static readonly CoordIjk[] s_hexVerticesClassII = [new(2, 1, 0), new(1, 2, 0), new(0, 2, 1), new(0, 1, 2), new(1, 0, 2), new(2, 0, 1)];
     private static readonly CoordIjk[] s_hexVerticesClassIII = [new(5, 4, 0), new(1, 5, 0), new(0, 5, 4), new(0, 1, 5), new(4, 0, 5), new(5, 0, 1)];
 
-    /// <summary>The boundary of a valid cell.</summary>
+    /// <summary>The boundary of a valid cell in degrees.</summary>
     public static void Build(ulong h, ref CellBoundary boundary)
+    {
+        var raw = default(FaceVertices);
+        BuildRaw(h, ref raw);
+        for (int i = 0; i < raw.Count; i++)
+        {
+            var (lat, lng) = FaceProjection.Hex2dToGeo(raw.Position(i), raw.Face(i), raw.Resolution, true);
+            boundary.Add(new LatLng(SphereMath.RadiansToDegrees(lat), SphereMath.RadiansToDegrees(lng)));
+        }
+    }
+
+    /// <summary>The boundary of a valid cell as positions in the substrate grids of their faces.</summary>
+    public static void BuildRaw(ulong h, ref FaceVertices raw)
     {
         var fijk = CellEncoding.CellToFaceIjk(h);
         int res = H3Index.ResolutionOf(h);
-        if (H3.IsPentagonUnchecked(h)) BuildPentagon(fijk, res, ref boundary);
-        else BuildHexagon(fijk, res, ref boundary);
+        if (H3.IsPentagonUnchecked(h)) BuildPentagon(fijk, res, ref raw);
+        else BuildHexagon(fijk, res, ref raw);
     }
 
     /// <summary>The centre of the cell in the substrate (vertex) grid, and that grid's Class II resolution.</summary>
@@ -46,13 +58,9 @@ internal static class BoundaryBuilder
         };
     }
 
-    private static void Add(ref CellBoundary boundary, Vec2 v, int face, int adjRes)
-    {
-        var (lat, lng) = FaceProjection.Hex2dToGeo(v, face, adjRes, true);
-        boundary.Add(new LatLng(SphereMath.RadiansToDegrees(lat), SphereMath.RadiansToDegrees(lng)));
-    }
+    private static void Add(ref FaceVertices boundary, Vec2 v, int face, int adjRes) => boundary.Add(v, face, adjRes);
 
-    private static void BuildHexagon(FaceIjk cell, int res, ref CellBoundary boundary)
+    private static void BuildHexagon(FaceIjk cell, int res, ref FaceVertices boundary)
     {
         var center = SubstrateCenter(cell.Coord, res, out int adjRes);
         bool classIII = (res & 1) == 1;
@@ -88,7 +96,7 @@ internal static class BoundaryBuilder
         }
     }
 
-    private static void BuildPentagon(FaceIjk cell, int res, ref CellBoundary boundary)
+    private static void BuildPentagon(FaceIjk cell, int res, ref FaceVertices boundary)
     {
         var center = SubstrateCenter(cell.Coord, res, out int adjRes);
         bool classIII = (res & 1) == 1;
@@ -120,5 +128,43 @@ internal static class BoundaryBuilder
             if (vert < 5) Add(ref boundary, fijk.Coord.ToHex2d(), fijk.Face, adjRes);
             last = fijk;
         }
+    }
+}
+
+/// <summary>Up to 10 boundary vertices as (face, position in that face's substrate grid), held inline.</summary>
+internal struct FaceVertices
+{
+    private Buffer _x;
+    private Buffer _y;
+    private FaceBuffer _face;
+
+    public int Count { get; private set; }
+
+    /// <summary>The substrate grid's Class II resolution (the same for every vertex).</summary>
+    public int Resolution { get; private set; }
+
+    public readonly Vec2 Position(int i) => new(_x[i], _y[i]);
+
+    public readonly int Face(int i) => _face[i];
+
+    public void Add(Vec2 v, int face, int adjRes)
+    {
+        _x[Count] = v.X;
+        _y[Count] = v.Y;
+        _face[Count] = face;
+        Resolution = adjRes;
+        Count++;
+    }
+
+    [System.Runtime.CompilerServices.InlineArray(H3.MaxCellBoundaryVertices)]
+    private struct Buffer
+    {
+        private double _element0;
+    }
+
+    [System.Runtime.CompilerServices.InlineArray(H3.MaxCellBoundaryVertices)]
+    private struct FaceBuffer
+    {
+        private int _element0;
     }
 }

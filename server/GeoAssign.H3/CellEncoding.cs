@@ -24,8 +24,7 @@ internal static class CellEncoding
     {
         // Unused digits are 7; each step up the hierarchy writes one digit: the position relative to the
         // centre child of its parent. Odd (Class III) resolutions use the counter-clockwise aperture-7
-        // step, even ones the clockwise step. n / 7 is never half-way between integers, so rounding the
-        // double quotient is exact.
+        // step, even ones the clockwise step.
         ulong h = H3Index.CellTemplate | ((ulong)res << H3Index.ResolutionOffset);
         var offsetDigit = AxialOffsetDigit;
         for (int r = res; r >= 1; r--)
@@ -33,15 +32,15 @@ internal static class CellEncoding
             int a, b, ci, cj;
             if ((r & 1) == 1)
             {
-                a = (int)Math.Round((3 * i - j) * (1.0 / 7));
-                b = (int)Math.Round((i + 2 * j) * (1.0 / 7));
+                a = RoundDiv7(3 * i - j);
+                b = RoundDiv7(i + 2 * j);
                 ci = 2 * a + b;
                 cj = 3 * b - a;
             }
             else
             {
-                a = (int)Math.Round((2 * i + j) * (1.0 / 7));
-                b = (int)Math.Round((3 * j - i) * (1.0 / 7));
+                a = RoundDiv7(2 * i + j);
+                b = RoundDiv7(3 * j - i);
                 ci = 3 * a - b;
                 cj = a + 2 * b;
             }
@@ -77,17 +76,37 @@ internal static class CellEncoding
         return h;
     }
 
+    /// <summary>n / 7 rounded to the nearest integer (never a tie), for |n| below 2^28.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int RoundDiv7(int n)
+    {
+        // Shift n to a positive value by a multiple of 7 so that unsigned division (a multiply by the
+        // JIT) floors: round(n / 7) = floor((n + 3) / 7) when n / 7 is never half-way.
+        const int Offset = 7 << 28;
+        return (int)((uint)(n + 3 + Offset) / 7u) - (1 << 28);
+    }
+
+    // Digit d rotated n × 60° counter-clockwise, at n * 8 + d.
+    private static ReadOnlySpan<byte> CcwRotationByCount =>
+    [
+        0, 1, 2, 3, 4, 5, 6, 7,
+        0, 5, 3, 1, 6, 4, 2, 7,
+        0, 4, 1, 5, 2, 6, 3, 7,
+        0, 6, 5, 4, 3, 2, 1, 7,
+        0, 2, 4, 6, 1, 3, 5, 7,
+        0, 3, 6, 2, 5, 1, 4, 7,
+    ];
+
     /// <summary>Every digit rotated <paramref name="count"/> × 60° counter-clockwise in one pass.</summary>
     private static ulong RotateCcw(ulong h, int count)
     {
-        var map = DigitRotation.Ccw;
+        var map = CcwRotationByCount.Slice(count * 8, 8);
         int res = H3Index.ResolutionOf(h);
         for (int r = 1; r <= res; r++)
         {
             int shift = (15 - r) * 3;
             int digit = (int)((h >> shift) & 7);
-            for (int i = 0; i < count; i++) digit = map[digit];
-            h = (h & ~(7UL << shift)) | ((ulong)digit << shift);
+            h = (h & ~(7UL << shift)) | ((ulong)map[digit] << shift);
         }
         return h;
     }
