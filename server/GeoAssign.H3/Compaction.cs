@@ -62,12 +62,16 @@ internal static class Compaction
     public static H3Index[] Uncompact(ReadOnlySpan<H3Index> cells, int res)
     {
         if ((uint)res > H3.MaxResolution) throw new H3Exception(H3Error.ResDomain, $"Resolution {res} is outside 0..{H3.MaxResolution}.");
+        // Resolutions are checked before validity, in the order H3 reports them.
+        foreach (var cell in cells)
+        {
+            if (cell.Value != 0 && cell.Resolution > res) throw new H3Exception(H3Error.ResMismatch, $"Cell {cell} (resolution {cell.Resolution}) is finer than the target resolution {res}.");
+        }
         long total = 0;
         foreach (var cell in cells)
         {
             if (cell.Value == 0) continue;
             if (!H3.IsValidCell(cell)) throw H3.InvalidCell(cell);
-            if (cell.Resolution > res) throw new H3Exception(H3Error.ResMismatch, $"Cell {cell} (resolution {cell.Resolution}) is finer than the target resolution {res}.");
             total += H3.ChildCountUnchecked(res - cell.Resolution, H3.IsPentagonUnchecked(cell.Value));
         }
         if (total > Array.MaxLength) throw new H3Exception(H3Error.MemoryBounds, $"Uncompacting to resolution {res} yields {total} cells, more than an array can hold.");

@@ -34,7 +34,7 @@ public static class H3
     // ---- Indexing -------------------------------------------------------------------------------
 
     /// <summary>The cell at <paramref name="res"/> containing the point.</summary>
-    /// <exception cref="H3Exception">The coordinates are not finite, the latitude is outside ±90° or the resolution is outside 0..15.</exception>
+    /// <exception cref="H3Exception">The coordinates are not finite or the resolution is outside 0..15.</exception>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static H3Index LatLngToCell(double latDegrees, double lngDegrees, int res)
     {
@@ -43,13 +43,17 @@ public static class H3
         return cell;
     }
 
-    /// <summary>The cell at <paramref name="res"/> containing the point; longitudes beyond ±180° wrap around.</summary>
-    /// <returns><see cref="H3Error.LatLngDomain"/> for non-finite coordinates or a latitude outside ±90°, <see cref="H3Error.ResDomain"/> for a resolution outside 0..15.</returns>
+    /// <summary>
+    /// The cell at <paramref name="res"/> containing the point. As in H3, any finite coordinates are
+    /// accepted: longitudes beyond ±180° wrap around, and a latitude beyond ±90° is taken as the point
+    /// those spherical coordinates name (callers that want to reject such input check it first).
+    /// </summary>
+    /// <returns><see cref="H3Error.LatLngDomain"/> for non-finite coordinates, <see cref="H3Error.ResDomain"/> for a resolution outside 0..15.</returns>
     public static H3Error TryLatLngToCell(double latDegrees, double lngDegrees, int res, out H3Index cell)
     {
         cell = default;
         if ((uint)res > MaxResolution) return H3Error.ResDomain;
-        if (!double.IsFinite(latDegrees) || !double.IsFinite(lngDegrees) || Math.Abs(latDegrees) > 90) return H3Error.LatLngDomain;
+        if (!double.IsFinite(latDegrees) || !double.IsFinite(lngDegrees)) return H3Error.LatLngDomain;
 
         int face = FaceProjection.GeoToHex2d(SphereMath.DegreesToRadians(latDegrees), SphereMath.DegreesToRadians(lngDegrees), res, out double x, out double y);
         CoordIjk.NearestAxial(x, y, out int i, out int j);
@@ -63,7 +67,7 @@ public static class H3
     private static void ThrowLatLngToCell(H3Error error, double lat, double lng, int res) => throw (error switch
     {
         H3Error.ResDomain => new H3Exception(error, $"Resolution {res} is outside 0..{MaxResolution}."),
-        H3Error.LatLngDomain => new H3Exception(error, $"Point ({lat}, {lng}) is not a valid latitude/longitude in degrees: both must be finite and the latitude within ±90."),
+        H3Error.LatLngDomain => new H3Exception(error, $"Point ({lat}, {lng}) is not a valid latitude/longitude in degrees: both must be finite numbers."),
         _ => new H3Exception(error, $"No cell could be computed for ({lat}, {lng}) at resolution {res}."),
     });
 
@@ -259,8 +263,8 @@ public static class H3
     public static H3Index CellToCenterChild(H3Index cell, int childRes)
     {
         int res = cell.Resolution;
-        if ((uint)childRes > MaxResolution) throw ResolutionError(H3Error.ResDomain, cell, childRes, "child");
-        if (childRes < res) throw ResolutionError(H3Error.ResMismatch, cell, childRes, "child");
+        // H3 reports a child resolution coarser than the cell as a domain error, like one outside 0..15.
+        if ((uint)childRes > MaxResolution || childRes < res) throw ResolutionError(H3Error.ResDomain, cell, childRes, "child");
         ulong h = H3Index.WithResolution(cell.Value, childRes);
         for (int r = res + 1; r <= childRes; r++) h = H3Index.WithDigit(h, r, 0);
         return new H3Index(h);
@@ -363,25 +367,37 @@ public static class H3
 
     // ---- Measures -------------------------------------------------------------------------------
 
-    /// <summary>The cell's area in steradians (spherical triangles from the centre to each boundary edge).</summary>
+    /// <summary>
+    /// The cell's area in steradians: the sum of the spherical triangles from the centre to each
+    /// boundary edge, each from the Van Oosterom–Strackee formula tan(E/2) = |a·(b×c)| / (1 + a·b + b·c + c·a),
+    /// with the triple product taken over differences so it stays accurate for the tiny triangles of fine
+    /// resolutions, and with no longitude arithmetic, so cells across the antimeridian need no care.
+    /// </summary>
     public static double CellAreaRads2(H3Index cell)
     {
         var center = CellToLatLng(cell);
         var boundary = CellToBoundary(cell);
-        double clat = SphereMath.DegreesToRadians(center.Lat), clng = SphereMath.DegreesToRadians(center.Lng);
+        var c = UnitVector(center);
         double area = 0;
         for (int i = 0; i < boundary.Count; i++)
         {
-            var a = boundary[i];
-            var b = boundary[(i + 1) % boundary.Count];
-            double alat = SphereMath.DegreesToRadians(a.Lat), alng = SphereMath.DegreesToRadians(a.Lng);
-            double blat = SphereMath.DegreesToRadians(b.Lat), blng = SphereMath.DegreesToRadians(b.Lng);
-            area += SphereMath.TriangleArea(
-                SphereMath.Distance(alat, alng, blat, blng),
-                SphereMath.Distance(blat, blng, clat, clng),
-                SphereMath.Distance(clat, clng, alat, alng));
+            var a = UnitVector(boundary[i]);
+            var b = UnitVector(boundary[(i + 1) % boundary.Count]);
+            // a·(b×c) = (a−c)·((b−c)×c): the differences keep their precision for tiny cells.
+            double ax = a.X - c.X, ay = a.Y - c.Y, az = a.Z - c.Z;
+            double bx = b.X - c.X, by = b.Y - c.Y, bz = b.Z - c.Z;
+            double triple = ax * (by * c.Z - bz * c.Y) + ay * (bz * c.X - bx * c.Z) + az * (bx * c.Y - by * c.X);
+            double denominator = 1 + a.Dot(b) + b.Dot(c) + c.Dot(a);
+            area += 2 * Math.Atan2(Math.Abs(triple), denominator);
         }
         return area;
+    }
+
+    private static Vec3 UnitVector(LatLng p)
+    {
+        (double sinLat, double cosLat) = Math.SinCos(SphereMath.DegreesToRadians(p.Lat));
+        (double sinLng, double cosLng) = Math.SinCos(SphereMath.DegreesToRadians(p.Lng));
+        return new Vec3(cosLat * cosLng, cosLat * sinLng, sinLat);
     }
 
     /// <summary>The cell's area in square kilometres.</summary>

@@ -1,4 +1,4 @@
-// Spherical trigonometry on the unit sphere: azimuths, destination points, distances and triangle areas.
+// Spherical trigonometry on the unit sphere: angle conventions and destination points.
 using System.Runtime.CompilerServices;
 
 namespace GeoAssign.H3;
@@ -61,23 +61,5 @@ internal static class SphereMath
         double cosDLng = Math.Clamp((cosD - sinLat1 * Math.Sin(lat)) / cosLat1 / cosLat, -1, 1);
         lng = ConstrainLongitude(lng1 + Math.Atan2(sinDLng, cosDLng));
         return (lat, lng);
-    }
-
-    /// <summary>Great-circle distance in radians (haversine).</summary>
-    public static double Distance(double lat1, double lng1, double lat2, double lng2)
-    {
-        double sinLat = Math.Sin((lat2 - lat1) * 0.5);
-        double sinLng = Math.Sin((lng2 - lng1) * 0.5);
-        double a = sinLat * sinLat + Math.Cos(lat1) * Math.Cos(lat2) * sinLng * sinLng;
-        return 2 * Math.Atan2(Math.Sqrt(a), Math.Sqrt(1 - a));
-    }
-
-    /// <summary>Area in steradians of the spherical triangle with these side lengths (L'Huilier's theorem).</summary>
-    public static double TriangleArea(double a, double b, double c)
-    {
-        double s = (a + b + c) / 2;
-        double ta = (s - a) / 2, tb = (s - b) / 2, tc = (s - c) / 2;
-        s /= 2;
-        return 4 * Math.Atan(Math.Sqrt(Math.Max(0, Math.Tan(s) * Math.Tan(ta) * Math.Tan(tb) * Math.Tan(tc))));
     }
 }
