@@ -16,15 +16,16 @@ internal static class BoundaryBuilder
         BuildRaw(h, ref raw);
         for (int i = 0; i < raw.Count; i++)
         {
-            var (lat, lng) = FaceProjection.Hex2dToGeo(raw.Position(i), raw.Face(i), raw.Resolution, true);
-            boundary.Add(new LatLng(SphereMath.RadiansToDegrees(lat), SphereMath.RadiansToDegrees(lng)));
+            boundary.Add(FaceProjection.Hex2dToPoint(raw.Position(i), raw.Face(i), raw.Resolution, true).ToLatLng());
         }
     }
 
     /// <summary>The boundary of a valid cell as positions in the substrate grids of their faces.</summary>
-    public static void BuildRaw(ulong h, ref FaceVertices raw)
+    public static void BuildRaw(ulong h, ref FaceVertices raw) => BuildRaw(h, CellEncoding.CellToFaceIjk(h), ref raw);
+
+    /// <summary><see cref="BuildRaw(ulong, ref FaceVertices)"/> for a cell whose face position is already known.</summary>
+    public static void BuildRaw(ulong h, FaceIjk fijk, ref FaceVertices raw)
     {
-        var fijk = CellEncoding.CellToFaceIjk(h);
         int res = H3Index.ResolutionOf(h);
         if (H3.IsPentagonUnchecked(h)) BuildPentagon(fijk, res, ref raw);
         else BuildHexagon(fijk, res, ref raw);

@@ -111,6 +111,11 @@ internal static class CellEncoding
         return h;
     }
 
+    // The unit step of each digit 0..6 in axial form (i − k, j − k); digit 7 never occurs in a valid cell.
+    private static ReadOnlySpan<sbyte> AxialStepI => [0, -1, 0, -1, 1, 0, 1, 0];
+
+    private static ReadOnlySpan<sbyte> AxialStepJ => [0, -1, 1, 0, 0, -1, 1, 0];
+
     /// <summary>
     /// The face-grid position of a valid cell's centre, on the face whose grid contains it
     /// (not necessarily the base cell's home face).
@@ -125,13 +130,30 @@ internal static class CellEncoding
 
         int res = H3Index.ResolutionOf(h);
         var fijk = new FaceIjk(BaseCells.HomeFace[baseCell], BaseCells.HomeIjk[baseCell]);
-        var ijk = fijk.Coord;
-        bool mayOverflow = pentagon || !(res == 0 || (ijk.I == 0 && ijk.J == 0 && ijk.K == 0));
+        var home = fijk.Coord;
+        bool mayOverflow = pentagon || !(res == 0 || (home.I == 0 && home.J == 0 && home.K == 0));
+        // Down the digits in axial form (i − k, j − k): each step is the aperture-7 centre child plus the digit's unit step.
+        int a = home.I - home.K, b = home.J - home.K;
+        var stepI = AxialStepI;
+        var stepJ = AxialStepJ;
         for (int r = 1; r <= res; r++)
         {
-            ijk = (r & 1) == 1 ? ijk.DownAperture7() : ijk.DownAperture7Clockwise();
-            ijk = ijk.Neighbor(H3Index.Digit(h, r));
+            int na, nb;
+            if ((r & 1) == 1)
+            {
+                na = 2 * a + b;
+                nb = 3 * b - a;
+            }
+            else
+            {
+                na = 3 * a - b;
+                nb = a + 2 * b;
+            }
+            int digit = H3Index.Digit(h, r);
+            a = na + stepI[digit];
+            b = nb + stepJ[digit];
         }
+        var ijk = CoordIjk.Normalized(a, b, 0);
         fijk = new FaceIjk(fijk.Face, ijk);
         if (!mayOverflow) return fijk;
 

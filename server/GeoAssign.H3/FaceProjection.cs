@@ -137,35 +137,12 @@ internal static class FaceProjection
     }
 
     /// <summary>
-    /// The point on the sphere (radians) at grid position (x, y) of <paramref name="face"/> at
-    /// <paramref name="res"/>. A substrate grid is three times finer and always Class II oriented
-    /// (used for cell vertices).
-    /// </summary>
-    public static (double Lat, double Lng) Hex2dToGeo(Vec2 v, int face, int res, bool substrate)
-    {
-        double r = v.Magnitude;
-        var geo = IcosahedronFaces.CenterGeo;
-        if (r < SphereMath.Epsilon) return (geo[face * 2], geo[face * 2 + 1]);
-
-        double theta = Math.Atan2(v.Y, v.X);
-        for (int i = 0; i < res; i++) r /= Sqrt7;
-        if (substrate)
-        {
-            r /= 3;
-            if ((res & 1) == 1) r /= Sqrt7;
-        }
-        r *= Res0UnitGnomonic;
-        r = Math.Atan(r);
-
-        if (!substrate && (res & 1) == 1) theta = SphereMath.PositiveAngle(theta + Aperture7Rotation);
-        theta = SphereMath.PositiveAngle(IcosahedronFaces.AxisAzimuthCII[face] - theta);
-        return SphereMath.Destination(geo[face * 2], geo[face * 2 + 1], theta, r);
-    }
-
-    /// <summary>
-    /// The unit vector on the sphere at grid position <paramref name="v"/> of <paramref name="face"/>, the
-    /// same point as <see cref="Hex2dToGeo"/> computed without trigonometry (through the face's tangent
-    /// plane). Agrees with it to about 1e-15 radians; used where speed matters more than bit-equality.
+    /// The unit vector on the sphere at grid position <paramref name="v"/> of <paramref name="face"/> at
+    /// <paramref name="res"/>: the inverse gnomonic projection, computed through the face's tangent plane
+    /// (centre + u·U + w·V, normalised) rather than with the spherical-trigonometry destination formula.
+    /// It is the same mapping, without trigonometry, and better conditioned near the poles (where asin of a
+    /// value near 1 loses digits). A substrate grid is three times finer and always Class II oriented (used
+    /// for cell vertices).
     /// </summary>
     public static Vec3 Hex2dToPoint(Vec2 v, int face, int res, bool substrate)
     {
@@ -202,4 +179,7 @@ internal readonly record struct Vec3(double X, double Y, double Z)
     public double LatitudeRadians => Math.Atan2(Z, Math.Sqrt(X * X + Y * Y));
 
     public double LongitudeRadians => Math.Atan2(Y, X);
+
+    /// <summary>The point in degrees.</summary>
+    public LatLng ToLatLng() => new(SphereMath.RadiansToDegrees(LatitudeRadians), SphereMath.RadiansToDegrees(LongitudeRadians));
 }

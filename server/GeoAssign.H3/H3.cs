@@ -86,8 +86,7 @@ public static class H3
         center = default;
         if (!IsValidCell(cell)) return H3Error.CellInvalid;
         var fijk = CellEncoding.CellToFaceIjk(cell.Value);
-        var (lat, lng) = FaceProjection.Hex2dToGeo(fijk.Coord.ToHex2d(), fijk.Face, cell.Resolution, false);
-        center = new LatLng(SphereMath.RadiansToDegrees(lat), SphereMath.RadiansToDegrees(lng));
+        center = FaceProjection.Hex2dToPoint(fijk.Coord.ToHex2d(), fijk.Face, cell.Resolution, false).ToLatLng();
         return H3Error.Success;
     }
 
@@ -128,14 +127,17 @@ public static class H3
         var fijk = CellEncoding.CellToFaceIjk(h);
         var center = FaceProjection.Hex2dToPoint(fijk.Coord.ToHex2d(), fijk.Face, cell.Resolution, false);
         var raw = default(FaceVertices);
-        BoundaryBuilder.BuildRaw(h, ref raw);
-        double radius = 0;
+        BoundaryBuilder.BuildRaw(h, fijk, ref raw);
+        // The farthest vertex by chord length, then one conversion to an angle: 2 asin(chord / 2).
+        double chord2 = 0;
         for (int i = 0; i < raw.Count; i++)
         {
-            var vertex = FaceProjection.Hex2dToPoint(raw.Position(i), raw.Face(i), raw.Resolution, true);
-            radius = Math.Max(radius, center.AngleTo(vertex));
+            var v = FaceProjection.Hex2dToPoint(raw.Position(i), raw.Face(i), raw.Resolution, true);
+            double dx = v.X - center.X, dy = v.Y - center.Y, dz = v.Z - center.Z;
+            chord2 = Math.Max(chord2, dx * dx + dy * dy + dz * dz);
         }
-        return (new LatLng(SphereMath.RadiansToDegrees(center.LatitudeRadians), SphereMath.RadiansToDegrees(center.LongitudeRadians)), radius);
+        double radius = 2 * Math.Asin(Math.Min(1, Math.Sqrt(chord2) / 2));
+        return (center.ToLatLng(), radius);
     }
 
     // ---- Inspection -----------------------------------------------------------------------------
