@@ -1,0 +1,18 @@
+using BenchmarkDotNet.Running;
+using GeoAssign.Benchmarks;
+
+// compare.sh asks for the points' fingerprint to prove h3-js is measured on the same points.
+if (args is ["--points-fingerprint"])
+{
+    Console.WriteLine(UsBoxPoints.Fingerprint(UsBoxPoints.Generate()));
+    return 0;
+}
+
+// Full index builds and one-territory edits, timed once each (see IndexReport).
+if (args is ["--index-report", .. var reportArgs])
+{
+    return IndexReport.Run(reportArgs);
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(H3Benchmarks).Assembly).Run(args);
+return 0;

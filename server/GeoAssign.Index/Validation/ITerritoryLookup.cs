@@ -1,0 +1,22 @@
+// The view of the current map that validating a change needs.
+using System.Diagnostics.CodeAnalysis;
+using GeoAssign.Index.Model;
+
+namespace GeoAssign.Index.Validation;
+
+/// <summary>
+/// The current territories, as <see cref="TerritoryValidator.ValidateChange(ITerritoryLookup, MapChange)"/>
+/// needs them. A snapshot implements it with its own indexes; implementations must be safe for
+/// concurrent readers.
+/// </summary>
+public interface ITerritoryLookup
+{
+    /// <summary>The number of territories in the map.</summary>
+    int Count { get; }
+
+    /// <summary>Gets the territory with this id, if the map has it.</summary>
+    bool TryGetTerritory(string id, [MaybeNullWhen(false)] out Territory territory);
+
+    /// <summary>The ids of the territories whose <see cref="Territory.ParentId"/> is <paramref name="parentId"/>.</summary>
+    IEnumerable<string> GetChildIds(string parentId);
+}

@@ -1,0 +1,104 @@
+// What kind of thing is wrong with an input territory, map or change.
+namespace GeoAssign.Index.Validation;
+
+/// <summary>What is wrong. The gRPC layer maps <see cref="TooManyVertices"/>,
+/// <see cref="TooManyTerritories"/>, <see cref="TooManyVerticesInMap"/> and <see cref="FeatureTooLarge"/>
+/// to <c>RESOURCE_EXHAUSTED</c> and the others to <c>INVALID_ARGUMENT</c>.</summary>
+public enum ValidationProblemKind
+{
+    /// <summary>The input is not well-formed JSON, or not a GeoJSON FeatureCollection.</summary>
+    MalformedJson,
+
+    /// <summary>A feature is not a GeoJSON Feature object.</summary>
+    MalformedFeature,
+
+    /// <summary>A feature has neither a feature <c>id</c> nor an <c>id</c> property, or the id is empty.</summary>
+    MissingId,
+
+    /// <summary>The feature <c>id</c> and the <c>id</c> property disagree.</summary>
+    ConflictingId,
+
+    /// <summary>A reserved property has the wrong JSON type, e.g. <c>"priority": "high"</c>.</summary>
+    WrongPropertyType,
+
+    /// <summary>A property name appears twice in one feature.</summary>
+    DuplicateProperty,
+
+    /// <summary>An attribute uses a reserved name (<c>id</c>, <c>name</c>, <c>owner_id</c>, <c>layer</c>, <c>priority</c>, <c>parent_id</c>).</summary>
+    ReservedAttribute,
+
+    /// <summary>A territory has no <c>owner_id</c>.</summary>
+    MissingOwner,
+
+    /// <summary>A layer name is empty.</summary>
+    InvalidLayer,
+
+    /// <summary>An id, owner id, layer or parent id is longer than <see cref="ValidationOptions.MaxIdLength"/>.</summary>
+    IdTooLong,
+
+    /// <summary>Two territories have the same id.</summary>
+    DuplicateId,
+
+    /// <summary>A parent id names no territory of the map (after the change).</summary>
+    UnknownParent,
+
+    /// <summary>Following parent ids leads back to where it started.</summary>
+    ParentCycle,
+
+    /// <summary>A chain of parents is deeper than <see cref="ValidationOptions.MaxParentDepth"/>.</summary>
+    HierarchyTooDeep,
+
+    /// <summary>A change deletes a territory that a remaining territory names as its parent.</summary>
+    DeletedParent,
+
+    /// <summary>A change deletes an id that is not in the map.</summary>
+    UnknownDelete,
+
+    /// <summary>A change both upserts and deletes the same id.</summary>
+    UpsertAndDelete,
+
+    /// <summary>A feature has no geometry (missing or null).</summary>
+    MissingGeometry,
+
+    /// <summary>The geometry is not valid GeoJSON (e.g. a position that is not an array of numbers).</summary>
+    MalformedGeometry,
+
+    /// <summary>The geometry is not a Polygon or MultiPolygon.</summary>
+    UnsupportedGeometryType,
+
+    /// <summary>The geometry, or one polygon of a MultiPolygon, is empty.</summary>
+    EmptyGeometry,
+
+    /// <summary>A coordinate is NaN or infinite.</summary>
+    CoordinateNotFinite,
+
+    /// <summary>A latitude is outside [-90, 90] or a longitude outside [-180, 180].</summary>
+    CoordinateOutOfRange,
+
+    /// <summary>A ring's last position differs from its first.</summary>
+    RingNotClosed,
+
+    /// <summary>A ring has fewer than four positions.</summary>
+    RingTooShort,
+
+    /// <summary>A ring has an edge spanning more than 180° of longitude: it crosses the antimeridian without being split.</summary>
+    AntimeridianCrossing,
+
+    /// <summary>NTS <c>IsValidOp</c> rejects the geometry (self-intersection, hole outside shell, …).</summary>
+    InvalidGeometry,
+
+    /// <summary>The geometry is invalid and, repaired as the import was asked to, has no area left (e.g. a ring collapsed to a line by coordinate rounding).</summary>
+    NoAreaAfterRepair,
+
+    /// <summary>A territory has more vertices than <see cref="ValidationOptions.MaxVerticesPerTerritory"/>.</summary>
+    TooManyVertices,
+
+    /// <summary>The map has more territories than <see cref="ValidationOptions.MaxTerritoriesPerMap"/>.</summary>
+    TooManyTerritories,
+
+    /// <summary>The map has more vertices than <see cref="ValidationOptions.MaxVerticesPerMap"/>.</summary>
+    TooManyVerticesInMap,
+
+    /// <summary>One GeoJSON feature is larger than <see cref="GeoJson.GeoJsonReadOptions.MaxFeatureBytes"/>.</summary>
+    FeatureTooLarge,
+}

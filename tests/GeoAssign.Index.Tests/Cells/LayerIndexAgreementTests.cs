@@ -1,0 +1,106 @@
+// The index answers exactly like brute-force NetTopologySuite Covers with the border rule, on every dataset.
+using Xunit;
+using GeoAssign.Index;
+using GeoAssign.Index.Cells;
+using GeoAssign.Index.Model;
+using GeoAssign.Testing;
+
+namespace GeoAssign.Index.Tests.Cells;
+
+public sealed class LayerIndexAgreementTests
+{
+    private const int PointsPerDataset = 150_000;
+
+    public static TheoryData<string> Datasets => new()
+    {
+        "us-counties-extract", "us-states-extract", "antimeridian", "north-pole", "south-pole",
+        "pentagon-norway", "pentagon-pacific", "pentagon-guinea", "high-vertex",
+    };
+
+    internal static IReadOnlyList<Territory> Load(string name) => name switch
+    {
+        "us-counties-extract" => TestDatasets.UsCountiesExtract(),
+        "us-states-extract" => TestDatasets.UsStatesExtract(),
+        "antimeridian" => SyntheticTerritories.Generate(SyntheticRegion.AcrossAntimeridian, new SyntheticMapOptions { Seed = 11 }),
+        "north-pole" => SyntheticTerritories.Generate(SyntheticRegion.NearNorthPole, new SyntheticMapOptions { Seed = 12 }),
+        "south-pole" => SyntheticTerritories.Generate(SyntheticRegion.NearSouthPole, new SyntheticMapOptions { Seed = 13 }),
+        "pentagon-norway" => SyntheticTerritories.Generate(SyntheticRegion.AroundPentagonNorway, new SyntheticMapOptions { Seed = 14 }),
+        "pentagon-pacific" => SyntheticTerritories.Generate(SyntheticRegion.AroundPentagonPacific, new SyntheticMapOptions { Seed = 15 }),
+        "pentagon-guinea" => SyntheticTerritories.Generate(SyntheticRegion.AroundPentagonGulfOfGuinea, new SyntheticMapOptions { Seed = 16 }),
+        "high-vertex" => SyntheticTerritories.Generate(SyntheticRegion.AroundPentagonNorway, new SyntheticMapOptions { Seed = 17, CellCount = 30, VerticesPerEdge = 200 }),
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
+    };
+
+    [Theory]
+    [MemberData(nameof(Datasets))]
+    public void LookupsEqualTheBruteForceOracleOnEveryPointKind(string dataset)
+    {
+        var territories = Load(dataset);
+        var map = new TerritoryMapWriter().Apply(new MapChange(1, territories, []));
+        var points = new PointSampler(territories, seed: dataset.GetHashCode(StringComparison.Ordinal) & 0x7FFF).Mixed(PointsPerDataset);
+
+        int compared = IndexAgreement.AssertAgreesWithOracle(map, territories, points);
+
+        Assert.True(compared >= PointsPerDataset);
+    }
+
+    [Fact]
+    public void InteriorCellsAnswerWithoutGeometryAndBorderPointsUseTheExactTest()
+    {
+        var territories = Load("us-counties-extract");
+        var map = new TerritoryMapWriter().Apply(new MapChange(1, territories, []));
+        var sampler = new PointSampler(territories, seed: 5);
+        var layer = map.Layers[Territory.DefaultLayer];
+
+        int interior = 0, assigned = 0, exact = 0;
+        var random = new Random(6);
+        for (int i = 0; i < 20_000; i++)
+        {
+            // Uniform in the envelope of a random county, so most points land in some county.
+            var envelope = territories[random.Next(territories.Count)].Geometry.EnvelopeInternal;
+            double lng = envelope.MinX + random.NextDouble() * envelope.Width, lat = envelope.MinY + random.NextDouble() * envelope.Height;
+            var answer = layer.Resolve(lat, lng);
+            if (answer.Reason == LookupReason.Unassigned) continue;
+            assigned++;
+            if (answer.Reason == LookupReason.InteriorCell) interior++;
+        }
+        foreach (var p in sampler.Vertices(2_000))
+        {
+            var answer = layer.Resolve(p.Lat, p.Lng);
+            Assert.NotEqual(LookupReason.InteriorCell, answer.Reason);
+            if (answer.Reason == LookupReason.ExactTest) exact++;
+        }
+
+        // Boundary cells cover a small share of the area at the automatic resolution (more for the small counties this sampling favours).
+        Assert.True(assigned > 15_000, $"only {assigned} of 20,000 uniform points fell in a territory");
+        Assert.True(interior >= 0.75 * assigned, $"only {interior} of {assigned} assigned uniform points were answered by an interior cell");
+        Assert.Equal(2_000, exact);
+    }
+
+    [Fact]
+    public void StatisticsDescribeTheLayer()
+    {
+        var territories = Load("us-states-extract");
+        var map = new TerritoryMapWriter().Apply(new MapChange(1, territories, []));
+        var stats = map.Layers[Territory.DefaultLayer].Statistics;
+
+        Assert.Equal(territories.Count, stats.Territories);
+        Assert.InRange(stats.Resolution, ResolutionPolicy.MinResolution, ResolutionPolicy.MaxResolution);
+        Assert.True(stats.BoundaryCellsByResolution[stats.Resolution] > 0);
+        Assert.True(stats.InteriorCellsByResolution.Sum() > 0);
+        Assert.InRange(stats.BoundaryAreaShare, 0.0001, 0.5);
+        Assert.True(stats.IndexBytes > 0 && stats.ShapeBytes > 0);
+        Assert.True(stats.BuildTime > TimeSpan.Zero);
+    }
+
+    [Fact]
+    public void AConfiguredResolutionIsUsed()
+    {
+        var territories = Load("us-states-extract");
+        var options = new TerritoryIndexOptions { LayerResolutions = new Dictionary<string, int> { [Territory.DefaultLayer] = 4 } };
+        var map = new TerritoryMapWriter(options).Apply(new MapChange(1, territories, []));
+
+        Assert.Equal(4, map.Layers[Territory.DefaultLayer].Resolution);
+        IndexAgreement.AssertAgreesWithOracle(map, territories, new PointSampler(territories, 3).Mixed(20_000));
+    }
+}
