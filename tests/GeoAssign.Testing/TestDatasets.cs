@@ -21,7 +21,9 @@ public static class TestDatasets
     private static readonly TimeSpan GeneratorTimeout = TimeSpan.FromMinutes(3);
 
     /// <summary>The repository root: the nearest folder above the running assembly with GeoAssign.sln.</summary>
-    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+    public static string RepositoryRoot => LazyRepositoryRoot.Value;
+
+    private static readonly Lazy<string> LazyRepositoryRoot = new(FindRepositoryRoot);
 
     /// <summary>The committed extracts: <c>tests/data</c>.</summary>
     public static string DataDirectory => Path.Combine(RepositoryRoot, "tests", "data");
@@ -81,7 +83,7 @@ public static class TestDatasets
         var path = Path.Combine(FullUsAtlasDirectory, name);
         lock (GenerateLock)
         {
-            if (!File.Exists(Path.Combine(FullUsAtlasDirectory, "manifest.json")))
+            if (!IsCurrent(FullUsAtlasDirectory))
             {
                 GenerateFullUsAtlas(FullUsAtlasDirectory);
             }
@@ -164,6 +166,21 @@ public static class TestDatasets
         return lazy.Value;
     }
 
+    // The full sets are current when their manifest names the script as it is now.
+    private static bool IsCurrent(string directory)
+    {
+        var manifest = Path.Combine(directory, "manifest.json");
+        if (!File.Exists(manifest))
+        {
+            return false;
+        }
+
+        using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(manifest));
+        var script = Path.Combine(RepositoryRoot, "tests", "oracle", "datasets", "us-atlas.mjs");
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(script)));
+        return document.RootElement.TryGetProperty("generatorSha256", out var recorded) && recorded.GetString() == hash;
+    }
+
     private static void GenerateFullUsAtlas(string directory)
     {
         var script = Path.Combine(RepositoryRoot, "tests", "oracle", "datasets", "us-atlas.mjs");
@@ -174,9 +191,11 @@ public static class TestDatasets
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        // Generated aside and moved into place, so that a concurrent test process never reads half a set.
+        var staging = $"{directory}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
         start.ArgumentList.Add(script);
         start.ArgumentList.Add("--out");
-        start.ArgumentList.Add(directory);
+        start.ArgumentList.Add(staging);
         using var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
@@ -190,6 +209,22 @@ public static class TestDatasets
         {
             throw new InvalidOperationException(
                 $"{script} failed (exit code {process.ExitCode}); run `npm ci` in tests/oracle first.\n{errors.Result}{output.Result}");
+        }
+
+        try
+        {
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+
+            Directory.CreateDirectory(Path.GetDirectoryName(directory)!);
+            Directory.Move(staging, directory);
+        }
+        catch (IOException) when (IsCurrent(directory))
+        {
+            // Another process put a current set in place first.
+            Directory.Delete(staging, recursive: true);
         }
     }
 

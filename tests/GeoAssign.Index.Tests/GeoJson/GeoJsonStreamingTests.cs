@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using GeoAssign.Index.GeoJson;
 using GeoAssign.Index.Model;
 using GeoAssign.Testing;
@@ -61,22 +62,26 @@ public sealed class GeoJsonStreamingTests(ITestOutputHelper output)
         Assert.Equal(3, whole.Problems.Count);
     }
 
-    [Fact]
-    public void A_50_MB_feature_collection_is_read_with_a_small_buffer_and_memory_proportional_to_the_result()
+    // About 50 MB of GeoJSON: high-vertex synthetic territories, written to a temporary file. In a
+    // method of its own so that nothing of the generated territories stays reachable.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static string WriteFiftyMegabytes()
     {
-        // About 50 MB of GeoJSON: high-vertex synthetic territories, written to a temporary file.
         var territories = SyntheticTerritories.Generate(SyntheticRegion.AroundPentagonNorway,
             new SyntheticMapOptions { CellCount = 150, VerticesPerEdge = 1500, OverlayCount = 0, Seed = 11 });
         var path = Path.Combine(Path.GetTempPath(), $"geoassign-big-{Environment.ProcessId}-{Guid.NewGuid():N}.geojson");
+        using var file = File.Create(path);
+        TerritoryGeoJsonWriter.Write(file, territories);
+        return path;
+    }
+
+    [Fact]
+    public void A_50_MB_feature_collection_is_read_with_a_small_buffer_and_memory_proportional_to_the_result()
+    {
+        var path = WriteFiftyMegabytes();
         try
         {
-            using (var file = File.Create(path))
-            {
-                TerritoryGeoJsonWriter.Write(file, territories);
-            }
-
             var fileBytes = new FileInfo(path).Length;
-            territories = null;
             var before = GC.GetTotalMemory(forceFullCollection: true);
             var stopwatch = Stopwatch.StartNew();
             GeoJsonImportResult result;
@@ -94,7 +99,8 @@ public sealed class GeoJsonStreamingTests(ITestOutputHelper output)
             Assert.True(result.IsValid, result.Validation.ToString());
             Assert.InRange(fileBytes, 40_000_000, 80_000_000);
             Assert.True(result.LargestBufferBytes <= 4 * 1024 * 1024, $"buffer grew to {result.LargestBufferBytes} bytes");
-            Assert.True(retained < fileBytes, $"{retained} bytes retained for a {fileBytes}-byte file");
+            // Packed coordinates: 16 bytes a vertex against about 38 in the JSON.
+            Assert.InRange(retained, vertices * 16, fileBytes);
             GC.KeepAlive(result);
         }
         finally

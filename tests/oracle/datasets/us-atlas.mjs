@@ -9,7 +9,7 @@
 //                    us-states.geojson           56 states and territories, layer "geo"
 //                    us-states-counties.geojson  one map with both: states in layer "state",
 //                                                counties in layer "geo" with parent_id = state FIPS
-//                    manifest.json               counts and SHA-256 of each file
+//                    manifest.json               counts and SHA-256 of each file, and of this script
 //   --extract DIR  also the small committed extracts (the repository's tests/data):
 //                    us-counties-extract.geojson the counties of the extract states, as us-counties
 //                    us-states-extract.geojson   the extract states, as us-states
@@ -165,7 +165,9 @@ function main() {
   const stateTerritories = (layer) => states.map((s) => territory(s, layer, {}));
 
   mkdirSync(options.out, { recursive: true });
-  const manifest = { source: `us-atlas ${atlasVersion}`, generator: "tests/oracle/datasets/us-atlas.mjs", files: {} };
+  // The generator's own hash lets users of the full sets see when they are stale.
+  const generatorSha256 = createHash("sha256").update(readFileSync(fileURLToPath(import.meta.url))).digest("hex");
+  const manifest = { source: `us-atlas ${atlasVersion}`, generator: "tests/oracle/datasets/us-atlas.mjs", generatorSha256, files: {} };
   write(options.out, "us-counties.geojson", countyTerritories("geo", false), manifest.files);
   write(options.out, "us-states.geojson", stateTerritories("geo"), manifest.files);
   write(options.out, "us-states-counties.geojson", [...stateTerritories("state"), ...countyTerritories("geo", true)], manifest.files);
