@@ -1,0 +1,200 @@
+// The server's configuration (section "GeoAssign"), with documented defaults and start-up validation.
+using GeoAssign.Index;
+using GeoAssign.Index.Validation;
+using GeoAssign.Server.Security;
+using Microsoft.Extensions.Options;
+
+namespace GeoAssign.Server.Hosting;
+
+/// <summary>
+/// Configuration of the server, bound from the <c>GeoAssign</c> section (appsettings.json,
+/// environment variables such as <c>GeoAssign__MaxPointsPerMessage=5000</c>, or the command line
+/// such as <c>--GeoAssign:DataDirectory=/var/lib/geoassign</c>). Every limit has the default that
+/// common.proto documents; <see cref="GeoAssignServerOptionsValidator"/> rejects bad values at start-up.
+/// </summary>
+public sealed class GeoAssignServerOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "GeoAssign";
+
+    /// <summary>
+    /// The embedded store's data folder. Default: <c>$GEOASSIGN_DATA_DIR</c> when set, else
+    /// <c>data</c> under the content root (the current directory). Relative paths are taken from the
+    /// content root.
+    /// </summary>
+    public string? DataDirectory { get; set; }
+
+    /// <summary>This replica's id in GetMapInfo. Default: host name and process id.</summary>
+    public string? ReplicaId { get; set; }
+
+    /// <summary>Largest request and response message, in bytes. Default 16 MiB.</summary>
+    public int MaxMessageBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Most points in a ResolveBatch or in one ResolveStream or Reassign message. Default 10,000.</summary>
+    public int MaxPointsPerMessage { get; set; } = 10_000;
+
+    /// <summary>Most territories in an UpsertTerritories call or ids in a DeleteTerritories call. Default 10,000.</summary>
+    public int MaxTerritoriesPerEdit { get; set; } = 10_000;
+
+    /// <summary>Most territories in the map, all layers together. Default 100,000.</summary>
+    public int MaxTerritoriesPerMap { get; set; } = 100_000;
+
+    /// <summary>Most vertices in one territory. Default 1,000,000.</summary>
+    public int MaxVerticesPerTerritory { get; set; } = 1_000_000;
+
+    /// <summary>Largest attributes of a territory as compact JSON, in bytes. Default 64 KiB.</summary>
+    public int MaxAttributesBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Largest GeoJSON text of an ImportGeoJsonStream call, in bytes. Default 256 MiB.</summary>
+    public long MaxImportBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>Largest ListTerritories page. Default 1,000.</summary>
+    public int MaxPageSize { get; set; } = 1_000;
+
+    /// <summary>ListTerritories page size when the request names none. Default 100.</summary>
+    public int DefaultPageSize { get; set; } = 100;
+
+    /// <summary>Longest a call waits for its <c>min_version</c> (never past its deadline). Default 2 s.</summary>
+    public TimeSpan MinVersionWait { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The embedded store writes a snapshot after this many changes. Default 1,000.</summary>
+    public int SnapshotEveryChanges { get; set; } = 1_000;
+
+    /// <summary>… or once the current change-log segment holds this many bytes. Default 64 MiB.</summary>
+    public long SnapshotEveryLogBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>How long a graceful shutdown waits for calls in flight. Default 30 s.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Finest H3 resolution per layer (0..15); layers not listed get one chosen from their territories' sizes.</summary>
+    public Dictionary<string, int> LayerResolutions { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>API keys and their roles. None: the server is open to every caller (and logs a warning).</summary>
+    public List<ApiKeyOptions> ApiKeys { get; set; } = [];
+
+    /// <summary>Metric exporters.</summary>
+    public TelemetryOptions Telemetry { get; set; } = new();
+
+    /// <summary>The index options these limits imply.</summary>
+    public TerritoryIndexOptions ToIndexOptions() => new()
+    {
+        Validation = ToValidationOptions(),
+        LayerResolutions = new Dictionary<string, int>(LayerResolutions, StringComparer.Ordinal),
+    };
+
+    /// <summary>The validation limits these options imply.</summary>
+    public ValidationOptions ToValidationOptions() => new()
+    {
+        MaxVerticesPerTerritory = MaxVerticesPerTerritory,
+        MaxTerritoriesPerMap = MaxTerritoriesPerMap,
+        // Message sizes bound the rest; a map of 100,000 territories of 1,000 vertices fits easily.
+        MaxVerticesPerMap = Math.Max(ValidationOptions.Default.MaxVerticesPerMap, MaxVerticesPerTerritory),
+        MaxProblems = 1_000,
+    };
+}
+
+/// <summary>One API key (<c>GeoAssign:ApiKeys:0:Key</c>, <c>GeoAssign:ApiKeys:0:Role</c>).</summary>
+public sealed class ApiKeyOptions
+{
+    /// <summary>The key, as clients send it in the <c>x-api-key</c> metadata. At least 16 characters.</summary>
+    public string Key { get; set; } = "";
+
+    /// <summary><c>reader</c> (lookups and reads) or <c>editor</c> (also edits).</summary>
+    public string Role { get; set; } = "";
+}
+
+/// <summary>Where metrics go (<c>GeoAssign:Telemetry</c>). Nothing is exported unless configured.</summary>
+public sealed class TelemetryOptions
+{
+    /// <summary>Print metrics to the console every <see cref="ExportInterval"/>. Default false.</summary>
+    public bool ConsoleExporter { get; set; }
+
+    /// <summary>
+    /// Send metrics over OTLP to this endpoint (e.g. <c>http://127.0.0.1:4317</c>). Default none; the
+    /// standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> variable turns it on too.
+    /// </summary>
+    public string? OtlpEndpoint { get; set; }
+
+    /// <summary>How often metrics are exported. Default 10 s.</summary>
+    public TimeSpan ExportInterval { get; set; } = TimeSpan.FromSeconds(10);
+}
+
+/// <summary>Rejects bad configuration at start-up, naming the setting.</summary>
+internal sealed class GeoAssignServerOptionsValidator : IValidateOptions<GeoAssignServerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, GeoAssignServerOptions options)
+    {
+        var failures = new List<string>();
+        void Positive(long value, string setting)
+        {
+            if (value <= 0)
+            {
+                failures.Add($"GeoAssign:{setting} must be positive (it is {value}).");
+            }
+        }
+
+        Positive(options.MaxMessageBytes, nameof(options.MaxMessageBytes));
+        Positive(options.MaxPointsPerMessage, nameof(options.MaxPointsPerMessage));
+        Positive(options.MaxTerritoriesPerEdit, nameof(options.MaxTerritoriesPerEdit));
+        Positive(options.MaxTerritoriesPerMap, nameof(options.MaxTerritoriesPerMap));
+        Positive(options.MaxVerticesPerTerritory, nameof(options.MaxVerticesPerTerritory));
+        Positive(options.MaxAttributesBytes, nameof(options.MaxAttributesBytes));
+        Positive(options.MaxImportBytes, nameof(options.MaxImportBytes));
+        Positive(options.MaxPageSize, nameof(options.MaxPageSize));
+        Positive(options.DefaultPageSize, nameof(options.DefaultPageSize));
+        Positive(options.SnapshotEveryChanges, nameof(options.SnapshotEveryChanges));
+        if (options.SnapshotEveryLogBytes < 4096)
+        {
+            failures.Add($"GeoAssign:SnapshotEveryLogBytes must be at least 4096 (it is {options.SnapshotEveryLogBytes}).");
+        }
+
+        if (options.DefaultPageSize > options.MaxPageSize)
+        {
+            failures.Add($"GeoAssign:DefaultPageSize ({options.DefaultPageSize}) must not exceed GeoAssign:MaxPageSize ({options.MaxPageSize}).");
+        }
+
+        if (options.MinVersionWait < TimeSpan.Zero || options.MinVersionWait > TimeSpan.FromMinutes(5))
+        {
+            failures.Add($"GeoAssign:MinVersionWait must be between 0 and 5 minutes (it is {options.MinVersionWait}).");
+        }
+
+        if (options.ShutdownTimeout < TimeSpan.Zero)
+        {
+            failures.Add($"GeoAssign:ShutdownTimeout must not be negative (it is {options.ShutdownTimeout}).");
+        }
+
+        foreach (var (layer, resolution) in options.LayerResolutions)
+        {
+            if (resolution is < 0 or > 15)
+            {
+                failures.Add($"GeoAssign:LayerResolutions:{layer} must be an H3 resolution 0..15 (it is {resolution}).");
+            }
+        }
+
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < options.ApiKeys.Count; i++)
+        {
+            var key = options.ApiKeys[i];
+            if (string.IsNullOrEmpty(key.Key) || key.Key.Length < 16)
+            {
+                failures.Add($"GeoAssign:ApiKeys:{i}:Key must have at least 16 characters.");
+            }
+            else if (!keys.Add(key.Key))
+            {
+                failures.Add($"GeoAssign:ApiKeys:{i}:Key repeats an earlier key.");
+            }
+
+            if (!ApiKeyRoles.TryParse(key.Role, out _))
+            {
+                failures.Add($"GeoAssign:ApiKeys:{i}:Role must be \"reader\" or \"editor\" (it is \"{key.Role}\").");
+            }
+        }
+
+        if (options.Telemetry.ExportInterval <= TimeSpan.Zero)
+        {
+            failures.Add("GeoAssign:Telemetry:ExportInterval must be positive.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,93 @@
+// AssignmentService: Resolve, ResolveBatch and ResolveStream over the current map.
+using System.Diagnostics;
+using GeoAssign.Protos.V1;
+using GeoAssign.Server.Hosting;
+using GeoAssign.Server.Maps;
+using GeoAssign.Server.Telemetry;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+
+namespace GeoAssign.Server.Services;
+
+/// <summary>Point lookups: translates messages and calls the map. See assignment.proto for the contract.</summary>
+internal sealed class AssignmentService(MapReader maps, GeoAssignMetrics metrics, IOptions<GeoAssignServerOptions> options)
+    : Protos.V1.AssignmentService.AssignmentServiceBase
+{
+    private readonly int _maxPoints = options.Value.MaxPointsPerMessage;
+
+    public override async Task<ResolveResponse> Resolve(ResolveRequest request, ServerCallContext context)
+    {
+        var layer = RequestChecks.Layer(request.Layer);
+        if (!request.HasLat || !request.HasLng)
+        {
+            throw RpcErrors.InvalidArgument(request.HasLat ? "lng is required." : request.HasLng ? "lat is required." : "lat and lng are required.");
+        }
+
+        if (RequestChecks.PointProblem(request.Lat, request.Lng) is { } problem)
+        {
+            throw RpcErrors.InvalidArgument($"The point: {problem}.");
+        }
+
+        var map = await maps.AtLeastAsync(request.MinVersion, context).ConfigureAwait(false);
+        var start = Stopwatch.GetTimestamp();
+        var lookup = ChunkResolver.IndexOf(map, layer).Resolve(request.Lat, request.Lng);
+        var counts = default(ReasonCounts);
+        counts.Add(lookup.Reason);
+        metrics.Lookups("Resolve", start, counts);
+        return new ResolveResponse { Assignment = ChunkResolver.ToAssignment(lookup, layer, map.Version) };
+    }
+
+    public override async Task<ResolveBatchResponse> ResolveBatch(ResolveBatchRequest request, ServerCallContext context)
+    {
+        var layer = RequestChecks.Layer(request.Layer);
+        ChunkResolver.Check(request.Points, 0, _maxPoints);
+        var map = await maps.AtLeastAsync(request.MinVersion, context).ConfigureAwait(false);
+        var resolver = ChunkResolver.For(map, layer);
+        var start = Stopwatch.GetTimestamp();
+        var counts = default(ReasonCounts);
+        var chunk = resolver.Resolve(request.Points, ref counts);
+        metrics.Lookups("ResolveBatch", start, counts);
+        return new ResolveBatchResponse { Assignments = chunk };
+    }
+
+    public override async Task ResolveStream(IAsyncStreamReader<ResolveStreamRequest> requestStream,
+        IServerStreamWriter<ResolveStreamResponse> responseStream, ServerCallContext context)
+    {
+        var cancellationToken = context.CancellationToken;
+        ChunkResolver? resolver = null;
+        long answered = 0;
+        long messages = 0;
+        // Reads the next message only once the answer to the previous one is written: HTTP/2 flow
+        // control then bounds the memory of both sides.
+        while (await requestStream.MoveNext(cancellationToken).ConfigureAwait(false))
+        {
+            var request = requestStream.Current;
+            if (resolver is null)
+            {
+                var layer = RequestChecks.Layer(request.Layer);
+                ChunkResolver.Check(request.Points, answered, _maxPoints);
+                var map = await maps.AtLeastAsync(request.MinVersion, context).ConfigureAwait(false);
+                resolver = ChunkResolver.For(map, layer);
+            }
+            else
+            {
+                if (request.Layer.Length != 0 && request.Layer != resolver.Layer)
+                {
+                    throw RpcErrors.InvalidArgument(
+                        $"Message {messages} of the stream names layer \"{RequestChecks.Shorten(request.Layer)}\" but the stream resolves layer \"{resolver.Layer}\"; later messages leave layer empty.");
+                }
+
+                ChunkResolver.Check(request.Points, answered, _maxPoints);
+            }
+
+            var start = Stopwatch.GetTimestamp();
+            var counts = default(ReasonCounts);
+            var chunk = resolver.Resolve(request.Points, ref counts);
+            metrics.Lookups("ResolveStream", start, counts);
+            await responseStream.WriteAsync(new ResolveStreamResponse { FirstIndex = (ulong)answered, Assignments = chunk }, cancellationToken)
+                .ConfigureAwait(false);
+            answered += chunk.Count;
+            messages++;
+        }
+    }
+}

@@ -1,0 +1,112 @@
+// The real server as a separate process (`dotnet GeoAssign.Server.dll`), for kill-and-restart tests.
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Grpc.Net.Client;
+
+namespace GeoAssign.Server.Tests;
+
+/// <summary>
+/// Runs <c>dotnet GeoAssign.Server.dll</c> with a data folder and port 0 from the environment, and
+/// learns its address from the start-up log line. Disposing kills it if it still runs.
+/// </summary>
+internal sealed partial class ServerProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly TaskCompletionSource<string> _address = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<string> _output = [];
+
+    private ServerProcess(Process process)
+    {
+        _process = process;
+    }
+
+    public string Address => _address.Task.Result;
+
+    public GrpcChannel Channel { get; private set; } = null!;
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return string.Join('\n', _output);
+            }
+        }
+    }
+
+    public static async Task<ServerProcess> StartAsync(string dataDirectory, IDictionary<string, string>? environment = null)
+    {
+        var serverDll = Path.Combine(AppContext.BaseDirectory, "GeoAssign.Server.dll");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.ArgumentList.Add(serverDll);
+        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        start.Environment["GEOASSIGN_DATA_DIR"] = dataDirectory;
+        start.Environment["Logging__LogLevel__Default"] = "Information";
+        start.Environment["Logging__Console__FormatterName"] = "simple";
+        start.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        var server = new ServerProcess(process);
+        process.OutputDataReceived += (_, e) => server.OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => server.OnLine(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        process.EnableRaisingEvents = true;
+        process.Exited += (_, _) => server._address.TrySetException(new InvalidOperationException($"The server exited with code {process.ExitCode}:\n{server.Output}"));
+
+        var address = await server._address.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        server.Channel = GrpcChannel.ForAddress(address);
+        return server;
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.Add(line);
+        }
+
+        var match = ListeningLine().Match(line);
+        if (match.Success)
+        {
+            _address.TrySetResult(match.Groups[1].Value);
+        }
+    }
+
+    /// <summary>Kills the process at once (SIGKILL): no shutdown, no flush.</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        Channel?.Dispose();
+        if (!_process.HasExited)
+        {
+            Kill();
+        }
+
+        _process.Dispose();
+    }
+
+    [GeneratedRegex(@"serving gRPC on (http://[^;,\s]+)")]
+    private static partial Regex ListeningLine();
+}
