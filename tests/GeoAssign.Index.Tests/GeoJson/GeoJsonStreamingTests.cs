@@ -8,6 +8,8 @@ using Xunit.Abstractions;
 
 namespace GeoAssign.Index.Tests.GeoJson;
 
+// The memory measurement reads the whole managed heap, so nothing else may run beside it.
+[Collection(MemoryMeasurementCollection.Name)]
 public sealed class GeoJsonStreamingTests(ITestOutputHelper output)
 {
     // A stream that hands out at most a few bytes per read, as a slow network would.
@@ -108,4 +110,11 @@ public sealed class GeoJsonStreamingTests(ITestOutputHelper output)
             File.Delete(path);
         }
     }
+}
+
+/// <summary>Tests that measure the process's managed heap run alone, not in parallel with other test classes.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MemoryMeasurementCollection
+{
+    public const string Name = "Memory measurement";
 }
