@@ -146,7 +146,7 @@ public sealed class TerritoryMapWriter
         {
             if (pending.TryGetValue(id, out var p))
             {
-                var writer = LayerWriter(p.Territory.Layer, null);
+                var writer = LayerWriter(p.Territory.Layer);
                 var entry = new IndexedTerritory(p.Territory, p.Shape, AncestorsOf(id, territories, newEntries), writer.SlotFor(id));
                 territories[id] = entry;
                 var work = Work(p.Territory.Layer);
@@ -161,30 +161,32 @@ public sealed class TerritoryMapWriter
             }
         }
 
-        // Rebuild each touched layer.
+        // Rebuild each touched layer: incrementally, unless the change is large or moves the layer's
+        // resolution (a pure function of its territories, so replicas and replays agree).
         var layers = current.Layers.ToBuilder();
         foreach (var (layer, work) in perLayer)
         {
-            int layerCount = 0;
-            foreach (var t in territories.Values) if (t.Territory.Layer == layer) layerCount++;
-            if (layerCount == 0)
+            var members = new List<IndexedTerritory>();
+            foreach (var t in territories.Values) if (t.Territory.Layer == layer) members.Add(t);
+            if (members.Count == 0)
             {
                 layers.Remove(layer);
                 _layers.Remove(layer);
                 continue;
             }
 
+            int resolution = ResolutionFor(layer, members);
             int touched = work.Changed.Count + work.Removed.Count;
-            bool rebuild = !current.Layers.ContainsKey(layer) || touched >= _options.FullRebuildShare * layerCount;
+            bool rebuild = !current.Layers.TryGetValue(layer, out var previous)
+                || previous.Resolution != resolution
+                || touched >= _options.FullRebuildShare * members.Count;
             if (rebuild)
             {
-                var members = new List<Territory>();
-                foreach (var t in territories.Values) if (t.Territory.Layer == layer) members.Add(t.Territory);
-                var fresh = new LayerIndexWriter(layer, ResolutionFor(layer, members));
-                var all = new List<IndexedTerritory>();
-                foreach (var t in territories.Values.Where(t => t.Territory.Layer == layer).ToList())
+                var fresh = new LayerIndexWriter(layer, resolution);
+                var all = new List<IndexedTerritory>(members.Count);
+                foreach (var t in members)
                 {
-                    var entry = new IndexedTerritory(t.Territory, t.Shape, t.AncestorIds, fresh.SlotFor(t.Territory.Id));
+                    var entry = t.WithSlot(fresh.SlotFor(t.Territory.Id));
                     territories[t.Territory.Id] = entry;
                     all.Add(entry);
                 }
@@ -202,10 +204,15 @@ public sealed class TerritoryMapWriter
         return next;
     }
 
-    private int ResolutionFor(string layer, IReadOnlyList<Territory> members) =>
-        _options.LayerResolutions.TryGetValue(layer, out int res) ? res : ResolutionPolicy.Choose(members);
+    private int ResolutionFor(string layer, List<IndexedTerritory> members)
+    {
+        if (_options.LayerResolutions.TryGetValue(layer, out int res)) return res;
+        var sizes = new double[members.Count];
+        for (int i = 0; i < sizes.Length; i++) sizes[i] = members[i].SizeKm;
+        return ResolutionPolicy.Choose(sizes);
+    }
 
-    private LayerIndexWriter LayerWriter(string layer, IReadOnlyList<Territory>? members)
+    private LayerIndexWriter LayerWriter(string layer)
     {
         if (!_layers.TryGetValue(layer, out var writer))
         {

@@ -7,13 +7,17 @@ namespace GeoAssign.Index.Cells;
 /// <summary>A territory with its exact-test shape and ancestor path, as one map version sees it. Immutable and thread-safe.</summary>
 public sealed class IndexedTerritory
 {
-    internal IndexedTerritory(Territory territory, TerritoryShape shape, IReadOnlyList<string> ancestorIds, int slot)
+    internal IndexedTerritory(Territory territory, TerritoryShape shape, IReadOnlyList<string> ancestorIds, int slot, double sizeKm = double.NaN)
     {
         Territory = territory;
         Shape = shape;
         AncestorIds = ancestorIds;
         Slot = slot;
+        SizeKm = double.IsNaN(sizeKm) ? ResolutionPolicy.SizeKm(territory) : sizeKm;
     }
+
+    /// <summary>The square root of the territory's approximate area in km², for the automatic resolution.</summary>
+    internal double SizeKm { get; }
 
     /// <summary>The territory.</summary>
     public Territory Territory { get; }
@@ -27,5 +31,7 @@ public sealed class IndexedTerritory
     /// <summary>Stable position of this territory's id in its layer's slot table.</summary>
     internal int Slot { get; }
 
-    internal IndexedTerritory WithAncestors(IReadOnlyList<string> ancestorIds) => new(Territory, Shape, ancestorIds, Slot);
+    internal IndexedTerritory WithAncestors(IReadOnlyList<string> ancestorIds) => new(Territory, Shape, ancestorIds, Slot, SizeKm);
+
+    internal IndexedTerritory WithSlot(int slot) => new(Territory, Shape, AncestorIds, slot, SizeKm);
 }

@@ -34,11 +34,20 @@ public static class ResolutionPolicy
     /// <summary>The automatic resolution for these territories.</summary>
     public static int Choose(IReadOnlyList<Territory> territories)
     {
-        if (territories.Count == 0) return 7;
         var sizes = new double[territories.Count];
-        for (int i = 0; i < sizes.Length; i++) sizes[i] = Math.Sqrt(AreaKm2(territories[i]));
-        Array.Sort(sizes);
-        double median = sizes[sizes.Length / 2];
+        for (int i = 0; i < sizes.Length; i++) sizes[i] = SizeKm(territories[i]);
+        return Choose(sizes);
+    }
+
+    /// <summary>
+    /// The automatic resolution for territories of these sizes (<see cref="SizeKm"/>). A pure function of
+    /// the layer's territories, so every replica and every replay picks the same one.
+    /// </summary>
+    public static int Choose(Span<double> sizesKm)
+    {
+        if (sizesKm.Length == 0) return 7;
+        sizesKm.Sort();
+        double median = sizesKm[sizesKm.Length / 2];
         double target = median / CellsAcrossMedianTerritory;
         for (int res = MinResolution; res <= MaxResolution; res++)
         {
@@ -47,7 +56,10 @@ public static class ResolutionPolicy
         return MaxResolution;
     }
 
-    /// <summary>Approximate area in km² (planar degrees scaled at the centroid's latitude).</summary>
+    /// <summary>A territory's size in km: the square root of its approximate area.</summary>
+    public static double SizeKm(Territory t) => Math.Sqrt(AreaKm2(t));
+
+    /// <summary>Approximate area in km² (planar degrees scaled at the envelope's middle latitude).</summary>
     private static double AreaKm2(Territory t)
     {
         var envelope = t.Geometry.EnvelopeInternal;
