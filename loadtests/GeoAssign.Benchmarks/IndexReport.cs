@@ -22,14 +22,17 @@ namespace GeoAssign.Benchmarks;
 /// so a fast wrong index cannot go unnoticed.
 /// </summary>
 /// <remarks>
-/// <code>dotnet run -c Release --project loadtests/GeoAssign.Benchmarks -- --index-report [--datasets us-counties,us-states] [--edits 9]</code>
+/// <code>dotnet run -c Release --project loadtests/GeoAssign.Benchmarks -- --index-report [--datasets us-counties,us-states] [--edits 9] [--edit-ids 06071,04005]</code>
 /// Timings are of one cold run each (the JIT included, as a server start-up would see it), except the
-/// edits, which come after a first, untimed warm-up edit.
+/// edits, which come after a few untimed ones.
 /// </remarks>
 internal static class IndexReport
 {
     private const string Layer = Territory.DefaultLayer;
     private const int DefaultEdits = 9;
+
+    // Untimed edits first, so that the timed ones do not pay for JIT compilation of the edit path.
+    private const int WarmupEdits = 3;
     private const int CheckedPoints = IndexBenchmarks.PointCount;
 
     // One edit moves a territory about 100 m east and 80 m north and grows it by 0.2% about its
@@ -42,6 +45,7 @@ internal static class IndexReport
     {
         var datasets = IndexDataset.All;
         var edits = DefaultEdits;
+        string[]? editIds = null;
         for (var i = 0; i < args.Count; i++)
         {
             switch (args[i])
@@ -49,12 +53,15 @@ internal static class IndexReport
                 case "--datasets" when i + 1 < args.Count:
                     datasets = [.. args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries).Select(IndexDataset.Named)];
                     break;
+                case "--edit-ids" when i + 1 < args.Count:
+                    editIds = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries);
+                    break;
                 case "--edits" when i + 1 < args.Count && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var n) && n >= 0:
                     edits = n;
                     i++;
                     break;
                 default:
-                    Console.Error.WriteLine($"unknown argument {args[i]}\nusage: --index-report [--datasets {string.Join(',', IndexDataset.Names)}] [--edits N]");
+                    Console.Error.WriteLine($"unknown argument {args[i]}\nusage: --index-report [--datasets {string.Join(',', IndexDataset.Names)}] [--edits N] [--edit-ids ID,ID,...]");
                     return 2;
             }
         }
@@ -68,7 +75,7 @@ internal static class IndexReport
         var failed = false;
         foreach (var dataset in datasets)
         {
-            var result = Measure(dataset, edits);
+            var result = Measure(dataset, edits, editIds);
             results.Add(result);
             failed |= result.Mismatches > 0 || !result.EditsIncremental;
         }
@@ -77,7 +84,7 @@ internal static class IndexReport
         return failed ? 1 : 0;
     }
 
-    private static DatasetResult Measure(IndexDataset dataset, int edits)
+    private static DatasetResult Measure(IndexDataset dataset, int edits, string[]? editIds)
     {
         Console.WriteLine($"## {dataset.Name}: {dataset.Description}");
         var stopwatch = Stopwatch.StartNew();
@@ -156,13 +163,14 @@ internal static class IndexReport
 
             Console.WriteLine($"{mix,-10} points: {Share(reasons[(int)LookupReason.InteriorCell], points.Length)} interior cell, " +
                               $"{Share(reasons[(int)LookupReason.ExactTest], points.Length)} exact test, {Share(reasons[(int)LookupReason.Unassigned], points.Length)} unassigned");
+            Console.WriteLine("  " + LookupAnatomy.Describe(layer, points));
         }
 
         Console.WriteLine(mismatches == 0
             ? $"agreement with the NTS brute force: {2 * CheckedPoints:N0}/{2 * CheckedPoints:N0} points"
             : $"DISAGREEMENT with the NTS brute force on {mismatches} of {2 * CheckedPoints:N0} points");
 
-        var edit = MeasureEdits(writer, edits);
+        var edit = MeasureEdits(writer, edits, editIds);
         Console.WriteLine();
         GC.KeepAlive(map);
         return new DatasetResult(dataset.Name, territories.Count, medianVertices, maxVertices, statistics, buildTime, buildCpu, validationTime,
@@ -171,10 +179,13 @@ internal static class IndexReport
 
     /// <summary>
     /// Moves the borders of <paramref name="count"/> territories spread evenly over the id order, one
-    /// change each, after one untimed warm-up edit.
+    /// change each, after <see cref="WarmupEdits"/> untimed ones.
     /// </summary>
-    private static (List<double> Apply, List<double> Cpu, bool Incremental, int Mismatches) MeasureEdits(TerritoryMapWriter writer, int count)
+    private static (List<double> Apply, List<double> Cpu, bool Incremental, int Mismatches) MeasureEdits(TerritoryMapWriter writer, int count, string[]? chosenIds)
     {
+        // Ids of another dataset are skipped, so one --edit-ids list can serve a run over several.
+        chosenIds = chosenIds?.Where(id => writer.Current.Territories.TryGetValue(id, out var t) && Movable(t.Territory)).ToArray();
+        count = chosenIds?.Length ?? count;
         var apply = new List<double>();
         var cpu = new List<double>();
         var layerTimes = new List<double>();
@@ -184,19 +195,21 @@ internal static class IndexReport
             return (apply, cpu, incremental, 0);
         }
 
-        // Territories that reach ±180 (the Aleutians) would be moved out of range: they are left out.
         var ids = writer.Current.Territories.Values
             .Where(static t => t.Territory.Layer == Layer)
             .Select(static t => t.Territory)
-            .Where(static t => t.Geometry.EnvelopeInternal is { MinX: > -179, MaxX: < 179, MinY: > -89, MaxY: < 89 })
+            .Where(Movable)
             .OrderBy(static t => t.Id, StringComparer.Ordinal)
             .ToList();
         var lines = new List<string>();
         var edited = new List<Territory>();
-        for (var i = 0; i <= count; i++)
+        var total = count + WarmupEdits;
+        for (var i = 0; i < total; i++)
         {
-            // Index 0 is the warm-up; the rest are spread over the whole id range (so over every state).
-            var territory = ids[(int)((long)(2 * i + 1) * ids.Count / (2 * (count + 1)))];
+            // Spread over the whole id range (so over every state); the first ones are the warm-up.
+            var territory = chosenIds is not null && i >= WarmupEdits
+                ? writer.Current.Territories[chosenIds[i - WarmupEdits]].Territory
+                : ids[(int)((long)(2 * i + 1) * ids.Count / (2 * total))];
             var moved = territory with { Geometry = Moved(territory) };
             edited.Add(territory);
             edited.Add(moved);
@@ -208,7 +221,7 @@ internal static class IndexReport
             var cpuMs = (Environment.CpuUsage.TotalTime - cpuBefore).TotalMilliseconds;
             var layer = map.Layers[Layer];
             incremental &= layer.Incremental;
-            if (i == 0)
+            if (i < WarmupEdits)
             {
                 continue;
             }
@@ -221,7 +234,7 @@ internal static class IndexReport
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"one-territory edits ({count}, after a warm-up): median {Median(apply):F1} ms, max {apply.Max():F1} ms; process CPU median {Median(cpu):F1} ms, max {cpu.Max():F1} ms; cells alone median {Median(layerTimes):F1} ms, max {layerTimes.Max():F1} ms"));
+            $"one-territory edits ({count}, after {WarmupEdits} untimed): median {Median(apply):F1} ms, max {apply.Max():F1} ms; process CPU median {Median(cpu):F1} ms, max {cpu.Max():F1} ms; cells alone median {Median(layerTimes):F1} ms, max {layerTimes.Max():F1} ms"));
         foreach (var line in lines)
         {
             Console.WriteLine("  " + line);
@@ -256,6 +269,10 @@ internal static class IndexReport
         return mismatches;
     }
 
+    // Territories that reach ±180 (the Aleutians) or a pole would be moved out of range.
+    private static bool Movable(Territory territory) =>
+        territory.Layer == Layer && territory.Geometry.EnvelopeInternal is { MinX: > -179, MaxX: < 179, MinY: > -89, MaxY: < 89 };
+
     private static NetTopologySuite.Geometries.Geometry Moved(Territory territory)
     {
         var centre = territory.Geometry.Centroid.Coordinate;
@@ -286,7 +303,7 @@ internal static class IndexReport
     private static string Markdown(List<DatasetResult> results)
     {
         var text = new StringBuilder();
-        text.AppendLine("| Dataset | Territories | Vertices (median / max) | Resolution | Full build (CPU) | of which validation | Index | Shapes | Heap growth | Boundary area | Leaves (interior / boundary) | One-territory edit, median / max (CPU) | Agrees with NTS |");
+        text.AppendLine("| Dataset | Territories | Vertices (median / max) | Resolution | Full build (CPU) | Validation alone | Index | Shapes | Heap growth | Boundary area | Leaves (interior / boundary) | One-territory edit, median / max (CPU) | Agrees with NTS |");
         text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var r in results)
         {
