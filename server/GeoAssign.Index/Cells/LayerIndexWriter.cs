@@ -62,20 +62,22 @@ internal sealed class LayerIndexWriter
         var slots = new IndexedTerritory?[Math.Max(_slotCount, 1)];
         Array.Copy(_slots, slots, Math.Min(_slots.Length, slots.Length));
 
-        // Old and new shapes of every changed territory: the region whose cells must be rebuilt.
-        var region = new List<TerritoryShape>();
+        // Old and new shapes of every changed territory: the cells where either meets a border, or
+        // where they disagree, must be rebuilt.
+        var region = new List<ShapeChange>();
         foreach (var id in removed)
         {
             if (_slotById.TryGetValue(id, out int slot) && slots[slot] is { } gone)
             {
-                region.Add(gone.Shape);
+                region.Add(new ShapeChange(gone.Shape, null, false));
                 slots[slot] = null;
             }
         }
         foreach (var entry in changed)
         {
-            if (slots[entry.Slot] is { } previous) region.Add(previous.Shape);
-            region.Add(entry.Shape);
+            var previous = slots[entry.Slot];
+            bool precedenceChanged = previous is not null && previous.Territory.Priority != entry.Territory.Priority;
+            region.Add(new ShapeChange(previous?.Shape, entry.Shape, precedenceChanged));
             slots[entry.Slot] = entry;
         }
         foreach (var entry in refreshed) slots[entry.Slot] = entry;
@@ -121,14 +123,17 @@ internal sealed class LayerIndexWriter
     }
 
     /// <summary>The slot value for <paramref name="cell"/>: a leaf, or a node whose children are built recursively.</summary>
-    private int Build(CellStore store, H3Index cell, int res, List<IndexedTerritory> parentCandidates, int oldValue, List<TerritoryShape>? touch)
+    private int Build(CellStore store, H3Index cell, int res, List<IndexedTerritory> parentCandidates, int oldValue, List<ShapeChange>? touch)
     {
-        if (touch is not null && !Touches(cell, touch)) return oldValue;
+        // One cap per visited cell serves both the change test and the footprint.
+        var (center, radius) = H3Api.CellToBoundingCap(cell);
+        if (touch is not null && !Touches(CellFootprint.FromCap(center, radius * InfluenceFactor), touch)) return oldValue;
         if (parentCandidates.Count == 0) return LayerIndex.EmptyLeaf;
 
         bool finest = res == _resolution;
-        var footprint = finest ? CellFootprint.Cell(cell) : CellFootprint.Descendants(cell);
-        var candidates = new List<IndexedTerritory>();
+        var footprint = CellFootprint.FromCap(center, finest ? radius : radius * CellFootprint.DescendantsFactor);
+        // One reusable list per depth: a frame's list stays intact while its children use the next one.
+        var candidates = store.CandidatesAt(res);
         Span<int> entries = stackalloc int[3];
         var longEntries = (List<int>?)null;
         int entryCount = 0;
@@ -186,15 +191,27 @@ internal sealed class LayerIndexWriter
         return store.AddNode(children);
     }
 
-    private static bool Touches(H3Index cell, List<TerritoryShape> region)
+    /// <summary>
+    /// Whether some leaf decision in the cell's subtree may change: the changed territory's old or new
+    /// shape meets a border inside the subtree's influence footprint, or they cover it differently, or
+    /// its precedence changed where it covers anything. Where old and new both cover the whole footprint,
+    /// or neither touches it, every leaf below keeps its answer.
+    /// </summary>
+    private static bool Touches(CellFootprint influence, List<ShapeChange> region)
     {
-        var influence = CellFootprint.Descendants(cell, InfluenceFactor);
-        foreach (var shape in region)
+        foreach (var change in region)
         {
-            if (influence.Classify(shape) != Coverage.None) return true;
+            var before = change.Old is null ? Coverage.None : influence.Classify(change.Old);
+            if (before == Coverage.Partial) return true;
+            var after = change.New is null ? Coverage.None : influence.Classify(change.New);
+            if (after != before) return true;
+            if (change.PrecedenceChanged && after != Coverage.None) return true;
         }
         return false;
     }
+
+    /// <summary>A territory's shape before and after a change (null where it did not exist).</summary>
+    private readonly record struct ShapeChange(TerritoryShape? Old, TerritoryShape? New, bool PrecedenceChanged);
 
     /// <summary>
     /// Append-only trie nodes and interned candidate lists. A published <see cref="LayerIndex"/> holds the
@@ -212,6 +229,16 @@ internal sealed class LayerIndexWriter
         public int[] Lists { get; private set; } = new int[256];
 
         public int ListLength { get; private set; }
+
+        private readonly List<IndexedTerritory>[] _candidates = new List<IndexedTerritory>[GeoAssign.H3.H3.MaxResolution + 1];
+
+        /// <summary>The cleared candidate list for a frame at <paramref name="res"/>.</summary>
+        public List<IndexedTerritory> CandidatesAt(int res)
+        {
+            var list = _candidates[res] ??= [];
+            list.Clear();
+            return list;
+        }
 
         public int AddNode(ReadOnlySpan<int> children)
         {
