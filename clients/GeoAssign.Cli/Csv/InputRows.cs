@@ -1,0 +1,208 @@
+// The CLI's input files: points (id,lat,lng) and accounts (id,lat,lng,current_owner_id), checked row by row.
+using System.Globalization;
+using GeoAssign.Client;
+
+namespace GeoAssign.Cli.Csv;
+
+/// <summary>What happened to the rows of an input file: read, skipped as invalid, and where.</summary>
+internal sealed class InputStats
+{
+    /// <summary>How many bad rows are listed by line number; the rest are only counted.</summary>
+    public const int MaxListedLines = 20;
+
+    private long _rows;
+    private long _skipped;
+
+    /// <summary>Valid rows read.</summary>
+    public long Rows => Interlocked.Read(ref _rows);
+
+    /// <summary>Invalid rows skipped (with <c>--skip-invalid</c>).</summary>
+    public long Skipped => Interlocked.Read(ref _skipped);
+
+    /// <summary>The first <see cref="MaxListedLines"/> skipped rows: line and problem.</summary>
+    public List<(long Line, string Problem)> SkippedRows { get; } = [];
+
+    public void Row() => Interlocked.Increment(ref _rows);
+
+    public void Skip(long line, string problem)
+    {
+        Interlocked.Increment(ref _skipped);
+        lock (SkippedRows)
+        {
+            if (SkippedRows.Count < MaxListedLines)
+            {
+                SkippedRows.Add((line, problem));
+            }
+        }
+    }
+}
+
+/// <summary>
+/// Reads an input CSV file as points or accounts. The header names the columns (in any order,
+/// case-insensitive; other columns are ignored); numbers use '.' as the decimal separator whatever
+/// the machine's culture. A bad row stops the run with <see cref="CliInputException"/> naming the file,
+/// line and problem, or with <c>skipInvalid</c> is counted in <see cref="InputStats"/> and left out.
+/// The rows are read lazily, one at a time, so a file of any size streams.
+/// </summary>
+internal sealed class InputRows(string path, bool skipInvalid)
+{
+    private CsvReader? _reader;
+
+    public InputStats Stats { get; } = new();
+
+    /// <summary>Bytes of the file read so far (for progress; safe from any thread).</summary>
+    public long BytesRead => _reader?.BytesRead ?? 0;
+
+    /// <summary>The file's size in bytes.</summary>
+    public long Length { get; } = File.Exists(path) ? new FileInfo(path).Length : 0;
+
+    /// <summary>Points from a file with the columns id, lat, lng.</summary>
+    public IEnumerable<GeoPoint> Points()
+    {
+        foreach (var (line, fields, columns) in Records(["id", "lat", "lng"]))
+        {
+            if (Coordinates(fields, columns[1], columns[2], out var lat, out var lng) is { } problem)
+            {
+                Bad(line, problem);
+                continue;
+            }
+
+            Stats.Row();
+            yield return new GeoPoint(lat, lng, fields[columns[0]]);
+        }
+    }
+
+    /// <summary>Accounts from a file with the columns id, lat, lng, current_owner_id.</summary>
+    public IEnumerable<Account> Accounts()
+    {
+        foreach (var (line, fields, columns) in Records(["id", "lat", "lng", "current_owner_id"]))
+        {
+            var id = fields[columns[0]];
+            var problem = string.IsNullOrWhiteSpace(id) ? "the account id is empty" : Coordinates(fields, columns[1], columns[2], out _, out _);
+            if (problem is not null)
+            {
+                Bad(line, problem);
+                continue;
+            }
+
+            Coordinates(fields, columns[1], columns[2], out var lat, out var lng);
+            Stats.Row();
+            yield return new Account(id, lat, lng, fields[columns[3]]);
+        }
+    }
+
+    private IEnumerable<(long Line, List<string> Fields, int[] Columns)> Records(string[] required)
+    {
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        }
+        catch (FileNotFoundException)
+        {
+            throw new CliInputException($"{path}: no such file.");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliInputException($"{path}: cannot be read ({e.Message}).");
+        }
+
+        using var reader = new CsvReader(stream);
+        _reader = reader;
+        var fields = new List<string>();
+        int[] columns;
+        try
+        {
+            if (!reader.ReadRecord(fields))
+            {
+                throw new CliInputException($"{path} is empty: the first line must be the header {string.Join(',', required)}.");
+            }
+
+            columns = Columns(fields, required);
+        }
+        catch (CsvFormatException e)
+        {
+            throw new CliInputException($"{path} line {e.Line}: {e.Message}.");
+        }
+
+        var width = fields.Count;
+        while (true)
+        {
+            try
+            {
+                if (!reader.ReadRecord(fields))
+                {
+                    yield break;
+                }
+            }
+            catch (CsvFormatException e)
+            {
+                // The rest of the file cannot be split into rows reliably: this stops even with --skip-invalid.
+                throw new CliInputException($"{path} line {e.Line}: {e.Message}.");
+            }
+
+            if (fields.Count != width)
+            {
+                Bad(reader.RecordLine, $"the row has {fields.Count} fields but the header has {width}");
+                continue;
+            }
+
+            yield return (reader.RecordLine, fields, columns);
+        }
+    }
+
+    private int[] Columns(List<string> header, string[] required)
+    {
+        var columns = new int[required.Length];
+        var missing = new List<string>();
+        for (var r = 0; r < required.Length; r++)
+        {
+            columns[r] = header.FindIndex(h => string.Equals(h.Trim(), required[r], StringComparison.OrdinalIgnoreCase));
+            if (columns[r] < 0)
+            {
+                missing.Add(required[r]);
+            }
+        }
+
+        if (missing.Count > 0)
+        {
+            throw new CliInputException(
+                $"{path} line 1: the header must name the columns {string.Join(',', required)}; {string.Join(", ", missing)} {(missing.Count == 1 ? "is" : "are")} missing (the header is \"{string.Join(',', header)}\").");
+        }
+
+        return columns;
+    }
+
+    private void Bad(long line, string problem)
+    {
+        if (!skipInvalid)
+        {
+            throw new CliInputException($"{path} line {line}: {problem}. Fix the row, or pass --skip-invalid to skip bad rows.");
+        }
+
+        Stats.Skip(line, problem);
+    }
+
+    private static string? Coordinates(List<string> fields, int latColumn, int lngColumn, out double lat, out double lng)
+    {
+        lng = 0;
+        return Coordinate(fields[latColumn], "lat", 90, out lat) ?? Coordinate(fields[lngColumn], "lng", 180, out lng);
+    }
+
+    private static string? Coordinate(string text, string name, double limit, out double value)
+    {
+        var trimmed = text.AsSpan().Trim();
+        if (trimmed.IsEmpty)
+        {
+            value = 0;
+            return $"{name} is empty";
+        }
+
+        if (!double.TryParse(trimmed, NumberStyles.Float, CultureInfo.InvariantCulture, out value) || !double.IsFinite(value))
+        {
+            return $"{name} \"{text}\" is not a number (use '.' as the decimal separator)";
+        }
+
+        return value < -limit || value > limit ? $"{name} {text.Trim()} is out of range [-{limit}, {limit}]" : null;
+    }
+}

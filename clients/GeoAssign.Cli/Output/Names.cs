@@ -1,0 +1,36 @@
+// How the CLI spells the API's enums and values in tables, CSV files and JSON.
+using System.Globalization;
+using GeoAssign.Client;
+
+namespace GeoAssign.Cli.Output;
+
+internal static class Names
+{
+    /// <summary>The reason as it appears in CSV and JSON: <c>interior_cell</c>, <c>exact_test</c>, <c>account_override</c>, <c>unassigned</c>.</summary>
+    public static string Reason(AssignmentReason reason) => reason switch
+    {
+        AssignmentReason.InteriorCell => "interior_cell",
+        AssignmentReason.ExactTest => "exact_test",
+        AssignmentReason.AccountOverride => "account_override",
+        AssignmentReason.Unassigned => "unassigned",
+        _ => "unspecified",
+    };
+
+    /// <summary>A count with thousands separators.</summary>
+    public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    /// <summary>A number with up to <paramref name="decimals"/> decimals, culture-invariant.</summary>
+    public static string Number(double value, int decimals = 6) => value.ToString("0." + new string('#', decimals), CultureInfo.InvariantCulture);
+
+    /// <summary>Bytes as B, KiB, MiB or GiB.</summary>
+    public static string Bytes(long bytes) => bytes switch
+    {
+        < 1024 => $"{bytes} B",
+        < 1024 * 1024 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.#} KiB"),
+        < 1024L * 1024 * 1024 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024):0.#} MiB"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024 * 1024):0.##} GiB"),
+    };
+
+    /// <summary>"(none)" for a missing id in human output.</summary>
+    public static string OrNone(string? value) => string.IsNullOrEmpty(value) ? "(none)" : value;
+}

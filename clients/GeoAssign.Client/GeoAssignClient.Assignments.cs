@@ -1,0 +1,202 @@
+// Point lookups: Resolve, and ResolveBatch or ResolveStream behind ResolveManyAsync.
+using System.Runtime.CompilerServices;
+using Grpc.Core;
+using V1 = GeoAssign.Protos.V1;
+
+namespace GeoAssign.Client;
+
+public sealed partial class GeoAssignClient
+{
+    /// <summary>Resolves one point: which territory of the layer owns it, who owns that, and why.</summary>
+    /// <param name="lat">Latitude in degrees WGS84, in [-90, 90].</param>
+    /// <param name="lng">Longitude in degrees WGS84, in [-180, 180].</param>
+    /// <param name="layer">The layer to look in; <see langword="null"/> means "geo".</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="GeoAssignException">INVALID_ARGUMENT for a coordinate that is NaN, infinite or out of range; NOT_FOUND when the layer holds no territory; others as the API lists.</exception>
+    public async Task<ResolveResult> ResolveAsync(double lat, double lng, string? layer = null, CancellationToken cancellationToken = default)
+    {
+        var request = new V1.ResolveRequest { Lat = lat, Lng = lng, Layer = layer ?? "", MinVersion = MinReadVersion };
+        var response = await UnaryAsync("Resolve", CallSafety.Read, request,
+            (r, options) => _assignments.ResolveAsync(r, options), cancellationToken).ConfigureAwait(false);
+        return ProtoMapping.Result(response.Assignment ?? new V1.Assignment(), null);
+    }
+
+    /// <summary>
+    /// Resolves many points and yields their answers in input order, each with the point's id. Up to
+    /// <see cref="GeoAssignClientOptions.BatchThreshold"/> points go in one ResolveBatch call; more
+    /// go over one ResolveStream, written and read at once in chunks of
+    /// <see cref="GeoAssignClientOptions.ChunkSize"/> with at most
+    /// <see cref="GeoAssignClientOptions.MaxChunksInFlight"/> unanswered, so memory stays bounded
+    /// however many points there are. Every answer of one call comes from one map version.
+    /// </summary>
+    /// <param name="points">The points; enumerated once, on a background task when streamed. An exception it throws ends the call and is rethrown as it is.</param>
+    /// <param name="layer">The layer to look in; <see langword="null"/> means "geo".</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="GeoAssignException">As <see cref="ResolveAsync"/>; the message of INVALID_ARGUMENT names the index of the first bad point.</exception>
+    public IAsyncEnumerable<ResolveResult> ResolveManyAsync(IEnumerable<GeoPoint> points, string? layer = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        return ResolveManyAsync(new SyncAsyncEnumerable<GeoPoint>(points), layer, cancellationToken);
+    }
+
+    /// <inheritdoc cref="ResolveManyAsync(IEnumerable{GeoPoint}, string?, CancellationToken)"/>
+    public async IAsyncEnumerable<ResolveResult> ResolveManyAsync(IAsyncEnumerable<GeoPoint> points, string? layer = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        var source = points.GetAsyncEnumerator(cancellationToken);
+        var head = new List<GeoPoint>();
+        var more = true;
+        try
+        {
+            // Look ahead one point past the threshold to choose between one batch and a stream.
+            while (head.Count <= Options.BatchThreshold && (more = await source.MoveNextAsync().ConfigureAwait(false)))
+            {
+                head.Add(source.Current);
+            }
+        }
+        catch
+        {
+            await source.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        if (!more)
+        {
+            await source.DisposeAsync().ConfigureAwait(false);
+            if (head.Count > 0)
+            {
+                foreach (var result in await ResolveBatchAsync(head, layer ?? "", cancellationToken).ConfigureAwait(false))
+                {
+                    yield return result;
+                }
+            }
+
+            yield break;
+        }
+
+        var protocol = new ResolveStreamProtocol(this, _assignments, layer ?? "");
+        var answered = 0UL;
+        await foreach (var (chunk, response) in ChunkedDuplexCall.RunAsync(protocol, new PrefixedEnumerator<GeoPoint>(head, source), this, cancellationToken)
+            .ConfigureAwait(false))
+        {
+            if (response.FirstIndex != answered)
+            {
+                throw ProtocolError("ResolveStream", $"an answer chunk starts at point {response.FirstIndex:N0} but {answered:N0} were answered before it");
+            }
+
+            var results = Results(response.Assignments, chunk!, "ResolveStream");
+            answered += (ulong)results.Length;
+            foreach (var result in results)
+            {
+                yield return result;
+            }
+        }
+    }
+
+    private async Task<ResolveResult[]> ResolveBatchAsync(List<GeoPoint> points, string layer, CancellationToken cancellationToken)
+    {
+        var batch = new PointBatch();
+        foreach (var point in points)
+        {
+            batch.Add(point);
+        }
+
+        var request = new V1.ResolveBatchRequest { Points = batch.Points, Layer = layer, MinVersion = MinReadVersion };
+        var response = await UnaryAsync("ResolveBatch", CallSafety.Read, request,
+            (r, options) => _assignments.ResolveBatchAsync(r, options), cancellationToken).ConfigureAwait(false);
+        return Results(response.Assignments ?? new V1.AssignmentChunk(), batch, "ResolveBatch");
+    }
+
+    /// <summary>Turns a chunk of answers into results, sharing one ancestor list per territory.</summary>
+    private ResolveResult[] Results(V1.AssignmentChunk answers, PointBatch batch, string method)
+    {
+        if (answers.Count != batch.Count || answers.Reasons.Count != answers.Count)
+        {
+            throw ProtocolError(method, $"{answers.Count:N0} answers (and {answers.Reasons.Count:N0} reasons) came for {batch.Count:N0} points");
+        }
+
+        var territories = new (string Id, string? Owner, IReadOnlyList<string> Ancestors)[answers.Territories.Count];
+        for (var t = 0; t < territories.Length; t++)
+        {
+            var territory = answers.Territories[t];
+            territories[t] = (territory.TerritoryId, ProtoMapping.NullIfEmpty(territory.OwnerId),
+                territory.AncestorIds.Count == 0 ? [] : [.. territory.AncestorIds]);
+        }
+
+        var results = new ResolveResult[answers.Count];
+        var layer = answers.Layer;
+        var version = answers.MapVersion;
+        for (var i = 0; i < results.Length; i++)
+        {
+            var reference = answers.TerritoryRefs[i];
+            var reason = ProtoMapping.Reason(answers.Reasons[i]);
+            var id = batch.IdAt(i);
+            if (reference == 0)
+            {
+                results[i] = new ResolveResult(id, null, null, layer, reason, [], version);
+            }
+            else if (reference <= (uint)territories.Length)
+            {
+                var (territoryId, owner, ancestors) = territories[reference - 1];
+                results[i] = new ResolveResult(id, territoryId, owner, layer, reason, ancestors, version);
+            }
+            else
+            {
+                throw ProtocolError(method, $"answer {i} refers to territory {reference} but the chunk lists {territories.Length}");
+            }
+        }
+
+        return results;
+    }
+
+    private GeoAssignException ProtocolError(string method, string problem) =>
+        new(method, Options.Address, new RpcException(new Status(StatusCode.Internal, $"Protocol error: {problem}.")));
+
+    /// <summary>Points of one request message, with the callers' ids kept here (they are not sent).</summary>
+    private sealed class PointBatch
+    {
+        private List<string?>? _ids;
+
+        public V1.PointChunk Points { get; } = new();
+
+        public int Count => Points.Count;
+
+        public void Add(GeoPoint point)
+        {
+            if (point.Id is not null && _ids is null)
+            {
+                _ids = new List<string?>(Math.Max(16, Points.Count + 1));
+                for (var i = 0; i < Points.Count; i++)
+                {
+                    _ids.Add(null);
+                }
+            }
+
+            _ids?.Add(point.Id);
+            Points.Add(point.Lat, point.Lng);
+        }
+
+        public string? IdAt(int index) => _ids?[index];
+    }
+
+    private sealed class ResolveStreamProtocol(GeoAssignClient client, V1.AssignmentService.AssignmentServiceClient stub, string layer)
+        : IChunkProtocol<GeoPoint, PointBatch, V1.ResolveStreamRequest, V1.ResolveStreamResponse>
+    {
+        public string Method => "ResolveStream";
+
+        public PointBatch NewChunk() => new();
+
+        public void Add(PointBatch chunk, GeoPoint item) => chunk.Add(item);
+
+        public int Count(PointBatch chunk) => chunk.Count;
+
+        public V1.ResolveStreamRequest Request(PointBatch chunk, bool first) => first
+            ? new V1.ResolveStreamRequest { Points = chunk.Points, Layer = layer, MinVersion = client.MinReadVersion }
+            : new V1.ResolveStreamRequest { Points = chunk.Points };
+
+        public AsyncDuplexStreamingCall<V1.ResolveStreamRequest, V1.ResolveStreamResponse> Start(CallOptions options) => stub.ResolveStream(options);
+
+        public bool IsAnswer(V1.ResolveStreamResponse response) => true;
+    }
+}

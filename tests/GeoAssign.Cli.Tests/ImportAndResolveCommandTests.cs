@@ -1,0 +1,133 @@
+// geoassign import and geoassign resolve.
+using System.Text.Json;
+using GeoAssign.Client.Tests.Infrastructure;
+
+namespace GeoAssign.Cli.Tests;
+
+public sealed class ImportCommandTests : IAsyncLifetime
+{
+    private GeoAssignTestServer _server = null!;
+    private readonly string _folder = Directory.CreateTempSubdirectory("geoassign-cli-import-").FullName;
+
+    public async Task InitializeAsync() => _server = await GeoAssignTestServer.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task Import_prints_the_counts_and_the_new_version_then_json_and_replace_work()
+    {
+        var result = CliAssert.Exit(0, await CliRunner.RunAsync(_server, "import", TestData.SamplePath));
+        CliAssert.Contains("Imported us-states.geojson", result.Out, result);
+        CliAssert.Contains("56 created, 0 updated, 0 deleted", result.Out, result);
+        CliAssert.Contains("Map version 1", result.Out, result);
+
+        var again = CliAssert.Exit(0, await CliRunner.RunAsync(_server, "import", TestData.SamplePath, "--json"));
+        using var json = JsonDocument.Parse(again.Out);
+        Assert.Equal(2, json.RootElement.GetProperty("map_version").GetInt64());
+        Assert.Equal(0, json.RootElement.GetProperty("created").GetInt32());
+        Assert.Equal(56, json.RootElement.GetProperty("updated").GetInt32());
+        Assert.Equal(new FileInfo(TestData.SamplePath).Length, json.RootElement.GetProperty("bytes").GetInt64());
+
+        var one = await SquareFileAsync("sq-1");
+        CliAssert.Exit(0, await CliRunner.RunAsync(_server, "import", one, "--layer", "squares"));
+        var other = await SquareFileAsync("sq-2");
+        var replaced = CliAssert.Exit(0, await CliRunner.RunAsync(_server, "import", other, "--layer", "geo", "--replace", "--expected-version", "3"));
+        CliAssert.Contains("1 created, 0 updated, 56 deleted", replaced.Out, replaced);
+    }
+
+    [Fact]
+    public async Task On_a_terminal_the_upload_shows_a_progress_bar_in_bytes()
+    {
+        var result = CliAssert.Exit(0, await CliRunner.RunAsync(
+            new Dictionary<string, string?> { [GeoAssignCli.UrlVariable] = _server.Address.ToString() }, ["import", TestData.SamplePath], interactive: true));
+        CliAssert.Contains("Uploading us-states.geojson", result.Error, result);
+        CliAssert.Contains("567.3 KiB", result.Error, result);
+        CliAssert.Contains("56 created", result.Out, result);
+    }
+
+    private async Task<string> SquareFileAsync(string id)
+    {
+        var path = Path.Combine(_folder, id + ".geojson");
+        await File.WriteAllTextAsync(path, "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"id\":\"" + id
+            + "\",\"properties\":{\"name\":\"Square\",\"owner_id\":\"rep-9\"},\"geometry\":" + TestData.Square(0, 0, 1) + "}]}");
+        return path;
+    }
+
+    [Fact]
+    public async Task Import_of_a_missing_file_is_an_input_error_and_bad_geojson_is_rejected_by_the_server()
+    {
+        var missing = CliAssert.Exit(1, await CliRunner.RunAsync(_server, "import", Path.Combine(_folder, "nope.geojson")));
+        CliAssert.Contains("nope.geojson: no such file", missing.Error, missing);
+
+        var bad = Path.Combine(_folder, "bad.geojson");
+        await File.WriteAllTextAsync(bad, """{"type":"FeatureCollection","features":[{"type":"Feature","id":"x","properties":{"owner_id":"r"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0.5]]]}}]}""");
+        var rejected = CliAssert.Exit(2, await CliRunner.RunAsync(_server, "import", bad));
+        CliAssert.Contains("The server rejected the request (INVALID_ARGUMENT)", rejected.Error, rejected);
+        CliAssert.Contains("features[0]", rejected.Error, rejected);
+
+        var stale = CliAssert.Exit(2, await CliRunner.RunAsync(_server, "import", TestData.SamplePath, "--expected-version", "12345"));
+        CliAssert.Contains("not at the expected version", stale.Error, stale);
+        CliAssert.Contains("--expected-version", stale.Error, stale);
+    }
+}
+
+public sealed class ResolveCommandTests(SampleServer fixture) : IClassFixture<SampleServer>
+{
+    [Fact]
+    public async Task Resolve_prints_the_territory_owner_reason_and_version()
+    {
+        var result = CliAssert.Exit(0, await CliRunner.RunAsync(fixture.Server, "resolve", "39.7392", "-104.9903"));
+        var owner = TestData.SampleTerritories.Single(t => t.Id == "08").OwnerId;
+        CliAssert.Contains("Territory    08", result.Out, result);
+        CliAssert.Contains($"Owner        {owner}", result.Out, result);
+        CliAssert.Contains("Map version  1", result.Out, result);
+        Assert.Empty(result.Error);
+    }
+
+    [Fact]
+    public async Task Resolve_json_has_stable_snake_case_fields()
+    {
+        var result = CliAssert.Exit(0, await CliRunner.RunAsync(fixture.Server, "resolve", "39.7392", "-104.9903", "--json", "--layer", "geo"));
+        using var json = JsonDocument.Parse(result.Out);
+        var root = json.RootElement;
+        Assert.Equal(["lat", "lng", "territory_id", "owner_id", "layer", "reason", "ancestor_ids", "map_version"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("08", root.GetProperty("territory_id").GetString());
+        Assert.Contains(root.GetProperty("reason").GetString(), new[] { "interior_cell", "exact_test" });
+
+        var nowhere = CliAssert.Exit(0, await CliRunner.RunAsync(fixture.Server, "resolve", "-33.8688", "151.2093", "--json"));
+        using var none = JsonDocument.Parse(nowhere.Out);
+        Assert.Equal(JsonValueKind.Null, none.RootElement.GetProperty("territory_id").ValueKind);
+        Assert.Equal("unassigned", none.RootElement.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task An_unassigned_point_says_so_in_words()
+    {
+        var result = CliAssert.Exit(0, await CliRunner.RunAsync(fixture.Server, "resolve", "0", "0"));
+        CliAssert.Contains("No territory of layer geo covers (0, 0)", result.Out, result);
+    }
+
+    [Fact]
+    public async Task Bad_coordinates_are_rejected_by_the_server_naming_them_and_text_is_a_usage_error()
+    {
+        var outOfRange = CliAssert.Exit(2, await CliRunner.RunAsync(fixture.Server, "resolve", "95", "0"));
+        CliAssert.Contains("INVALID_ARGUMENT", outOfRange.Error, outOfRange);
+        CliAssert.Contains("lat 95", outOfRange.Error, outOfRange);
+
+        var nan = CliAssert.Exit(2, await CliRunner.RunAsync(fixture.Server, "resolve", "NaN", "0"));
+        CliAssert.Contains("INVALID_ARGUMENT", nan.Error, nan);
+
+        var text = CliAssert.Exit(1, await CliRunner.RunAsync(fixture.Server, "resolve", "north", "0"));
+        CliAssert.Contains("north", text.Error, text);
+
+        var missing = CliAssert.Exit(1, await CliRunner.RunAsync(fixture.Server, "resolve", "1"));
+        CliAssert.Contains("Required argument missing", missing.Error, missing);
+
+        var layer = CliAssert.Exit(2, await CliRunner.RunAsync(fixture.Server, "resolve", "1", "2", "--layer", "enterprise"));
+        CliAssert.Contains("NOT_FOUND", layer.Error, layer);
+    }
+}

@@ -1,0 +1,61 @@
+// Servers the client tests share per class: the sample map, API keys, the million-point map.
+using GeoAssign.Client.Tests.Infrastructure;
+
+namespace GeoAssign.Client.Tests;
+
+/// <summary>An open server with the shipped sample (56 US states, layer geo) imported through the client.</summary>
+public sealed class SampleServer : IAsyncLifetime
+{
+    public GeoAssignTestServer Server { get; private set; } = null!;
+
+    public ulong Version { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        Server = await GeoAssignTestServer.StartAsync(new Dictionary<string, string?> { ["GeoAssign:MinVersionWait"] = "00:00:00.200" });
+        using var client = Server.Client();
+        Version = (await client.ImportGeoJsonAsync(TestData.SamplePath)).MapVersion;
+    }
+
+    public async Task DisposeAsync() => await Server.DisposeAsync();
+}
+
+/// <summary>A server with a reader key and an editor key, holding the sample.</summary>
+public sealed class KeyedServer : IAsyncLifetime
+{
+    public GeoAssignTestServer Server { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Server = await GeoAssignTestServer.StartAsync(GeoAssignTestServer.WithKeys);
+        using var client = Server.Client(GeoAssignTestServer.EditorKey);
+        await client.ImportGeoJsonAsync(TestData.SamplePath);
+    }
+
+    public async Task DisposeAsync() => await Server.DisposeAsync();
+}
+
+/// <summary>A server holding the million-point map (states and counties of four US states).</summary>
+public sealed class MillionPointServer : IAsyncLifetime
+{
+    public GeoAssignTestServer Server { get; private set; } = null!;
+
+    public ulong Version { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        Server = await GeoAssignTestServer.StartAsync();
+        using var client = Server.Client();
+        using var text = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(TestData.MillionGeoJson()));
+        Version = (await client.ImportGeoJsonAsync(text)).MapVersion;
+    }
+
+    public async Task DisposeAsync() => await Server.DisposeAsync();
+}
+
+/// <summary>The million-point tests run alone, so that their time measures them and not their neighbours.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MillionPointCollection : ICollectionFixture<MillionPointServer>
+{
+    public const string Name = "million points";
+}
