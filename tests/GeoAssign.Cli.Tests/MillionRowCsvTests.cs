@@ -7,31 +7,14 @@ using Xunit.Abstractions;
 
 namespace GeoAssign.Cli.Tests;
 
-public sealed class MillionRowServer : IAsyncLifetime
-{
-    public GeoAssignTestServer Server { get; private set; } = null!;
-
-    public ulong Version { get; private set; }
-
-    public async Task InitializeAsync()
-    {
-        Server = await GeoAssignTestServer.StartAsync();
-        using var client = Server.Client();
-        using var text = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(TestData.MillionGeoJson()));
-        Version = (await client.ImportGeoJsonAsync(text)).MapVersion;
-    }
-
-    public async Task DisposeAsync() => await Server.DisposeAsync();
-}
-
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class MillionRowCollection : ICollectionFixture<MillionRowServer>
+public sealed class MillionRowCollection : ICollectionFixture<MillionPointServer>
 {
     public const string Name = "million rows";
 }
 
 [Collection(MillionRowCollection.Name)]
-public sealed class MillionRowCsvTests(MillionRowServer fixture, ITestOutputHelper output) : IDisposable
+public sealed class MillionRowCsvTests(MillionPointServer fixture, ITestOutputHelper output) : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("geoassign-cli-million-").FullName;
 

@@ -35,24 +35,6 @@ public sealed class KeyedServer : IAsyncLifetime
     public async Task DisposeAsync() => await Server.DisposeAsync();
 }
 
-/// <summary>A server holding the million-point map (states and counties of four US states).</summary>
-public sealed class MillionPointServer : IAsyncLifetime
-{
-    public GeoAssignTestServer Server { get; private set; } = null!;
-
-    public ulong Version { get; private set; }
-
-    public async Task InitializeAsync()
-    {
-        Server = await GeoAssignTestServer.StartAsync();
-        using var client = Server.Client();
-        using var text = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(TestData.MillionGeoJson()));
-        Version = (await client.ImportGeoJsonAsync(text)).MapVersion;
-    }
-
-    public async Task DisposeAsync() => await Server.DisposeAsync();
-}
-
 /// <summary>The million-point tests run alone, so that their time measures them and not their neighbours.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class MillionPointCollection : ICollectionFixture<MillionPointServer>
