@@ -247,6 +247,38 @@ public sealed class TerritoryServiceTests(EmptyServer fixture) : IClassFixture<E
     }
 
     [Fact]
+    public async Task An_invalid_polygon_is_rejected_unless_repair_is_asked_for_and_then_each_repair_is_a_warning()
+    {
+        // A bow-tie ring crosses itself at (0.5, 0.5): invalid, as real-world boundaries often are.
+        var bowtie = "{\"type\":\"FeatureCollection\",\"features\":["
+            + "{\"type\":\"Feature\",\"id\":\"rep-bowtie\",\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[20,20],[21,21],[21,20],[20,21],[20,20]]]},\"properties\":{\"owner_id\":\"r\",\"layer\":\"repair\"}},"
+            + "{\"type\":\"Feature\",\"id\":\"rep-fine\",\"geometry\":" + Shapes.Square(22, 20, 1) + ",\"properties\":{\"owner_id\":\"r\",\"layer\":\"repair\"}}]}";
+        var before = await VersionAsync();
+        var rejected = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => Client.ImportGeoJsonAsync(new ImportGeoJsonRequest
+        {
+            Options = new ImportGeoJsonOptions(),
+            FeatureCollection = ByteString.CopyFromUtf8(bowtie),
+        }));
+        Assert.Contains("rep-bowtie", rejected.Status.Detail);
+        Assert.Equal(before, await VersionAsync());
+
+        var repaired = await Client.ImportGeoJsonAsync(new ImportGeoJsonRequest
+        {
+            Options = new ImportGeoJsonOptions { RepairInvalidGeometry = true },
+            FeatureCollection = ByteString.CopyFromUtf8(bowtie),
+        });
+        Assert.Equal(2u, repaired.Summary.CreatedCount);
+        var warning = Assert.Single(repaired.Summary.Warnings);
+        Assert.Contains("features[0] (id \"rep-bowtie\"): repaired invalid geometry", warning);
+        // Both lobes of the repaired bow-tie resolve to it.
+        foreach (var (lat, lng) in new[] { (20.5, 20.1), (20.5, 20.9) })
+        {
+            var answer = await fixture.Server.Assignments.ResolveAsync(new ResolveRequest { Lat = lat, Lng = lng, Layer = "repair", MinVersion = repaired.Summary.MapVersion });
+            Assert.Equal("rep-bowtie", answer.Assignment.TerritoryId);
+        }
+    }
+
+    [Fact]
     public async Task ImportGeoJsonStream_joins_chunks_split_anywhere_and_needs_options_first()
     {
         var json = "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"id\":\"stream-é\",\"geometry\":" + Shapes.Square(60, 10, 1)

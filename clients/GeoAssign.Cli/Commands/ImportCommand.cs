@@ -1,4 +1,4 @@
-// geoassign import FILE.geojson [--layer L] [--replace] [--expected-version V] [--json]
+// geoassign import FILE.geojson [--layer L] [--replace] [--expected-version V] [--repair] [--json]
 using System.CommandLine;
 using GeoAssign.Cli.Output;
 using Spectre.Console;
@@ -13,10 +13,11 @@ internal static class ImportCommand
         var layer = new Option<string?>("--layer") { Description = "Layer of features without a layer property [default: geo]; with --replace, the layer replaced", HelpName = "LAYER" };
         var replace = new Option<bool>("--replace") { Description = "Make the layer exactly the file's features, deleting its other territories (default: merge)" };
         var expected = new Option<ulong?>("--expected-version") { Description = "Apply only if the map is at this version (optimistic concurrency)", HelpName = "VERSION" };
+        var repair = new Option<bool>("--repair") { Description = "Repair invalid polygons (self-intersections, spikes) instead of rejecting the file; each repair is listed as a warning" };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON" };
         var command = new Command("import", "Import a GeoJSON file of territories (atomically, as one new map version); needs an editor key")
         {
-            file, layer, replace, expected, json,
+            file, layer, replace, expected, repair, json,
         };
         command.SetAction((parse, cancellationToken) => global.RunAsync(parse, cancellationToken, async (client, settings, token) =>
         {
@@ -30,7 +31,7 @@ internal static class ImportCommand
             var length = path.Length;
             long sent = 0;
             var result = await new RowProgress(() => Interlocked.Read(ref sent), bytes: true).RunAsync(host.Error, $"Uploading {path.Name}", length, () => Interlocked.Read(ref sent),
-                () => client.ImportGeoJsonAsync(path.FullName, parse.GetValue(layer), parse.GetValue(replace), parse.GetValue(expected),
+                () => client.ImportGeoJsonAsync(path.FullName, parse.GetValue(layer), parse.GetValue(replace), parse.GetValue(expected), parse.GetValue(repair),
                     new Progress(bytes => Interlocked.Exchange(ref sent, bytes)), token)).ConfigureAwait(false);
 
             if (parse.GetValue(json))

@@ -25,20 +25,31 @@ internal sealed class TerritoryMessages
     private static readonly JsonSerializerOptions GeometryJson = CreateGeometryJson();
     private readonly GeoAssignServerOptions _options;
     private readonly TerritoryGeoJsonReader _reader;
+    private readonly TerritoryGeoJsonReader _repairingReader;
 
     public TerritoryMessages(IOptions<GeoAssignServerOptions> options)
     {
         _options = options.Value;
-        _reader = new TerritoryGeoJsonReader(new GeoJsonReadOptions
+        var readOptions = new GeoJsonReadOptions
         {
             Validation = _options.ToValidationOptions(),
             // A feature of ImportGeoJsonStream may be larger than one message.
             MaxFeatureBytes = Math.Max(_options.MaxMessageBytes, GeoJsonReadOptions.Default.MaxFeatureBytes),
+        };
+        _reader = new TerritoryGeoJsonReader(readOptions);
+        _repairingReader = new TerritoryGeoJsonReader(new GeoJsonReadOptions
+        {
+            Validation = readOptions.Validation,
+            MaxFeatureBytes = readOptions.MaxFeatureBytes,
+            RepairInvalidGeometry = true,
         });
     }
 
     /// <summary>The GeoJSON reader imports use, with the server's limits.</summary>
     public TerritoryGeoJsonReader Reader => _reader;
+
+    /// <summary>The same reader, repairing invalid polygons (ImportGeoJsonOptions.repair_invalid_geometry).</summary>
+    public TerritoryGeoJsonReader RepairingReader => _repairingReader;
 
     /// <summary>
     /// The domain territories of an upsert; INVALID_ARGUMENT or RESOURCE_EXHAUSTED naming

@@ -173,6 +173,7 @@ internal sealed partial class TerritoryService(
         string layer;
         IReadOnlyList<DomainTerritory> territories;
         IReadOnlyList<int> featureIndexes;
+        var repairs = new List<string>();
         var replace = importOptions.Mode == ImportMode.Replace;
         try
         {
@@ -180,10 +181,16 @@ internal sealed partial class TerritoryService(
             using var stream = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(geoJson, out var segment)
                 ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
                 : new MemoryStream(geoJson.ToArray(), writable: false);
-            var read = await messages.Reader.ReadAsync(stream, context.CancellationToken).ConfigureAwait(false);
+            var reader = importOptions.RepairInvalidGeometry ? messages.RepairingReader : messages.Reader;
+            var read = await reader.ReadAsync(stream, context.CancellationToken).ConfigureAwait(false);
             if (!read.IsValid)
             {
                 throw messages.ReadFailure(read, "features");
+            }
+
+            foreach (var repair in read.Repairs)
+            {
+                repairs.Add($"features[{repair.FeatureIndex}] (id \"{RequestChecks.Shorten(repair.TerritoryId ?? "")}\"): repaired invalid geometry ({repair.Reason}); {repair.VerticesBefore} vertices before, {repair.VerticesAfter} after.");
             }
 
             featureIndexes = read.FeatureIndexes;
@@ -226,6 +233,7 @@ internal sealed partial class TerritoryService(
         var (map, summary) = await EditAsync(rpc, importOptions.HasExpectedVersion ? importOptions.ExpectedVersion : null, current =>
         {
             var summary = new ImportSummary();
+            summary.Warnings.AddRange(repairs);
             var fileIds = new HashSet<string>(StringComparer.Ordinal);
             for (var i = 0; i < territories.Count; i++)
             {
