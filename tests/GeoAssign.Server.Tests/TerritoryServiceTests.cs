@@ -363,6 +363,7 @@ public sealed class TerritoryServiceTests(EmptyServer fixture) : IClassFixture<E
         Assert.NotEmpty(layer.Cells);
         Assert.Equal(edit.MapVersion, layer.BuiltVersion);
         Assert.True(layer.IndexBytes > 0);
+        Assert.Matches("^[0-9a-f]{64}$", layer.IndexChecksum);
         Assert.Equal(info.Layers.Select(l => l.Layer).Order(StringComparer.Ordinal), info.Layers.Select(l => l.Layer));
         Assert.Equal(StoreKind.Embedded, info.Replica.StoreKind);
         Assert.Equal(ReplicaState.Serving, info.Replica.State);

@@ -49,7 +49,13 @@ public sealed class LayerIndex
         Incremental = incremental;
         // Counting walks the whole trie, so it happens on first request, not on every edit.
         _statistics = new Lazy<LayerStatistics>(() => LayerStatisticsCollector.Collect(this), LazyThreadSafetyMode.ExecutionAndPublication);
+        _checksum = new Lazy<string>(ComputeChecksum, LazyThreadSafetyMode.ExecutionAndPublication);
     }
+
+    private readonly Lazy<string> _checksum;
+
+    /// <summary><see cref="ComputeChecksum"/>, computed on first use and cached.</summary>
+    public string Checksum => _checksum.Value;
 
     /// <summary>Time taken to build this version (full or incremental).</summary>
     public TimeSpan BuildTime { get; }
@@ -112,6 +118,49 @@ public sealed class LayerIndex
             tested = true;
         }
         return new LayerLookup(null, LookupReason.Unassigned);
+    }
+
+    /// <summary>
+    /// A SHA-256 of what the index decides, independent of how it was built: every leaf, in H3 digit
+    /// order, as its cell and its candidates by territory id and "whole cell or exact test". Two replicas
+    /// (or a replayed and a live index) with the same territories give the same checksum.
+    /// </summary>
+    public string ComputeChecksum()
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        Span<byte> buffer = stackalloc byte[12];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(buffer, Resolution);
+        hash.AppendData(buffer[..4]);
+        var res0 = H3Api.GetRes0Cells();
+        for (int bc = 0; bc < Roots.Length; bc++) HashSubtree(hash, res0[bc].Value, 0, Roots[bc]);
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    private void HashSubtree(System.Security.Cryptography.IncrementalHash hash, ulong cell, int res, int value)
+    {
+        if (value >= 0)
+        {
+            bool pentagon = H3Api.IsPentagon(new H3Index(cell));
+            ulong center = H3Api.CellToCenterChild(new H3Index(cell), res + 1).Value;
+            int shift = (15 - (res + 1)) * 3;
+            for (int digit = 0; digit < 7; digit++)
+            {
+                if (pentagon && digit == 1) continue;
+                HashSubtree(hash, (center & ~(7UL << shift)) | ((ulong)digit << shift), res + 1, Nodes[value * NodeStride + digit]);
+            }
+            return;
+        }
+        if (value == EmptyLeaf) return;
+        Span<byte> buffer = stackalloc byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(buffer, cell);
+        hash.AppendData(buffer);
+        int offset = -2 - value;
+        for (int i = 1; i <= Lists[offset]; i++)
+        {
+            int entry = Lists[offset + i];
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(Slots[entry >> 1]!.Territory.Id));
+            hash.AppendData((entry & 1) == 0 ? "|F;"u8 : "|P;"u8);
+        }
     }
 
     /// <summary>The candidates of the leaf that holds <paramref name="cell"/> (a resolution-R cell), for diagnostics and tests.</summary>

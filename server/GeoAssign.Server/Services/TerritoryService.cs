@@ -487,6 +487,7 @@ internal sealed partial class TerritoryService(
                 IndexBytes = (ulong)(statistics.IndexBytes + statistics.ShapeBytes),
                 BuildDuration = Duration.FromTimeSpan(statistics.BuildTime),
                 BuiltVersion = (ulong)Host.LayerBuiltVersion(name),
+                IndexChecksum = index.Checksum,
             };
             for (var r = 0; r < statistics.InteriorCellsByResolution.Length; r++)
             {

@@ -90,6 +90,7 @@ public sealed class IncrementalChangeTests
             first ??= $"lat {p.Lat:R} lng {p.Lng:R} ({p.Kind}): incremental {x.Territory?.Territory.Id} ({x.Reason}), fresh {y.Territory?.Territory.Id} ({y.Reason})";
         }
         Assert.True(differences == 0, $"{differences} of {points.Count} answers differ from a fresh build; first: {first}");
+        Assert.Equal(b.ComputeChecksum(), a.ComputeChecksum());
         IndexAgreement.AssertAgreesWithOracle(incremental, territories, points);
     }
 
@@ -115,6 +116,10 @@ public sealed class IncrementalChangeTests
             if (x.Territory?.Territory.Id != y.Territory?.Territory.Id || x.Reason != y.Reason) differences++;
         }
         Assert.Equal(0, differences);
+        Assert.Equal(b.ComputeChecksum(), a.ComputeChecksum());
+        // And the checksum does see a difference: one territory fewer changes it.
+        var fewer = new TerritoryMapWriter().Apply(new MapChange(1, territories.Skip(1).ToList(), []));
+        Assert.NotEqual(b.ComputeChecksum(), fewer.Layers[Territory.DefaultLayer].ComputeChecksum());
     }
 
     private static Territory Pick(Dictionary<string, Territory> set, Random random)
