@@ -40,6 +40,21 @@ public sealed class ImportCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_invalid_polygon_is_rejected_and_imported_with_repair_which_lists_the_repair()
+    {
+        var bowtie = Path.Combine(_folder, "bowtie.geojson");
+        await File.WriteAllTextAsync(bowtie, """{"type":"FeatureCollection","features":[{"type":"Feature","id":"bowtie","properties":{"owner_id":"r"},"geometry":{"type":"Polygon","coordinates":[[[30,30],[31,31],[31,30],[30,31],[30,30]]]}}]}""");
+        var rejected = CliAssert.Exit(2, await CliRunner.RunAsync(_server, "import", bowtie));
+        CliAssert.Contains("bowtie", rejected.Error, rejected);
+
+        var repaired = CliAssert.Exit(0, await CliRunner.RunAsync(_server, "import", bowtie, "--repair", "--json"));
+        using var json = JsonDocument.Parse(repaired.Out);
+        Assert.Equal(1, json.RootElement.GetProperty("created").GetInt32());
+        var warning = Assert.Single(json.RootElement.GetProperty("warnings").EnumerateArray());
+        Assert.Contains("repaired invalid geometry", warning.GetString());
+    }
+
+    [Fact]
     public async Task On_a_terminal_the_upload_shows_a_progress_bar_in_bytes()
     {
         var result = CliAssert.Exit(0, await CliRunner.RunAsync(
