@@ -140,13 +140,9 @@ public sealed class LayerIndex
     {
         if (value >= 0)
         {
-            bool pentagon = H3Api.IsPentagon(new H3Index(cell));
-            ulong center = H3Api.CellToCenterChild(new H3Index(cell), res + 1).Value;
-            int shift = (15 - (res + 1)) * 3;
-            for (int digit = 0; digit < 7; digit++)
+            foreach (var child in H3Api.CellToChildren(new H3Index(cell), res + 1))
             {
-                if (pentagon && digit == 1) continue;
-                HashSubtree(hash, (center & ~(7UL << shift)) | ((ulong)digit << shift), res + 1, Nodes[value * NodeStride + digit]);
+                HashSubtree(hash, child.Value, res + 1, Nodes[value * NodeStride + child.GetDigit(res + 1)]);
             }
             return;
         }

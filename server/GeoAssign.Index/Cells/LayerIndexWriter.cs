@@ -165,16 +165,13 @@ internal sealed class LayerIndexWriter
             return longEntries is null ? store.InternList(entries[..entryCount]) : store.InternList(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(longEntries));
         }
 
-        // Recurse into the children; a pentagon has no child with digit 1.
+        // Recurse into the children (a pentagon has none with digit 1; its slot stays empty).
         Span<int> children = stackalloc int[7];
         children.Fill(LayerIndex.EmptyLeaf);
         bool pentagon = H3Api.IsPentagon(cell);
-        ulong childBase = H3Api.CellToCenterChild(cell, res + 1).Value;
-        int shift = (15 - (res + 1)) * 3;
-        for (int digit = 0; digit < 7; digit++)
+        foreach (var child in H3Api.CellToChildren(cell, res + 1))
         {
-            if (pentagon && digit == 1) continue;
-            var child = new H3Index((childBase & ~(7UL << shift)) | ((ulong)digit << shift));
+            int digit = child.GetDigit(res + 1);
             int oldChild = oldValue >= 0 ? store.Nodes[oldValue * LayerIndex.NodeStride + digit] : oldValue;
             children[digit] = Build(store, child, res + 1, candidates, oldChild, touch);
         }
