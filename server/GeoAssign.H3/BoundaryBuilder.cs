@@ -6,8 +6,8 @@ namespace GeoAssign.H3;
 internal static class BoundaryBuilder
 {
     // Hexagon vertex offsets from the centre in the substrate grid, Class II and Class III.
-    private static readonly CoordIjk[] s_hexVerticesClassII = [new(2, 1, 0), new(1, 2, 0), new(0, 2, 1), new(0, 1, 2), new(1, 0, 2), new(2, 0, 1)];
-    private static readonly CoordIjk[] s_hexVerticesClassIII = [new(5, 4, 0), new(1, 5, 0), new(0, 5, 4), new(0, 1, 5), new(4, 0, 5), new(5, 0, 1)];
+    private static readonly CoordIjk[] HexVerticesClassII = [new(2, 1, 0), new(1, 2, 0), new(0, 2, 1), new(0, 1, 2), new(1, 0, 2), new(2, 0, 1)];
+    private static readonly CoordIjk[] HexVerticesClassIII = [new(5, 4, 0), new(1, 5, 0), new(0, 5, 4), new(0, 1, 5), new(4, 0, 5), new(5, 0, 1)];
 
     /// <summary>The boundary of a valid cell in degrees.</summary>
     public static void Build(ulong h, ref CellBoundary boundary)
@@ -65,7 +65,7 @@ internal static class BoundaryBuilder
     {
         var center = SubstrateCenter(cell.Coord, res, out int adjRes);
         bool classIII = (res & 1) == 1;
-        var offsets = classIII ? s_hexVerticesClassIII : s_hexVerticesClassII;
+        var offsets = classIII ? HexVerticesClassIII : HexVerticesClassII;
         Span<FaceIjk> vertices = stackalloc FaceIjk[6];
         for (int v = 0; v < 6; v++) vertices[v] = new FaceIjk(cell.Face, (center + offsets[v]).Normalize());
 
@@ -101,7 +101,7 @@ internal static class BoundaryBuilder
     {
         var center = SubstrateCenter(cell.Coord, res, out int adjRes);
         bool classIII = (res & 1) == 1;
-        var offsets = classIII ? s_hexVerticesClassIII : s_hexVerticesClassII;
+        var offsets = classIII ? HexVerticesClassIII : HexVerticesClassII;
         Span<FaceIjk> vertices = stackalloc FaceIjk[5];
         for (int v = 0; v < 5; v++) vertices[v] = new FaceIjk(cell.Face, (center + offsets[v]).Normalize());
 

@@ -187,44 +187,6 @@ public static class H3
 
     internal static bool IsPentagonUnchecked(ulong h) => BaseCells.IsPentagon[H3Index.BaseCellOf(h)] && H3Index.LeadingNonZeroDigit(h) == 0;
 
-    /// <summary>The icosahedron faces (0..19) the cell intersects.</summary>
-    public static int[] GetIcosahedronFaces(H3Index cell)
-    {
-        if (!IsValidCell(cell)) throw InvalidCell(cell);
-        // Faces of the cell centre and of every boundary vertex in the substrate grid.
-        ulong h = cell.Value;
-        int res = cell.Resolution;
-        var fijk = CellEncoding.CellToFaceIjk(h);
-        var faces = new SortedSet<int>();
-        bool pentagon = IsPentagonUnchecked(h);
-        if (pentagon && (res & 1) == 1)
-        {
-            // A Class III pentagon's vertices are on a finer grid's pentagon: use its center child.
-            h = CellToCenterChild(cell, res + 1).Value;
-            res++;
-            fijk = CellEncoding.CellToFaceIjk(h);
-        }
-        var center = fijk.Coord.DownAperture3().DownAperture3Clockwise();
-        int adjRes = res;
-        if ((res & 1) == 1)
-        {
-            center = center.DownAperture7Clockwise();
-            adjRes++;
-        }
-        ReadOnlySpan<CoordIjk> classII = [new(2, 1, 0), new(1, 2, 0), new(0, 2, 1), new(0, 1, 2), new(1, 0, 2), new(2, 0, 1)];
-        ReadOnlySpan<CoordIjk> classIII = [new(5, 4, 0), new(1, 5, 0), new(0, 5, 4), new(0, 1, 5), new(4, 0, 5), new(5, 0, 1)];
-        var offsets = (res & 1) == 1 ? classIII : classII;
-        int count = pentagon ? 5 : 6;
-        for (int v = 0; v < count; v++)
-        {
-            var vertex = new FaceIjk(fijk.Face, (center + offsets[v]).Normalize());
-            if (pentagon) FaceIjk.AdjustPentagonVertexOverage(ref vertex, adjRes);
-            else FaceIjk.AdjustOverageClassII(ref vertex, adjRes, false, true);
-            faces.Add(vertex.Face);
-        }
-        return [.. faces];
-    }
-
     // ---- Hierarchy ------------------------------------------------------------------------------
 
     /// <summary>The ancestor of the cell at <paramref name="parentRes"/>; the cell itself at its own resolution.</summary>
