@@ -28,6 +28,12 @@ public interface IMapStore : IAsyncDisposable
     long Version { get; }
 
     /// <summary>
+    /// Whether the store answered this server's last request, and when it last did. While the store
+    /// is unreachable a server keeps serving its last map (health: degraded) and edits fail fast.
+    /// </summary>
+    MapStoreHealth Health { get; }
+
+    /// <summary>
     /// Loads the map the store holds: a base (every territory at one version) and the changes after
     /// it, in order. Called once at start; replay them with <see cref="StoredMap.ApplyTo"/>.
     /// </summary>
@@ -73,6 +79,12 @@ public enum MapStoreKind
     Redis = 2,
 }
 
+/// <summary>How a store looks from this server.</summary>
+/// <param name="Reachable">Whether the store answered the last request (always true for the embedded store).</param>
+/// <param name="LastContact">When the store last answered (or, for the embedded store, when it was opened or last written).</param>
+/// <param name="Problem">What went wrong with the last failed request, and what to do; null while reachable.</param>
+public readonly record struct MapStoreHealth(bool Reachable, DateTimeOffset LastContact, string? Problem);
+
 /// <summary>The outcome of <see cref="IMapStore.AppendAsync"/>.</summary>
 /// <param name="Appended">Whether the change is now stored.</param>
 /// <param name="StoreVersion">The store's version afterwards: the change's version when appended, else the version the store holds.</param>
@@ -82,7 +94,17 @@ public readonly record struct AppendResult(bool Appended, long StoreVersion);
 public sealed class MapStoreException : Exception
 {
     /// <summary>Creates the exception.</summary>
-    public MapStoreException(string message, Exception? innerException = null) : base(message, innerException)
+    /// <param name="message">What happened and what to do.</param>
+    /// <param name="innerException">The cause.</param>
+    /// <param name="outcomeUnknown">An append reached the store but its reply did not: it may or may not be stored.</param>
+    public MapStoreException(string message, Exception? innerException = null, bool outcomeUnknown = false) : base(message, innerException)
     {
+        OutcomeUnknown = outcomeUnknown;
     }
+
+    /// <summary>
+    /// True when a failed <see cref="IMapStore.AppendAsync"/> may nevertheless have stored the change
+    /// (sent, but not confirmed); false when the change is known not to be stored.
+    /// </summary>
+    public bool OutcomeUnknown { get; }
 }

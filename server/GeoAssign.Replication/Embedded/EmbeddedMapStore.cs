@@ -43,6 +43,7 @@ public sealed class EmbeddedMapStore : IMapStore
     private long _segmentBytes;
     private long _lastSnapshotVersion;
     private long _version;
+    private readonly DateTimeOffset _openedAt = DateTimeOffset.UtcNow;
     private bool _loaded;
     private Task _snapshotTask = Task.CompletedTask;
     private readonly CancellationTokenSource _disposing = new();
@@ -106,6 +107,10 @@ public sealed class EmbeddedMapStore : IMapStore
 
     /// <inheritdoc/>
     public long Version => Volatile.Read(ref _version);
+
+    /// <inheritdoc/>
+    /// <remarks>A local folder is always reachable; a failed write surfaces as the edit's error instead.</remarks>
+    public MapStoreHealth Health => new(true, _openedAt, null);
 
     /// <summary>The version of the newest snapshot on disk (0 when there is none).</summary>
     public long LastSnapshotVersion => Volatile.Read(ref _lastSnapshotVersion);
@@ -263,7 +268,7 @@ public sealed class EmbeddedMapStore : IMapStore
             {
                 // Leave no partial record behind for the next append to follow.
                 TryTruncate(segment, start);
-                throw new MapStoreException($"Cannot write the change log {segment.Name}: {e.Message}", e);
+                throw new MapStoreException($"Cannot write the change log {segment.Name}: {e.Message}. Nothing changed; check the disk, then retry.", e);
             }
 
             Volatile.Write(ref _version, change.Version);

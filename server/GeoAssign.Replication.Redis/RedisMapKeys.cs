@@ -1,0 +1,52 @@
+// The Redis keys and channel of one map.
+using StackExchange.Redis;
+
+namespace GeoAssign.Replication.Redis;
+
+/// <summary>
+/// The keys of one map. They share the hash tag <c>{map name}</c>, so the map lives in one Redis
+/// Cluster slot and the append script and the read transactions may touch all of them. Immutable.
+/// </summary>
+internal sealed class RedisMapKeys
+{
+    /// <summary>The field of a change stream entry that holds the encoded change.</summary>
+    public const string ChangeField = "change";
+
+    public RedisMapKeys(string mapName)
+    {
+        var prefix = "geoassign:{" + mapName + "}:";
+        Version = prefix + "version";
+        Territories = prefix + "territories";
+        Changes = prefix + "changes";
+        VersionsChannelName = prefix + "versions";
+        VersionsChannel = RedisChannel.Literal(VersionsChannelName);
+    }
+
+    /// <summary>String: the map version, a decimal integer; missing means 0.</summary>
+    public RedisKey Version { get; }
+
+    /// <summary>Hash: territory id → the territory encoded by <c>TerritoryCodec.EncodeTerritory</c>.</summary>
+    public RedisKey Territories { get; }
+
+    /// <summary>Stream: entry <c>{version}-0</c> holds the change to that version in its <see cref="ChangeField"/>.</summary>
+    public RedisKey Changes { get; }
+
+    /// <summary>Pub/sub channel: every new version as a decimal string.</summary>
+    public string VersionsChannelName { get; }
+
+    /// <inheritdoc cref="VersionsChannelName"/>
+    public RedisChannel VersionsChannel { get; }
+
+    /// <summary>The stream entry id of a version's change.</summary>
+    public static RedisValue EntryId(long version) => version.ToString(System.Globalization.CultureInfo.InvariantCulture) + "-0";
+
+    /// <summary>The version of a stream entry id <c>{version}-0</c>; false for any other id.</summary>
+    public static bool TryParseEntryId(RedisValue id, out long version)
+    {
+        var text = (string?)id;
+        version = 0;
+        return text is not null && text.EndsWith("-0", StringComparison.Ordinal)
+            && long.TryParse(text.AsSpan(0, text.Length - 2), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out version)
+            && version > 0;
+    }
+}

@@ -1,0 +1,65 @@
+// Options of the Redis store, with their defaults.
+namespace GeoAssign.Replication.Redis;
+
+/// <summary>Options of <see cref="RedisMapStore"/>. Immutable once constructed; thread-safe.</summary>
+public sealed class RedisMapStoreOptions
+{
+    /// <summary>
+    /// A StackExchange.Redis configuration string: <c>host:port</c> plus options, e.g.
+    /// <c>127.0.0.1:6379</c> or <c>redis1:6379,password=…,ssl=true</c>. Required. The store sets the
+    /// timeouts, retry and backlog options itself (from <see cref="OperationTimeout"/> and
+    /// <see cref="ConnectRetryTime"/>); those given here are overridden.
+    /// </summary>
+    public required string ConnectionString { get; init; }
+
+    /// <summary>
+    /// The map's name: servers with the same Redis and name serve the same map. Default <c>default</c>.
+    /// It becomes the hash tag of every key (<c>geoassign:{name}:…</c>), so a map lives in one Redis
+    /// Cluster slot; braces, white space and control characters are not allowed.
+    /// </summary>
+    public string MapName { get; init; } = "default";
+
+    /// <summary>
+    /// How many recent changes the change stream keeps. Default 10,000. Trimming is approximate
+    /// (<c>XADD … MAXLEN ~</c>: Redis drops whole stream nodes, so it keeps at least this many and up
+    /// to one node, by default 100 entries, more); a replica further behind reloads the whole map.
+    /// </summary>
+    public int StreamMaxLength { get; init; } = 10_000;
+
+    /// <summary>
+    /// How often a watcher asks Redis for the version besides pub/sub, the safety net for a lost
+    /// message. Default 1 s: a lost message delays a replica by at most about this long.
+    /// </summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long one Redis request may take before it fails. Default 2 s: long enough for an append of
+    /// a large import on a busy Redis, short enough that an edit fails fast while Redis is down.
+    /// </summary>
+    public TimeSpan OperationTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long <see cref="RedisMapStore.ConnectAsync"/> keeps trying to reach Redis before it gives
+    /// up. Default 30 s, so replicas and Redis started together (e.g. by Compose) find each other.
+    /// </summary>
+    public TimeSpan ConnectRetryTime { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Throws when an option is out of range, so bad configuration fails at start-up.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            throw new ArgumentException("The Redis connection string is required (e.g. 127.0.0.1:6379).", nameof(ConnectionString));
+        }
+
+        if (string.IsNullOrEmpty(MapName) || MapName.Any(c => c is '{' or '}' || char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            throw new ArgumentException($"The map name must be non-empty, without braces, spaces or control characters (it is \"{MapName}\").", nameof(MapName));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(StreamMaxLength);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(PollInterval, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(OperationTimeout, TimeSpan.FromMilliseconds(50));
+        ArgumentOutOfRangeException.ThrowIfLessThan(ConnectRetryTime, TimeSpan.Zero);
+    }
+}

@@ -1,0 +1,478 @@
+// A real redis-server for tests: a child process on a free loopback port with its own data folder.
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace GeoAssign.Replication.Redis.Tests.Infrastructure;
+
+/// <summary>
+/// Runs <c>redis-server</c> (Debian's <c>/usr/bin/redis-server</c>, or <c>$GEOASSIGN_REDIS_SERVER</c>)
+/// on a free port of 127.0.0.1, persisting to an append-only file fsynced on every write
+/// (<c>--appendonly yes --appendfsync always</c>) in a temporary folder, exactly as production must,
+/// so that an acknowledged write survives <see cref="Kill"/> and <see cref="RestartAsync"/>.
+/// </summary>
+/// <remarks>
+/// <para>Disposing kills the process and deletes the folder, also when a test fails; processes still
+/// running when the test host exits are killed then. <see cref="ExecuteAsync"/> speaks RESP over a
+/// socket of its own, so the fixture depends on no Redis client library (it is linked into other
+/// test projects).</para>
+/// <para>Thread-safe for <see cref="ExecuteAsync"/>; start, stop, kill and restart are called by one test.</para>
+/// </remarks>
+public sealed class RedisServer : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(10);
+    private static readonly Lock LiveLock = new();
+    private static readonly HashSet<RedisServer> Live = [];
+
+    private readonly string _executable;
+    private readonly string[] _extraArguments;
+    private Process? _process;
+    private int _disposed;
+
+    static RedisServer()
+    {
+        // A test host that exits (or is stopped) with servers still running takes them down too.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            lock (LiveLock)
+            {
+                foreach (var server in Live)
+                {
+                    server.KillProcess();
+                }
+            }
+        };
+    }
+
+    private RedisServer(string executable, int port, string dataDirectory, string[] extraArguments)
+    {
+        _executable = executable;
+        Port = port;
+        DataDirectory = dataDirectory;
+        _extraArguments = extraArguments;
+    }
+
+    /// <summary>The redis-server to run: <c>$GEOASSIGN_REDIS_SERVER</c>, else the first on the PATH or in /usr/bin; null when there is none.</summary>
+    public static string? Executable { get; } = FindExecutable();
+
+    /// <summary>
+    /// Why tests that need Redis are skipped, or null when they run: they are skipped only when
+    /// redis-server is missing and the environment variable CI is not set (CI installs it, so there
+    /// a missing redis-server fails those tests instead).
+    /// </summary>
+    public static string? SkipReason { get; } =
+        Executable is null && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI"))
+            ? "redis-server is not installed (apt-get install redis-server, or set GEOASSIGN_REDIS_SERVER); under CI=true this test fails instead."
+            : null;
+
+    /// <summary>The loopback port the server listens on; the same after a restart.</summary>
+    public int Port { get; }
+
+    /// <summary>A StackExchange.Redis connection string for the server.</summary>
+    public string ConnectionString => "127.0.0.1:" + Port.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The server's data folder (the append-only file and the log), deleted on dispose.</summary>
+    public string DataDirectory { get; }
+
+    /// <summary>The server's log file.</summary>
+    public string LogFile => Path.Combine(DataDirectory, "redis.log");
+
+    /// <summary>Whether the server process is running.</summary>
+    public bool IsRunning => _process is { HasExited: false };
+
+    /// <summary>
+    /// Starts a server on a free loopback port and waits until it answers PING.
+    /// <paramref name="extraArguments"/> are appended to the command line (e.g. <c>--stream-node-max-entries 4</c>).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">redis-server is missing, or does not start.</exception>
+    public static async Task<RedisServer> StartAsync(params string[] extraArguments)
+    {
+        var executable = Executable ?? throw new InvalidOperationException(
+            "redis-server is not installed: the Redis tests need it (apt-get install redis-server, or set GEOASSIGN_REDIS_SERVER to its path).");
+        for (var attempt = 1; ; attempt++)
+        {
+            var directory = Path.Combine(Path.GetTempPath(), "geoassign-redis-tests", Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(directory);
+            var server = new RedisServer(executable, FreeLoopbackPort(), directory, extraArguments);
+            try
+            {
+                await server.StartProcessAsync().ConfigureAwait(false);
+                return server;
+            }
+            catch (InvalidOperationException) when (attempt < 3 && server.LogContains("Address already in use"))
+            {
+                // Another process took the port between probing and binding: try another.
+                await server.DisposeAsync().ConfigureAwait(false);
+            }
+            catch
+            {
+                await server.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+    }
+
+    /// <summary>Stops the server cleanly (SHUTDOWN NOSAVE: the append-only file is already on disk) and waits for it to exit.</summary>
+    public async Task StopAsync()
+    {
+        if (!IsRunning)
+        {
+            return;
+        }
+
+        try
+        {
+            await ExecuteAsync("SHUTDOWN", "NOSAVE").ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or SocketException or EndOfStreamException)
+        {
+            // The server closes the connection as it exits.
+        }
+
+        using var timeout = new CancellationTokenSource(CommandTimeout);
+        try
+        {
+            await _process!.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            KillProcess();
+        }
+    }
+
+    /// <summary>Kills the server at once (SIGKILL), as a crash or power cut would: no shutdown, no final write.</summary>
+    public void Kill() => KillProcess();
+
+    /// <summary>
+    /// Freezes the server (SIGSTOP): connections stay open but nothing is answered, as with a hung
+    /// server or a network partition. Requests sent meanwhile run after <see cref="ResumeAsync"/>.
+    /// </summary>
+    public Task PauseAsync() => SignalAsync("-STOP");
+
+    /// <summary>Lets a paused server go on (SIGCONT).</summary>
+    public Task ResumeAsync() => SignalAsync("-CONT");
+
+    private async Task SignalAsync(string signal)
+    {
+        var process = _process is { HasExited: false } running ? running : throw new InvalidOperationException("redis-server is not running.");
+        using var kill = Process.Start(new ProcessStartInfo("kill", [signal, process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false })
+            ?? throw new InvalidOperationException("Cannot run kill.");
+        await kill.WaitForExitAsync().ConfigureAwait(false);
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill {signal} {process.Id} exited with code {kill.ExitCode}.");
+        }
+    }
+
+    /// <summary>Starts the server again on the same port with the same data folder (stopping it first if it runs) and waits until it answers.</summary>
+    public async Task RestartAsync()
+    {
+        if (IsRunning)
+        {
+            await StopAsync().ConfigureAwait(false);
+        }
+
+        await StartProcessAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs one command on a connection of its own and returns the reply: a string (simple or bulk),
+    /// a long (integer), null, or an <c>object?[]</c> (array).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Redis replied with an error.</exception>
+    public async Task<object?> ExecuteAsync(params string[] command)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(command.Length);
+        using var timeout = new CancellationTokenSource(CommandTimeout);
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, Port, timeout.Token).ConfigureAwait(false);
+        var stream = client.GetStream();
+        var request = new StringBuilder().Append('*').Append(command.Length).Append("\r\n");
+        foreach (var argument in command)
+        {
+            request.Append('$').Append(Encoding.UTF8.GetByteCount(argument)).Append("\r\n").Append(argument).Append("\r\n");
+        }
+
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(request.ToString()), timeout.Token).ConfigureAwait(false);
+        var reader = new RespReader(stream, timeout.Token);
+        return await reader.ReadAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Kills the server if it runs and deletes its data folder.</summary>
+    public ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        KillProcess();
+        _process?.Dispose();
+        lock (LiveLock)
+        {
+            Live.Remove(this);
+        }
+
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: a temp folder left behind harms nothing.
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task StartProcessAsync()
+    {
+        var start = new ProcessStartInfo(_executable)
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = DataDirectory,
+        };
+        foreach (var argument in (string[])[
+            "--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
+            "--save", "", "--appendonly", "yes", "--appendfsync", "always",
+            "--dir", DataDirectory, "--logfile", LogFile, "--daemonize", "no"])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var argument in _extraArguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        _process?.Dispose();
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"Cannot start {_executable}.");
+        process.OutputDataReceived += static (_, _) => { };
+        process.ErrorDataReceived += static (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _process = process;
+        lock (LiveLock)
+        {
+            Live.Add(this);
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        while (true)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"redis-server exited with code {process.ExitCode} at start on port {Port}. Its log:\n{LogTail()}");
+            }
+
+            try
+            {
+                if (await ExecuteAsync("PING").ConfigureAwait(false) is "PONG")
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is SocketException or IOException or EndOfStreamException or OperationCanceledException or InvalidOperationException)
+            {
+                // Not listening yet, or loading the append-only file (-LOADING).
+            }
+
+            if (Stopwatch.GetElapsedTime(started) > StartTimeout)
+            {
+                KillProcess();
+                throw new InvalidOperationException($"redis-server did not answer PING on port {Port} within {StartTimeout.TotalSeconds} s. Its log:\n{LogTail()}");
+            }
+
+            await Task.Delay(20).ConfigureAwait(false);
+        }
+    }
+
+    private void KillProcess()
+    {
+        var process = _process;
+        if (process is null)
+        {
+            return;
+        }
+
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: false); // SIGKILL on Linux.
+                process.WaitForExit(10_000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Exited meanwhile.
+        }
+    }
+
+    private bool LogContains(string text)
+    {
+        try
+        {
+            return File.Exists(LogFile) && File.ReadAllText(LogFile).Contains(text, StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    private string LogTail()
+    {
+        try
+        {
+            return File.Exists(LogFile) ? string.Join('\n', File.ReadLines(LogFile).TakeLast(20)) : "(no log file)";
+        }
+        catch (IOException e)
+        {
+            return $"(cannot read the log: {e.Message})";
+        }
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            return ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
+    private static string? FindExecutable()
+    {
+        if (Environment.GetEnvironmentVariable("GEOASSIGN_REDIS_SERVER") is { Length: > 0 } configured)
+        {
+            return File.Exists(configured) ? configured : null;
+        }
+
+        var path = Environment.GetEnvironmentVariable("PATH") ?? "";
+        foreach (var folder in path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Append("/usr/bin").Append("/usr/local/bin"))
+        {
+            var candidate = Path.Combine(folder, "redis-server");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    // Reads one RESP2 reply.
+    private sealed class RespReader(NetworkStream stream, CancellationToken cancellationToken)
+    {
+        private readonly byte[] _buffer = new byte[8192];
+        private int _start;
+        private int _end;
+
+        public async Task<object?> ReadAsync()
+        {
+            var line = await ReadLineAsync().ConfigureAwait(false);
+            var rest = line[1..];
+            switch (line[0])
+            {
+                case '+':
+                    return rest;
+                case '-':
+                    throw new InvalidOperationException("Redis error: " + rest);
+                case ':':
+                    return long.Parse(rest, CultureInfo.InvariantCulture);
+                case '$':
+                {
+                    var length = int.Parse(rest, CultureInfo.InvariantCulture);
+                    if (length < 0)
+                    {
+                        return null;
+                    }
+
+                    var bytes = await ReadBytesAsync(length + 2).ConfigureAwait(false);
+                    return Encoding.UTF8.GetString(bytes, 0, length);
+                }
+
+                case '*':
+                {
+                    var count = int.Parse(rest, CultureInfo.InvariantCulture);
+                    if (count < 0)
+                    {
+                        return null;
+                    }
+
+                    var items = new object?[count];
+                    for (var i = 0; i < count; i++)
+                    {
+                        items[i] = await ReadAsync().ConfigureAwait(false);
+                    }
+
+                    return items;
+                }
+
+                default:
+                    throw new InvalidDataException($"Unexpected RESP reply: {line}");
+            }
+        }
+
+        private async Task<string> ReadLineAsync()
+        {
+            var line = new List<byte>();
+            while (true)
+            {
+                if (_start == _end)
+                {
+                    await FillAsync().ConfigureAwait(false);
+                }
+
+                var b = _buffer[_start++];
+                if (b == '\n' && line.Count > 0 && line[^1] == '\r')
+                {
+                    return Encoding.UTF8.GetString(line.ToArray(), 0, line.Count - 1);
+                }
+
+                line.Add(b);
+            }
+        }
+
+        private async Task<byte[]> ReadBytesAsync(int count)
+        {
+            var result = new byte[count];
+            var copied = 0;
+            while (copied < count)
+            {
+                if (_start == _end)
+                {
+                    await FillAsync().ConfigureAwait(false);
+                }
+
+                var n = Math.Min(count - copied, _end - _start);
+                Array.Copy(_buffer, _start, result, copied, n);
+                _start += n;
+                copied += n;
+            }
+
+            return result;
+        }
+
+        private async Task FillAsync()
+        {
+            _start = 0;
+            _end = await stream.ReadAsync(_buffer, cancellationToken).ConfigureAwait(false);
+            if (_end == 0)
+            {
+                throw new EndOfStreamException("Redis closed the connection.");
+            }
+        }
+    }
+}
