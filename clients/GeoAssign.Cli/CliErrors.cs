@@ -91,6 +91,7 @@ internal static class CliErrors
                 return ExitCodes.Rejected;
             default:
                 Write(host, $"{error.Method} failed on the server at {url} ({Name(error.StatusCode)}): {detail}");
+                AppliedNote(host, error);
                 return ExitCodes.Failed;
         }
     }
@@ -99,7 +100,7 @@ internal static class CliErrors
     {
         if (error.MayHaveBeenApplied)
         {
-            Warn(host, "The connection was lost after the edit was sent, so it may have been applied. Check with `geoassign map info` before sending it again.");
+            Warn(host, "The edit was sent but not confirmed (the connection or the server's store failed), so it may have been applied. Check with `geoassign map info` before sending it again.");
         }
     }
 

@@ -108,7 +108,7 @@ internal sealed class CallRetry
         }
         catch (RpcException e)
         {
-            throw new GeoAssignException(method, address, e, mayHaveBeenApplied: call.Ambiguous && e.StatusCode is StatusCode.Aborted or StatusCode.Unavailable);
+            throw new GeoAssignException(method, address, e, mayHaveBeenApplied: call.MayHaveBeenApplied(e));
         }
         finally
         {
@@ -123,6 +123,14 @@ internal sealed class CallRetry
 
         /// <summary>An attempt of an edit failed after it may have reached the server.</summary>
         public bool Ambiguous { get; private set; }
+
+        /// <summary>
+        /// Whether the edit may have been applied although the call failed with <paramref name="final"/>:
+        /// an earlier attempt was ambiguous, or the server said its store did not confirm (UNKNOWN).
+        /// </summary>
+        public bool MayHaveBeenApplied(RpcException final) =>
+            (Ambiguous && final.StatusCode is StatusCode.Aborted or StatusCode.Unavailable)
+            || (safety is CallSafety.Edit or CallSafety.GuardedEdit && final.StatusCode == StatusCode.Unknown && IsServerStatus(final));
 
         public bool Observe(RpcException error)
         {

@@ -112,7 +112,7 @@ public sealed class GeoAssignException : Exception
 
         var text = $"{method} failed with {error.StatusCode}: {detail}";
         return mayHaveBeenApplied
-            ? text + " A connection was lost after the edit was sent, so it may have been applied: read the map to check. (Edits that carry an expected version are safe to retry.)"
+            ? text + " The edit was sent but not confirmed (a lost connection, or the server's store did not reply), so it may have been applied: read the map to check. (Edits that carry an expected version are safe to retry.)"
             : text;
     }
 }

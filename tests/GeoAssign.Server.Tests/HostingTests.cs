@@ -23,6 +23,37 @@ public sealed class HostingTests
     }
 
     [Fact]
+    public async Task Bad_redis_configuration_stops_the_start_naming_each_bad_setting()
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => TestServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["GeoAssign:Store"] = "Redis",
+            ["GeoAssign:Redis:MapName"] = "two words",
+            ["GeoAssign:Redis:PollInterval"] = "00:00:00",
+        }));
+        Assert.Contains("GeoAssign:Store is Redis, so GeoAssign:Redis:ConnectionString must be set", error.Message);
+        Assert.Contains("GeoAssign:Redis:MapName must be a non-empty name without braces or spaces", error.Message);
+        Assert.Contains("GeoAssign:Redis:PollInterval must be between 10 ms and 1 minute", error.Message);
+    }
+
+    [Fact]
+    public async Task A_server_that_cannot_reach_redis_says_where_it_looked()
+    {
+        // A loopback port nobody listens on: the connection is refused at once.
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var error = await Assert.ThrowsAsync<MapStoreException>(() => TestServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["GeoAssign:Redis:ConnectionString"] = $"127.0.0.1:{port}",
+            ["GeoAssign:Redis:ConnectRetryTime"] = "00:00:01",
+        }));
+        Assert.Contains($"127.0.0.1:{port}", error.Message);
+        Assert.Contains("GeoAssign:Redis:ConnectionString", error.Message);
+    }
+
+    [Fact]
     public async Task A_second_server_cannot_use_a_data_folder_in_use()
     {
         await using var first = await TestServer.StartAsync();

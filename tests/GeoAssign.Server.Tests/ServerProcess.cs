@@ -89,6 +89,22 @@ internal sealed partial class ServerProcess : IDisposable
         }
     }
 
+    /// <summary>Freezes the process (SIGSTOP), as a long pause of a VM or container would.</summary>
+    public void Pause() => Signal("STOP");
+
+    /// <summary>Lets a paused process run again (SIGCONT).</summary>
+    public void Resume() => Signal("CONT");
+
+    private void Signal(string signal)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -{signal} {_process.Id} failed with exit code {kill.ExitCode}.");
+        }
+    }
+
     /// <summary>Kills the process at once (SIGKILL): no shutdown, no flush.</summary>
     public void Kill()
     {

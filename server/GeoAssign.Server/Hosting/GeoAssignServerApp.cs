@@ -58,9 +58,10 @@ public static partial class GeoAssignServerApp
         builder.Services.AddOptions<GeoAssignServerOptions>().Bind(section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<GeoAssignServerOptions>, GeoAssignServerOptionsValidator>();
 
-        // The store seam: the embedded store by default; a Redis store registers its own Func<IMapStore>.
-        builder.Services.TryAddSingleton<Func<IMapStore>>(services => () => MapHost.OpenEmbeddedStore(
-            services.GetRequiredService<IOptions<GeoAssignServerOptions>>().Value, services.GetRequiredService<IHostEnvironment>().ContentRootPath));
+        // The store seam: the embedded store by default, Redis when configured (GeoAssign:Store,
+        // GeoAssign:Redis); tests may register their own factory first.
+        builder.Services.TryAddSingleton<Func<CancellationToken, Task<IMapStore>>>(services => cancellationToken => MapStores.OpenAsync(
+            services.GetRequiredService<IOptions<GeoAssignServerOptions>>().Value, services.GetRequiredService<IHostEnvironment>().ContentRootPath, cancellationToken));
         builder.Services.AddSingleton<MapHost>();
         builder.Services.AddHostedService(services => services.GetRequiredService<MapHost>());
         builder.Services.AddSingleton<MapReader>();
@@ -98,7 +99,10 @@ public static partial class GeoAssignServerApp
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var maps = app.Services.GetRequiredService<MapHost>();
-            LogListening(logger, string.Join(", ", app.Urls), maps.DataDirectory, maps.Current.Version);
+            var store = options.EffectiveStore == MapStoreChoice.Redis
+                ? $"Redis {options.Redis.ConnectionString} (map \"{options.Redis.MapName}\")"
+                : $"data folder {maps.DataDirectory}";
+            LogListening(logger, string.Join(", ", app.Urls), store, maps.Current.Version);
         });
         return app;
     }
@@ -134,17 +138,38 @@ public static partial class GeoAssignServerApp
     [LoggerMessage(Level = LogLevel.Warning, Message = "No API keys are configured (GeoAssign:ApiKeys): every caller may look up AND EDIT the map. Configure reader and editor keys before exposing this server beyond this machine.")]
     private static partial void LogOpen(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "GeoAssign serving gRPC on {Urls}; data folder {DataDirectory}; map version {Version}")]
-    private static partial void LogListening(ILogger logger, string urls, string dataDirectory, long version);
+    [LoggerMessage(Level = LogLevel.Information, Message = "GeoAssign serving gRPC on {Urls}; {Store}; map version {Version}")]
+    private static partial void LogListening(ILogger logger, string urls, string store, long version);
 }
 
-/// <summary>Healthy once the map is loaded; reports the version served.</summary>
+/// <summary>
+/// Healthy once the map is loaded and the replica is in step with its store; Degraded (still SERVING
+/// over gRPC health, since lookups are answered from the last map) while the store is unreachable or
+/// the replica is catching up. Reports version, lag and last sync.
+/// </summary>
 internal sealed class MapHealthCheck(MapHost maps) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var map = maps.Current;
-        var data = new Dictionary<string, object> { ["map_version"] = map.Version, ["territories"] = map.Count };
-        return Task.FromResult(HealthCheckResult.Healthy($"Serving map version {map.Version}", data));
+        var status = maps.Status;
+        var data = new Dictionary<string, object>
+        {
+            ["map_version"] = map.Version,
+            ["territories"] = map.Count,
+            ["store_version"] = status.StoreVersion,
+            ["lag_versions"] = status.LagVersions,
+            ["lag_seconds"] = status.Lag.TotalSeconds,
+            ["last_sync_time"] = status.LastSyncTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        };
+        var result = status.State switch
+        {
+            ReplicaStatusState.Serving => HealthCheckResult.Healthy($"Serving map version {map.Version}", data),
+            ReplicaStatusState.CatchingUp => HealthCheckResult.Degraded(
+                $"Serving map version {map.Version} while catching up with store version {status.StoreVersion}. {status.LastError}", data: data),
+            _ => HealthCheckResult.Degraded(
+                $"Serving map version {map.Version} from memory; the store is unreachable, so edits fail with UNAVAILABLE until it is back. {status.LastError}", data: data),
+        };
+        return Task.FromResult(result);
     }
 }

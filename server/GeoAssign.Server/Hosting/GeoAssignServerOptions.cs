@@ -24,6 +24,18 @@ public sealed class GeoAssignServerOptions
     /// </summary>
     public string? DataDirectory { get; set; }
 
+    /// <summary>
+    /// Where the map is kept: <c>Embedded</c> (a local folder, one server) or <c>Redis</c> (replicas).
+    /// Default: Redis when <c>GeoAssign:Redis:ConnectionString</c> is set, else Embedded.
+    /// </summary>
+    public MapStoreChoice? Store { get; set; }
+
+    /// <summary>The Redis store (<c>GeoAssign:Redis</c>), used when <see cref="Store"/> is Redis.</summary>
+    public RedisStoreSettings Redis { get; set; } = new();
+
+    /// <summary>The store this configuration selects.</summary>
+    public MapStoreChoice EffectiveStore => Store ?? (string.IsNullOrWhiteSpace(Redis.ConnectionString) ? MapStoreChoice.Embedded : MapStoreChoice.Redis);
+
     /// <summary>This replica's id in GetMapInfo. Default: host name and process id.</summary>
     public string? ReplicaId { get; set; }
 
@@ -101,6 +113,38 @@ public sealed class ApiKeyOptions
 
     /// <summary><c>reader</c> (lookups and reads) or <c>editor</c> (also edits).</summary>
     public string Role { get; set; } = "";
+}
+
+/// <summary>Kinds of store a server can keep its map in.</summary>
+public enum MapStoreChoice
+{
+    /// <summary>A change log and snapshots in <see cref="GeoAssignServerOptions.DataDirectory"/>.</summary>
+    Embedded,
+
+    /// <summary>Redis at <see cref="RedisStoreSettings.ConnectionString"/>, shared by every replica.</summary>
+    Redis,
+}
+
+/// <summary>The Redis store (<c>GeoAssign:Redis</c>).</summary>
+public sealed class RedisStoreSettings
+{
+    /// <summary>A StackExchange.Redis configuration string, e.g. <c>127.0.0.1:6379</c> or <c>redis1:6379,password=…</c>.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>The map's name: replicas with the same Redis and name serve the same map. Default <c>default</c>.</summary>
+    public string MapName { get; set; } = "default";
+
+    /// <summary>How many recent changes the change stream keeps (approximately); a replica further behind reloads the whole map. Default 10,000.</summary>
+    public int StreamMaxLength { get; set; } = 10_000;
+
+    /// <summary>How often a replica asks Redis for the version, besides pub/sub (the safety net). Default 1 s.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long one Redis request may take before the edit fails with UNAVAILABLE. Default 2 s.</summary>
+    public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a starting server keeps trying to reach Redis before it gives up. Default 30 s.</summary>
+    public TimeSpan ConnectRetryTime { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>Where metrics go (<c>GeoAssign:Telemetry</c>). Nothing is exported unless configured.</summary>
@@ -187,6 +231,40 @@ internal sealed class GeoAssignServerOptionsValidator : IValidateOptions<GeoAssi
             if (!ApiKeyRoles.TryParse(key.Role, out _))
             {
                 failures.Add($"GeoAssign:ApiKeys:{i}:Role must be \"reader\" or \"editor\" (it is \"{key.Role}\").");
+            }
+        }
+
+        if (options.EffectiveStore == MapStoreChoice.Redis)
+        {
+            var redis = options.Redis;
+            if (string.IsNullOrWhiteSpace(redis.ConnectionString))
+            {
+                failures.Add("GeoAssign:Store is Redis, so GeoAssign:Redis:ConnectionString must be set (e.g. 127.0.0.1:6379).");
+            }
+
+            if (string.IsNullOrWhiteSpace(redis.MapName) || redis.MapName.Any(c => c is '{' or '}' || char.IsWhiteSpace(c) || char.IsControl(c)))
+            {
+                failures.Add($"GeoAssign:Redis:MapName must be a non-empty name without braces or spaces (it is \"{redis.MapName}\").");
+            }
+
+            if (redis.StreamMaxLength < 100)
+            {
+                failures.Add($"GeoAssign:Redis:StreamMaxLength must be at least 100 (it is {redis.StreamMaxLength}).");
+            }
+
+            if (redis.PollInterval < TimeSpan.FromMilliseconds(10) || redis.PollInterval > TimeSpan.FromMinutes(1))
+            {
+                failures.Add($"GeoAssign:Redis:PollInterval must be between 10 ms and 1 minute (it is {redis.PollInterval}).");
+            }
+
+            if (redis.OperationTimeout < TimeSpan.FromMilliseconds(50))
+            {
+                failures.Add($"GeoAssign:Redis:OperationTimeout must be at least 50 ms (it is {redis.OperationTimeout}).");
+            }
+
+            if (redis.ConnectRetryTime < TimeSpan.Zero)
+            {
+                failures.Add($"GeoAssign:Redis:ConnectRetryTime must not be negative (it is {redis.ConnectRetryTime}).");
             }
         }
 

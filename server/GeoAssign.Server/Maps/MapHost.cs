@@ -24,12 +24,18 @@ internal sealed partial class MapHost : IHostedService, IAsyncDisposable
     /// <summary>How many versions WatchMap can describe after the fact.</summary>
     public const int HistoryLength = 1024;
 
+    /// <summary>How often an edit without an expected version is planned again when other replicas keep winning the race.</summary>
+    private const int MaxEditAttempts = 5;
+
+    private static readonly TimeSpan MinFollowBackoff = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxFollowBackoff = TimeSpan.FromSeconds(5);
+
     private readonly GeoAssignServerOptions _options;
     private readonly string _dataDirectory;
     private readonly ILogger<MapHost> _logger;
     private readonly IHostApplicationLifetime _lifetime;
-    private readonly Func<IMapStore> _openStore;
-    private readonly TerritoryMapWriter _writer;
+    private readonly Func<CancellationToken, Task<IMapStore>> _openStore;
+    private TerritoryMapWriter _writer;
     private readonly SemaphoreSlim _editLock = new(1, 1);
     private readonly ChangeHistory _history = new(HistoryLength);
     private readonly CancellationTokenSource _stopping = new();
@@ -38,9 +44,13 @@ internal sealed partial class MapHost : IHostedService, IAsyncDisposable
     private IMapStore? _store;
     private Task _follower = Task.CompletedTask;
     private long _lastSyncTicks = DateTimeOffset.UtcNow.UtcTicks;
+    private long _behindSinceTicks;
+    private int _catchUpRequested;
+    private volatile bool _reloading;
+    private volatile string? _lastError;
 
     public MapHost(IOptions<GeoAssignServerOptions> options, IHostEnvironment environment, ILogger<MapHost> logger,
-        IHostApplicationLifetime lifetime, Func<IMapStore> openStore)
+        IHostApplicationLifetime lifetime, Func<CancellationToken, Task<IMapStore>> openStore)
     {
         _options = options.Value;
         _logger = logger;
@@ -52,7 +62,7 @@ internal sealed partial class MapHost : IHostedService, IAsyncDisposable
     }
 
     /// <summary>The map served now. Lock-free; never null (the empty map at version 0 before any change).</summary>
-    public TerritoryMap Current => _writer.Current;
+    public TerritoryMap Current => Volatile.Read(ref _writer).Current;
 
     /// <summary>This replica's id.</summary>
     public string ReplicaId { get; }
@@ -65,6 +75,39 @@ internal sealed partial class MapHost : IHostedService, IAsyncDisposable
 
     /// <summary>When this replica last knew it was up to date with its store.</summary>
     public DateTimeOffset LastSyncTime => new(Interlocked.Read(ref _lastSyncTicks), TimeSpan.Zero);
+
+    /// <summary>Where this replica stands with its store: state, versions, lag, last sync and last error.</summary>
+    public ReplicaStatus Status
+    {
+        get
+        {
+            var map = Current;
+            if (_store is not { } store)
+            {
+                return new ReplicaStatus(ReplicaStatusState.CatchingUp, map.Version, 0, TimeSpan.Zero, LastSyncTime, "The map is loading.");
+            }
+
+            var health = store.Health;
+            var storeVersion = Math.Max(store.Version, map.Version);
+            var lagVersions = storeVersion - map.Version;
+            var behindSince = Interlocked.Read(ref _behindSinceTicks);
+            var lag = lagVersions > 0 && behindSince > 0 ? TimeSpan.FromTicks(Math.Max(0, DateTimeOffset.UtcNow.UtcTicks - behindSince)) : TimeSpan.Zero;
+            var state = !health.Reachable ? ReplicaStatusState.Degraded
+                : lagVersions > 0 || _reloading ? ReplicaStatusState.CatchingUp
+                : ReplicaStatusState.Serving;
+            var error = !health.Reachable ? health.Problem ?? "The store does not answer."
+                : state == ReplicaStatusState.Serving ? null
+                : _lastError;
+            if (store.Version < map.Version && health.Reachable)
+            {
+                // The store lost changes this replica applied (e.g. Redis restarted without persistence).
+                error = $"The store is at version {store.Version}, behind this replica's map version {map.Version}: it lost acknowledged changes. Check the store's persistence; this replica reloads the store's map.";
+                state = ReplicaStatusState.Degraded;
+            }
+
+            return new ReplicaStatus(state, storeVersion, lagVersions, lag, LastSyncTime, error);
+        }
+    }
 
     /// <summary>The map version at which a layer's index was last (re)built.</summary>
     public long LayerBuiltVersion(string layer) => Volatile.Read(ref _layerBuiltVersions).GetValueOrDefault(layer);
@@ -91,7 +134,7 @@ internal sealed partial class MapHost : IHostedService, IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var store = _openStore();
+        var store = await _openStore(cancellationToken).ConfigureAwait(false);
         try
         {
             var stored = await store.LoadAsync(cancellationToken).ConfigureAwait(false);
@@ -127,6 +170,9 @@ internal sealed partial class MapHost : IHostedService, IAsyncDisposable
             return map;
         }
 
+        // The caller knows of a version this replica has not seen yet: ask the store now rather than
+        // wait for the change feed or the next poll.
+        RequestCatchUp();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(wait);
         try
@@ -185,37 +231,58 @@ internal sealed partial class MapHost : IHostedService, IAsyncDisposable
         await _editLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var current = Current;
-            if (expectedVersion is { } expected && (long)expected != current.Version)
+            for (var attempt = 1; ; attempt++)
             {
-                throw new MapVersionConflictException((long)expected, current.Version);
+                // With Redis another replica may have changed the map: plan against the store's latest.
+                if (Store.Version > Current.Version)
+                {
+                    await CatchUpLockedAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                var current = Current;
+                if (expectedVersion is { } expected && (long)expected != current.Version)
+                {
+                    throw new MapVersionConflictException((long)expected, current.Version);
+                }
+
+                var (change, planned) = plan(current);
+                if (change is null)
+                {
+                    return (current, planned);
+                }
+
+                if (change.Version != current.Version + 1)
+                {
+                    throw new InvalidOperationException($"A planned change must produce version {current.Version + 1}, not {change.Version}.");
+                }
+
+                _writer.Validate(change).ThrowIfInvalid();
+                cancellationToken.ThrowIfCancellationRequested();
+
+                // From here on the change goes through whatever the caller does: once it is in the store it
+                // must be applied here too, or the served map would lag behind what is durable.
+                var appended = await Store.AppendAsync(change, CancellationToken.None).ConfigureAwait(false);
+                if (appended.Appended)
+                {
+                    return (ApplyStored(change, current), planned);
+                }
+
+                // Another replica appended first. Catch up; an edit that named its expected version
+                // conflicts, one that did not is planned again against the newer map.
+                LogAppendRaced(change.Version, appended.StoreVersion, attempt);
+                NoteStoreVersion(appended.StoreVersion);
+                await CatchUpLockedAsync(cancellationToken).ConfigureAwait(false);
+                if (expectedVersion is { } stale)
+                {
+                    throw new MapVersionConflictException((long)stale, Current.Version);
+                }
+
+                if (attempt >= MaxEditAttempts)
+                {
+                    throw new MapStoreException(
+                        $"The map changed under this edit {attempt} times in a row (other replicas are editing it); nothing was changed. Retry the edit.");
+                }
             }
-
-            var (change, planned) = plan(current);
-            if (change is null)
-            {
-                return (current, planned);
-            }
-
-            if (change.Version != current.Version + 1)
-            {
-                throw new InvalidOperationException($"A planned change must produce version {current.Version + 1}, not {change.Version}.");
-            }
-
-            _writer.Validate(change).ThrowIfInvalid();
-            cancellationToken.ThrowIfCancellationRequested();
-
-            // From here on the change goes through whatever the caller does: once it is in the store it
-            // must be applied here too, or the served map would lag behind what is durable.
-            var appended = await Store.AppendAsync(change, CancellationToken.None).ConfigureAwait(false);
-            if (!appended.Appended)
-            {
-                throw new MapStoreException(
-                    $"The store is at version {appended.StoreVersion}, not {current.Version}: another server changed the map. Retry the edit.");
-            }
-
-            var map = ApplyStored(change, current);
-            return (map, planned);
         }
         finally
         {
@@ -265,7 +332,10 @@ internal sealed partial class MapHost : IHostedService, IAsyncDisposable
 
         Volatile.Write(ref _layerBuiltVersions, built.ToImmutable());
         _history.Record(previous, map, change);
-        Interlocked.Exchange(ref _lastSyncTicks, DateTimeOffset.UtcNow.UtcTicks);
+        if (_store is null || map.Version >= _store.Version)
+        {
+            MarkSynced();
+        }
         if (change is not null)
         {
             LogApplied(map.Version, change.Upserts.Count, change.Deletes.Count);
@@ -274,45 +344,180 @@ internal sealed partial class MapHost : IHostedService, IAsyncDisposable
         Interlocked.Exchange(ref _published, NewSignal()).TrySetResult();
     }
 
-    // Applies changes other servers appended (Redis); with the embedded store every version it
-    // reports is one this server applied already.
+    // Follows the change feed: applies what other servers appended (Redis). With the embedded store
+    // every version it reports is one this server applied already. Survives store outages: a failed
+    // watch or read is logged, remembered for the status, and retried with a growing back-off.
     private async Task FollowAsync(CancellationToken cancellationToken)
     {
-        try
+        var backoff = MinFollowBackoff;
+        while (!cancellationToken.IsCancellationRequested)
         {
-            await foreach (var version in Store.WatchVersionsAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                if (version <= Current.Version)
+                await foreach (var version in Store.WatchVersionsAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    Interlocked.Exchange(ref _lastSyncTicks, DateTimeOffset.UtcNow.UtcTicks);
-                    continue;
-                }
-
-                await _editLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-                try
-                {
-                    var changes = await Store.ReadChangesAsync(Current.Version, cancellationToken).ConfigureAwait(false);
-                    foreach (var change in changes ?? [])
+                    NoteStoreVersion(version);
+                    if (version != Current.Version)
                     {
-                        if (change.Version == Current.Version + 1)
-                        {
-                            ApplyStored(change, Current);
-                        }
+                        // Ahead: apply what is missing. Behind: the store lost changes; reload its map.
+                        await CatchUpAsync(cancellationToken).ConfigureAwait(false);
                     }
-                }
-                finally
-                {
-                    _editLock.Release();
+                    else
+                    {
+                        MarkSynced();
+                    }
+
+                    backoff = MinFollowBackoff;
                 }
             }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                _lastError = $"Following the store failed: {e.Message}";
+                LogFollowFailed(e, backoff.TotalMilliseconds);
+            }
+
+            try
+            {
+                await Task.Delay(backoff, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxFollowBackoff.Ticks));
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+    }
+
+    /// <summary>
+    /// Asks for a catch-up with the store in the background (a caller waits for a version this
+    /// replica has not applied). At most one runs at a time; failures are left to the follower.
+    /// </summary>
+    public void RequestCatchUp()
+    {
+        if (_store is null || _stopping.IsCancellationRequested || Interlocked.Exchange(ref _catchUpRequested, 1) == 1)
         {
+            return;
         }
-        catch (Exception e)
+
+        _ = Task.Run(async () =>
         {
-            LogFollowFailed(e);
+            try
+            {
+                await CatchUpAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            catch (Exception e)
+            {
+                _lastError = $"Catching up with the store failed: {e.Message}";
+                LogCatchUpFailed(e);
+            }
+            finally
+            {
+                Volatile.Write(ref _catchUpRequested, 0);
+            }
+        });
+    }
+
+    private async Task CatchUpAsync(CancellationToken cancellationToken)
+    {
+        await _editLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await CatchUpLockedAsync(cancellationToken).ConfigureAwait(false);
         }
+        finally
+        {
+            _editLock.Release();
+        }
+    }
+
+    // Under the edit lock: applies the changes the store holds after the served version, or reloads
+    // the whole map when the store no longer keeps them.
+    private async Task CatchUpLockedAsync(CancellationToken cancellationToken)
+    {
+        var from = Current.Version;
+        var changes = await Store.ReadChangesAsync(from, cancellationToken).ConfigureAwait(false);
+        if (changes is null)
+        {
+            await ReloadLockedAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        foreach (var change in changes)
+        {
+            if (change.Version <= Current.Version)
+            {
+                continue;
+            }
+
+            if (change.Version != Current.Version + 1)
+            {
+                // Not expected from a store that keeps its promise; a full load is always right.
+                LogStreamGap(change.Version, Current.Version);
+                await ReloadLockedAsync(cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            ApplyStored(change, Current);
+        }
+
+        if (Current.Version >= Store.Version)
+        {
+            MarkSynced();
+        }
+    }
+
+    // Under the edit lock: loads the whole map from the store into a new writer and swaps it in.
+    // Readers keep the old map until the one reference swap.
+    private async Task ReloadLockedAsync(CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var previous = Current;
+        _reloading = true;
+        try
+        {
+            LogReloading(previous.Version, Store.Version);
+            var stored = await Store.LoadAsync(cancellationToken).ConfigureAwait(false);
+            if (stored.Version < previous.Version)
+            {
+                // The store lost acknowledged changes (e.g. Redis restarted without persistence, or
+                // was flushed). It is the source of truth: every replica follows it, so that they keep
+                // agreeing with one another and edits can go on, and the loss is reported loudly.
+                LogStoreWentBack(stored.Version, previous.Version);
+            }
+
+            var writer = new TerritoryMapWriter(_options.ToIndexOptions());
+            var map = await Task.Run(() => stored.ApplyTo(writer), cancellationToken).ConfigureAwait(false);
+            Volatile.Write(ref _writer, writer);
+            Publish(null, map, null);
+            LogReloaded(map.Version, map.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        finally
+        {
+            _reloading = false;
+        }
+    }
+
+    private void NoteStoreVersion(long version)
+    {
+        if (version > Current.Version)
+        {
+            Interlocked.CompareExchange(ref _behindSinceTicks, DateTimeOffset.UtcNow.UtcTicks, 0);
+        }
+    }
+
+    private void MarkSynced()
+    {
+        Interlocked.Exchange(ref _lastSyncTicks, DateTimeOffset.UtcNow.UtcTicks);
+        Interlocked.Exchange(ref _behindSinceTicks, 0);
+        _lastError = null;
     }
 
     /// <summary>Stops following the store and closes it once no edit is in flight.</summary>
@@ -362,8 +567,26 @@ internal sealed partial class MapHost : IHostedService, IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Critical, Message = "Map version {Version} is in the store but could not be applied; stopping the server")]
     private partial void LogApplyFailed(Exception exception, long version);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Following the store's change feed failed")]
-    private partial void LogFollowFailed(Exception exception);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Following the store's change feed failed; serving the last map and retrying in {BackoffMs:F0} ms")]
+    private partial void LogFollowFailed(Exception exception, double backoffMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The store returned change {Version} right after version {CurrentVersion}; reloading the whole map")]
+    private partial void LogStreamGap(long version, long currentVersion);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Catching up with the store failed; the change feed will retry")]
+    private partial void LogCatchUpFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Another replica appended version {Version} first (store at {StoreVersion}, attempt {Attempt}); catching up")]
+    private partial void LogAppendRaced(long version, long storeVersion, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The store no longer keeps the changes after version {Version} (store at {StoreVersion}); reloading the whole map")]
+    private partial void LogReloading(long version, long storeVersion);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The store holds map version {StoreVersion}, older than the version {ServedVersion} this replica served: it lost acknowledged changes. Following the store; check its persistence (Redis: appendonly yes, appendfsync always)")]
+    private partial void LogStoreWentBack(long storeVersion, long servedVersion);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reloaded map version {Version} with {TerritoryCount} territories in {ElapsedMs:F0} ms")]
+    private partial void LogReloaded(long version, int territoryCount, double elapsedMs);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Closed the map store at version {Version}")]
     private partial void LogStopped(long version);
@@ -377,3 +600,25 @@ internal sealed class MapVersionConflictException(long expected, long actual)
 
     public long Actual { get; } = actual;
 }
+
+/// <summary>Replication states of a replica (ReplicaState in the API).</summary>
+internal enum ReplicaStatusState
+{
+    /// <summary>Up to date with the store as far as it knows.</summary>
+    Serving,
+
+    /// <summary>Behind the store (applying changes or reloading); answering from the map it has.</summary>
+    CatchingUp,
+
+    /// <summary>The store is unreachable (or lost changes); answering from the last map, edits fail.</summary>
+    Degraded,
+}
+
+/// <summary>Where a replica stands with its store.</summary>
+internal sealed record ReplicaStatus(
+    ReplicaStatusState State,
+    long StoreVersion,
+    long LagVersions,
+    TimeSpan Lag,
+    DateTimeOffset LastSyncTime,
+    string? LastError);

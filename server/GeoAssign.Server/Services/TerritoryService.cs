@@ -327,11 +327,22 @@ internal sealed partial class TerritoryService(
         {
             throw Rejected(rpc, e);
         }
+        catch (MapStoreException e) when (e.OutcomeUnknown)
+        {
+            // Sent to the store, not confirmed: UNKNOWN, which no client retries blindly (UNAVAILABLE
+            // promises that nothing changed). The follower applies it here if it was stored.
+            metrics.Edit(rpc, "unknown");
+            LogStoreFailed(rpc, e.Message);
+            throw new RpcException(new Status(StatusCode.Unknown,
+                $"The map store did not confirm the change. {e.Message} GetMapInfo tells the version; GetTerritory what is stored."));
+        }
         catch (MapStoreException e)
         {
             metrics.Edit(rpc, "failed");
-            LogStoreFailed(e, rpc);
-            throw new RpcException(new Status(StatusCode.Unavailable, $"The map store could not take the change; nothing was changed. {e.Message}"));
+            // An unreachable store is an expected condition, not a bug: one line, no stack trace. The
+            // store's message says whether the change is known not to be stored, or may be.
+            LogStoreFailed(rpc, e.Message);
+            throw new RpcException(new Status(StatusCode.Unavailable, $"The map store could not take the change. {e.Message}"));
         }
     }
 
@@ -428,6 +439,7 @@ internal sealed partial class TerritoryService(
     public override Task<GetMapInfoResponse> GetMapInfo(GetMapInfoRequest request, ServerCallContext context)
     {
         var map = Host.Current;
+        var status = Host.Status;
         var layers = cache.GetOrCreate(("layers", map.Version), item =>
         {
             item.Size = 1;
@@ -442,11 +454,17 @@ internal sealed partial class TerritoryService(
             {
                 ReplicaId = Host.ReplicaId,
                 StoreKind = Host.Store.Kind == MapStoreKind.Redis ? StoreKind.Redis : StoreKind.Embedded,
-                State = ReplicaState.Serving,
-                StoreVersion = (ulong)Math.Max(Host.Store.Version, map.Version),
-                LagVersions = (ulong)Math.Max(0, Host.Store.Version - map.Version),
-                Lag = Duration.FromTimeSpan(TimeSpan.Zero),
-                LastSyncTime = Timestamp.FromDateTimeOffset(Host.LastSyncTime),
+                State = status.State switch
+                {
+                    ReplicaStatusState.Degraded => ReplicaState.Degraded,
+                    ReplicaStatusState.CatchingUp => ReplicaState.CatchingUp,
+                    _ => ReplicaState.Serving,
+                },
+                StoreVersion = (ulong)Math.Max(status.StoreVersion, map.Version),
+                LagVersions = (ulong)Math.Max(0, status.StoreVersion - map.Version),
+                Lag = Duration.FromTimeSpan(status.Lag),
+                LastSyncTime = Timestamp.FromDateTimeOffset(status.LastSyncTime),
+                LastError = status.LastError ?? "",
             },
             Limits = new ServerLimits
             {
@@ -568,8 +586,8 @@ internal sealed partial class TerritoryService(
     [LoggerMessage(Level = LogLevel.Information, Message = "{Rpc} rejected with {StatusCode}: {Detail}")]
     private partial void LogRejected(string rpc, StatusCode statusCode, string detail);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "{Rpc} failed: the map store could not take the change")]
-    private partial void LogStoreFailed(Exception exception, string rpc);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Rpc} failed: the map store could not take the change. {Detail}")]
+    private partial void LogStoreFailed(string rpc, string detail);
 }
 
 /// <summary>

@@ -10,9 +10,14 @@ namespace GeoAssign.Server.Telemetry;
 /// <list type="bullet">
 /// <item><c>geoassign.lookups</c> (counter, points): points resolved, by <c>rpc</c> and <c>reason</c> (interior_cell, exact_test, unassigned).</item>
 /// <item><c>geoassign.lookup.duration</c> (histogram, seconds): time to resolve one request message (one point for Resolve, one chunk otherwise), by <c>rpc</c>.</item>
-/// <item><c>geoassign.edits</c> (counter): edits by <c>rpc</c> and <c>outcome</c> (applied, rejected, conflict, failed).</item>
+/// <item><c>geoassign.edits</c> (counter): edits by <c>rpc</c> and <c>outcome</c> (applied, rejected, conflict, failed, unknown).</item>
 /// <item><c>geoassign.map.version</c> (gauge): the map version served.</item>
 /// <item><c>geoassign.map.territories</c> (gauge): territories in the served map.</item>
+/// <item><c>geoassign.replica.store_version</c> (gauge): the latest version this replica knows the store holds.</item>
+/// <item><c>geoassign.replica.lag_versions</c> (gauge): versions the replica is behind the store.</item>
+/// <item><c>geoassign.replica.lag</c> (gauge, seconds): how long the replica has known of a version it has not applied.</item>
+/// <item><c>geoassign.replica.since_last_sync</c> (gauge, seconds): time since the replica last confirmed it was up to date.</item>
+/// <item><c>geoassign.replica.state</c> (gauge): 1 for the replica's current state (<c>state</c> = serving, catching_up, degraded), 0 for the others.</item>
 /// </list>
 /// Thread-safe. Counts are added once per message, not per point, so the hot loops stay free of them.
 /// </summary>
@@ -36,7 +41,21 @@ internal sealed class GeoAssignMetrics : IDisposable
         _edits = _meter.CreateCounter<long>("geoassign.edits", "{edit}", "Edits, by RPC and outcome.");
         _meter.CreateObservableGauge("geoassign.map.version", () => maps.Current.Version, "{version}", "The map version served.");
         _meter.CreateObservableGauge("geoassign.map.territories", () => maps.Current.Count, "{territory}", "Territories in the served map.");
+        _meter.CreateObservableGauge("geoassign.replica.store_version", () => maps.Status.StoreVersion, "{version}", "The latest map version this replica knows the store holds.");
+        _meter.CreateObservableGauge("geoassign.replica.lag_versions", () => maps.Status.LagVersions, "{version}", "Versions this replica is behind its store.");
+        _meter.CreateObservableGauge("geoassign.replica.lag", () => maps.Status.Lag.TotalSeconds, "s", "How long this replica has known of a version it has not applied.");
+        _meter.CreateObservableGauge("geoassign.replica.since_last_sync", () => (DateTimeOffset.UtcNow - maps.Status.LastSyncTime).TotalSeconds, "s",
+            "Time since this replica last confirmed it was up to date with its store.");
+        _meter.CreateObservableGauge("geoassign.replica.state", () => StateMeasurements(maps.Status.State), "{state}",
+            "1 for the replica's state (serving, catching_up, degraded), 0 for the others.");
     }
+
+    private static Measurement<int>[] StateMeasurements(Maps.ReplicaStatusState state) =>
+    [
+        new(state == Maps.ReplicaStatusState.Serving ? 1 : 0, new KeyValuePair<string, object?>("state", "serving")),
+        new(state == Maps.ReplicaStatusState.CatchingUp ? 1 : 0, new KeyValuePair<string, object?>("state", "catching_up")),
+        new(state == Maps.ReplicaStatusState.Degraded ? 1 : 0, new KeyValuePair<string, object?>("state", "degraded")),
+    ];
 
     /// <summary>Records one resolved message: its duration and its points by reason.</summary>
     public void Lookups(string rpc, long startTimestamp, in ReasonCounts counts)
