@@ -29,7 +29,10 @@ internal sealed class MapReader(MapHost maps, IOptions<GeoAssignServerOptions> o
     {
         var target = minVersion > long.MaxValue ? long.MaxValue : (long)minVersion;
         var untilDeadline = context.Deadline == DateTime.MaxValue ? Timeout.InfiniteTimeSpan : context.Deadline - DateTime.UtcNow;
-        var wait = untilDeadline != Timeout.InfiniteTimeSpan && untilDeadline < _wait ? untilDeadline : _wait;
+        // When the deadline comes first, the wait ends at the deadline and the call reports that,
+        // whatever the timer's jitter (a timer may fire a moment before the clock says the deadline passed).
+        var deadlineFirst = untilDeadline != Timeout.InfiniteTimeSpan && untilDeadline < _wait;
+        var wait = deadlineFirst ? untilDeadline : _wait;
         TerritoryMap? map = null;
         try
         {
@@ -49,7 +52,7 @@ internal sealed class MapReader(MapHost maps, IOptions<GeoAssignServerOptions> o
         }
 
         var version = maps.Current.Version;
-        if (context.Deadline != DateTime.MaxValue && context.Deadline <= DateTime.UtcNow.AddMilliseconds(1))
+        if (deadlineFirst || (context.Deadline != DateTime.MaxValue && context.Deadline <= DateTime.UtcNow.AddMilliseconds(1)))
         {
             throw RpcErrors.WithMapVersion(StatusCode.DeadlineExceeded,
                 $"The deadline passed while waiting for min_version {minVersion}; this replica serves map version {version}.", version);
