@@ -130,9 +130,21 @@ internal static class LoadDriver
                 var reader = due.Reader;
                 try
                 {
-                    while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+                    // ReadAsync hands each request to exactly one waiting sender. (WaitToReadAsync would
+                    // wake every idle sender for every request, a thundering herd that cost more than
+                    // the calls themselves and showed up as latency.)
+                    while (true)
                     {
-                        while (reader.TryRead(out var intended))
+                        long intended;
+                        try
+                        {
+                            intended = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                        }
+                        catch (ChannelClosedException)
+                        {
+                            break;
+                        }
+
                         {
                             Interlocked.Increment(ref taken);
                             var sent = Stopwatch.GetTimestamp();
