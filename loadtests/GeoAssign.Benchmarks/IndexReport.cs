@@ -135,10 +135,11 @@ internal static class IndexReport
         var layer = map.Layers[Layer];
         var statistics = layer.Statistics;
         Console.WriteLine($"full build {Seconds(buildTime)} (process CPU {Seconds(buildCpu)}): validation {Seconds(validationTime)} (timed alone), " +
-                          $"shapes {Seconds(shapeTime)} ({shapeEdges:N0} edges, timed alone), layer cells {Seconds(statistics.BuildTime)}");
+                          $"shapes {Seconds(shapeTime)} ({shapeEdges:N0} edges, timed alone), layer cells {Seconds(statistics.BuildTime)} ({layer.CellsExamined:N0} cells examined)");
         Console.WriteLine($"memory: heap growth {Megabytes(heapGrowth)} (territory geometries were loaded before), allocated during build {Megabytes(allocated)}, " +
                           $"index {Megabytes(statistics.IndexBytes)}, shapes {Megabytes(statistics.ShapeBytes)}");
         PrintStatistics(statistics);
+        Console.WriteLine($"checksum {layer.Checksum} (a function of the index's decisions alone)");
 
         // The same points as the benchmarks, checked against the brute force.
         var bruteForce = new BruteForceResolver(territories);
@@ -230,7 +231,7 @@ internal static class IndexReport
             cpu.Add(cpuMs);
             layerTimes.Add(layer.BuildTime.TotalMilliseconds);
             lines.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{territory.Id} ({territory.Geometry.NumPoints} vertices) {elapsed:F1} ms (CPU {cpuMs:F1} ms, cells {layer.BuildTime.TotalMilliseconds:F1} ms{(layer.Incremental ? "" : ", FULL REBUILD")})"));
+                $"{territory.Id} ({territory.Geometry.NumPoints} vertices) {elapsed:F1} ms (CPU {cpuMs:F1} ms, cells {layer.BuildTime.TotalMilliseconds:F1} ms, {layer.CellsExamined:N0} cells examined{(layer.Incremental ? "" : ", FULL REBUILD")})"));
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

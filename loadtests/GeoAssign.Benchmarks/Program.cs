@@ -14,5 +14,11 @@ if (args is ["--index-report", .. var reportArgs])
     return IndexReport.Run(reportArgs);
 }
 
+// A bare lookup loop for callgrind (see LookupLoop).
+if (args is ["--lookup-loop", .. var loopArgs])
+{
+    return LookupLoop.Run(loopArgs);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(H3Benchmarks).Assembly).Run(args);
 return 0;

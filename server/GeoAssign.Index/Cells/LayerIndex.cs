@@ -1,6 +1,7 @@
 // One layer's immutable H3 cell index: a trie over H3 digits whose leaves name the answer or the candidates.
 using System.Runtime.CompilerServices;
 using GeoAssign.H3;
+using GeoAssign.Index.Geometry;
 using H3Api = GeoAssign.H3.H3;
 
 namespace GeoAssign.Index.Cells;
@@ -32,13 +33,34 @@ public sealed class LayerIndex
     // Node layout: 8 ints per node (7 child slots for digits 0..6, one unused for alignment).
     internal const int NodeStride = 8;
 
-    // A slot value ≥ 0 is a node; -1 is an empty leaf; ≤ -2 is a leaf naming the candidate list at offset -2 - value.
+    // Lookups walk two levels per step: a two-level node holds the 49 grandchildren of a trie node
+    // (child digit × 7 + grandchild digit), a leaf repeated 7 times where the child is a leaf.
+    internal const int JumpStride = 49;
+
+    // A slot value ≥ 0 is a node; -1 is an empty leaf; ≤ -2 is a leaf whose code -2 - value names either
+    // the one territory that covers the whole cell (even code: its slot × 2), so that an interior answer
+    // reads nothing but the slot table, or a candidate list (odd code: its offset × 2 + 1).
     internal const int EmptyLeaf = -1;
+
+    /// <summary>The leaf of a cell that one territory, in <paramref name="slot"/>, covers whole.</summary>
+    internal static int WinnerLeaf(int slot) => -2 - (slot << 1);
+
+    /// <summary>The leaf of a cell whose candidates are the list at <paramref name="offset"/> of <see cref="Lists"/>.</summary>
+    internal static int ListLeaf(int offset) => -2 - ((offset << 1) | 1);
+
+    /// <summary>Whether the leaf <paramref name="value"/> (≤ -2) is a <see cref="WinnerLeaf"/>.</summary>
+    internal static bool IsWinnerLeaf(int value) => ((-2 - value) & 1) == 0;
+
+    /// <summary>The slot of a <see cref="WinnerLeaf"/>, or the list offset of a <see cref="ListLeaf"/>.</summary>
+    internal static int LeafPayload(int value) => (-2 - value) >> 1;
 
     private readonly Lazy<LayerStatistics> _statistics;
 
-    internal LayerIndex(string layer, int resolution, int[] nodes, int[] lists, int[] roots, IndexedTerritory?[] slots, TimeSpan buildTime, bool incremental)
+    internal LayerIndex(string layer, int resolution, int[] nodes, int[] lists, int[] roots, int[] top, int[] jumps, IndexedTerritory?[] slots, double[]?[] shapeData, TimeSpan buildTime, bool incremental)
     {
+        ShapeData = shapeData;
+        Top = top;
+        Jumps = jumps;
         Layer = layer;
         Resolution = resolution;
         Nodes = nodes;
@@ -63,6 +85,9 @@ public sealed class LayerIndex
     /// <summary>Whether this version was built incrementally from the previous one.</summary>
     public bool Incremental { get; }
 
+    /// <summary>Cells examined (cap computed) to build this version: the work of a full build or an edit, independent of the machine's load.</summary>
+    internal long CellsExamined { get; init; }
+
     /// <summary>The layer's name.</summary>
     public string Layer { get; }
 
@@ -78,7 +103,16 @@ public sealed class LayerIndex
 
     internal int[] Roots { get; }
 
+    // Where a lookup starts: by base cell when R is even, by base cell and digit 1 (base cell × 7 + digit)
+    // when R is odd; then two-level nodes (Jumps) whose last step always ends at resolution R.
+    internal int[] Top { get; }
+
+    internal int[] Jumps { get; }
+
     internal IndexedTerritory?[] Slots { get; }
+
+    // Each slot's TerritoryShape.QueryData: the exact test reads it without visiting the territory or its shape.
+    internal double[]?[] ShapeData { get; }
 
     /// <summary>Every territory of the layer by slot (nulls for removed ones).</summary>
     internal ReadOnlySpan<IndexedTerritory?> Territories => Slots;
@@ -91,17 +125,29 @@ public sealed class LayerIndex
     public LayerLookup Resolve(double lat, double lng)
     {
         ulong h = H3Api.LatLngToCell(lat, lng, Resolution).Value;
-        int value = Roots[(int)((h >> 45) & 0x7F)];
-        var nodes = Nodes;
-        // Walk the digits from resolution 1 down until a leaf.
-        int shift = 42;
+        int baseCell = (int)((h >> 45) & 0x7F);
+        int value, shift;
+        if ((Resolution & 1) == 0)
+        {
+            value = Top[baseCell];
+            shift = 42;
+        }
+        else
+        {
+            value = Top[baseCell * 7 + (int)((h >> 42) & 7)];
+            shift = 39;
+        }
+        var jumps = Jumps;
+        // Two digits per step until a leaf: the child's digit at shift, the grandchild's 3 bits below.
         while (value >= 0)
         {
-            value = nodes[value * NodeStride + (int)((h >> shift) & 7)];
-            shift -= 3;
+            value = jumps[value * JumpStride + (int)((h >> shift) & 7) * 7 + (int)((h >> (shift - 3)) & 7)];
+            shift -= 6;
         }
         if (value == EmptyLeaf) return new LayerLookup(null, LookupReason.Unassigned);
-        return ResolveCandidates(-2 - value, lat, lng);
+        int code = -2 - value;
+        if ((code & 1) == 0) return new LayerLookup(Slots[code >> 1], LookupReason.InteriorCell);
+        return ResolveCandidates(code >> 1, lat, lng);
     }
 
     private LayerLookup ResolveCandidates(int offset, double lat, double lng)
@@ -112,9 +158,8 @@ public sealed class LayerIndex
         for (int i = 1; i <= count; i++)
         {
             int entry = lists[offset + i];
-            var territory = Slots[entry >> 1]!;
-            if ((entry & 1) == 0) return new LayerLookup(territory, tested ? LookupReason.ExactTest : LookupReason.InteriorCell);
-            if (territory.Shape.Covers(lng, lat)) return new LayerLookup(territory, LookupReason.ExactTest);
+            if ((entry & 1) == 0) return new LayerLookup(Slots[entry >> 1], tested ? LookupReason.ExactTest : LookupReason.InteriorCell);
+            if (TerritoryShape.CoversIn(ShapeData[entry >> 1]!, lng, lat)) return new LayerLookup(Slots[entry >> 1], LookupReason.ExactTest);
             tested = true;
         }
         return new LayerLookup(null, LookupReason.Unassigned);
@@ -150,7 +195,14 @@ public sealed class LayerIndex
         Span<byte> buffer = stackalloc byte[8];
         System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(buffer, cell);
         hash.AppendData(buffer);
-        int offset = -2 - value;
+        // A winner leaf hashes as the one-entry list it stands for.
+        if (IsWinnerLeaf(value))
+        {
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(Slots[LeafPayload(value)]!.Territory.Id));
+            hash.AppendData("|F;"u8);
+            return;
+        }
+        int offset = LeafPayload(value);
         for (int i = 1; i <= Lists[offset]; i++)
         {
             int entry = Lists[offset + i];
@@ -184,7 +236,7 @@ public sealed class LayerIndex
 /// <param name="EmptyCellsByResolution">Leaves outside every territory, per resolution 0..15.</param>
 /// <param name="BoundaryAreaShare">Share of the assigned area (estimated from cell counts) that lies in boundary cells, i.e. needs an exact test.</param>
 /// <param name="CandidateLists">Distinct candidate lists.</param>
-/// <param name="IndexBytes">Bytes of the trie and candidate lists in use.</param>
+/// <param name="IndexBytes">Bytes in use of the trie, the two-level nodes lookups walk and the candidate lists.</param>
 /// <param name="ShapeBytes">Bytes of the territories' prepared shapes.</param>
 /// <param name="BuildTime">Time to build this version of the layer (full or incremental).</param>
 /// <param name="Incremental">Whether this version was built incrementally from the previous one.</param>

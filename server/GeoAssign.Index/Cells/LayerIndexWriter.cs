@@ -16,8 +16,12 @@ namespace GeoAssign.Index.Cells;
 internal sealed class LayerIndexWriter
 {
     // An edit re-examines a subtree when this multiple of its cell's cap radius meets a changed territory:
-    // it bounds the footprints of every leaf decision inside the subtree (see CellFootprint).
-    private const double InfluenceFactor = 3.0;
+    // it bounds the footprints of every leaf decision inside the subtree. A descendant j levels down has
+    // its centre within ρ(1 + r + … + r^(j-1)) of the cell's centre and its cap radius is at most ρ r^j
+    // (r = CellFootprint.ChildRadiusRatio = 1/2); its leaf footprint reaches twice its cap, or once at
+    // resolution R, so every footprint in the subtree lies within ρ(2 - 2^(1-j)) + ρ 2^(1-j) = 2ρ: the
+    // footprint of the cell's descendants. (The true ratio is at most 0.471, which leaves room for rounding.)
+    private const double InfluenceFactor = CellFootprint.DescendantsFactor;
 
     private readonly string _layer;
     private readonly int _resolution;
@@ -28,10 +32,18 @@ internal sealed class LayerIndexWriter
     private LayerIndex? _current;
     private int _nodesAtLastFullBuild;
 
+    // The layer's territories in precedence order, kept from one version to the next.
+    private List<IndexedTerritory> _sorted = [];
+
+    // An edit builds the children of each touched cell at this resolution in parallel: deep enough that
+    // every subtree is small, shallow enough that a long border gives many of them.
+    private readonly int _forkResolution;
+
     public LayerIndexWriter(string layer, int resolution)
     {
         _layer = layer;
         _resolution = resolution;
+        _forkResolution = Math.Max(0, resolution - 5);
     }
 
     public int Resolution => _resolution;
@@ -84,9 +96,11 @@ internal sealed class LayerIndexWriter
 
         // Garbage from path copying is dropped by a full rebuild once the arrays have grown well past the last one.
         bool full = old is null || _store.NodeCount > 3 * _nodesAtLastFullBuild + (1 << 20);
-        var candidates = SortedCandidates(slots);
+        var candidates = SortedCandidates(slots, removed, changed, refreshed);
         var roots = new int[H3Api.BaseCellCount];
         var res0 = H3Api.GetRes0Cells();
+        long examinedBefore = full ? 0 : _store.CellsExamined;
+        long examined;
         if (full)
         {
             // Start over in fresh arrays (versions still being read keep the old ones). Base cells are
@@ -96,41 +110,109 @@ internal sealed class LayerIndexWriter
             Parallel.For(0, roots.Length, bc =>
             {
                 var part = new CellStore();
-                partRoots[bc] = Build(part, H3Api.GetRes0Cells()[bc], 0, candidates, LayerIndex.EmptyLeaf, null);
+                partRoots[bc] = Build(part, H3Api.GetRes0Cells()[bc], 0, candidates, LayerIndex.EmptyLeaf, null, []);
                 parts[bc] = part;
             });
             _store = new CellStore();
             for (int bc = 0; bc < roots.Length; bc++) roots[bc] = _store.Merge(parts[bc], partRoots[bc]);
             _nodesAtLastFullBuild = _store.NodeCount;
+            examined = 0;
+            foreach (var part in parts) examined += part.CellsExamined;
         }
         else
         {
-            for (int bc = 0; bc < roots.Length; bc++) roots[bc] = Build(_store, res0[bc], 0, candidates, old!.Roots[bc], region);
+            var oldNodes = _store.Nodes;
+            for (int bc = 0; bc < roots.Length; bc++) roots[bc] = Build(_store, res0[bc], 0, candidates, old!.Roots[bc], region, oldNodes);
+            examined = _store.CellsExamined - examinedBefore;
         }
 
+        var top = _store.DeriveTop(roots, _resolution);
         _slots = slots;
-        var index = new LayerIndex(_layer, _resolution, _store.Nodes, _store.Lists, roots, slots, stopwatch.Elapsed, !full);
+        _sorted = candidates;
+        var shapeData = new double[]?[slots.Length];
+        for (int slot = 0; slot < slots.Length; slot++) shapeData[slot] = slots[slot]?.Shape.QueryData;
+        var index = new LayerIndex(_layer, _resolution, _store.Nodes, _store.Lists, roots, top, _store.Jumps, slots, shapeData, stopwatch.Elapsed, !full) { CellsExamined = examined };
         _current = index;
         return index;
     }
 
-    private static List<IndexedTerritory> SortedCandidates(IndexedTerritory?[] slots)
+    /// <summary>
+    /// The layer's territories in precedence order: the previous order without the entries this change
+    /// touches, merged with their new entries, so an edit compares a handful of ids, not all of them.
+    /// </summary>
+    private List<IndexedTerritory> SortedCandidates(IndexedTerritory?[] slots, IReadOnlyList<string> removed,
+        IReadOnlyList<IndexedTerritory> changed, IReadOnlyList<IndexedTerritory> refreshed)
     {
-        var list = new List<IndexedTerritory>();
-        foreach (var s in slots) if (s is not null) list.Add(s);
-        list.Sort(static (a, b) => TerritoryPrecedence.Compare(a.Territory.Priority, a.Territory.Id, b.Territory.Priority, b.Territory.Id));
+        var affected = new HashSet<int>();
+        foreach (var id in removed) if (_slotById.TryGetValue(id, out int slot)) affected.Add(slot);
+        foreach (var entry in changed) affected.Add(entry.Slot);
+        foreach (var entry in refreshed) affected.Add(entry.Slot);
+        var added = new List<IndexedTerritory>();
+        foreach (int slot in affected) if (slots[slot] is { } entry) added.Add(entry);
+        added.Sort(static (a, b) => Compare(a, b));
+
+        var list = new List<IndexedTerritory>(_sorted.Count + added.Count);
+        int next = 0;
+        foreach (var entry in _sorted)
+        {
+            if (affected.Contains(entry.Slot)) continue;
+            while (next < added.Count && Compare(added[next], entry) < 0) list.Add(added[next++]);
+            list.Add(entry);
+        }
+        while (next < added.Count) list.Add(added[next++]);
         return list;
+
+        static int Compare(IndexedTerritory a, IndexedTerritory b) =>
+            TerritoryPrecedence.Compare(a.Territory.Priority, a.Territory.Id, b.Territory.Priority, b.Territory.Id);
     }
 
     /// <summary>The slot value for <paramref name="cell"/>: a leaf, or a node whose children are built recursively.</summary>
-    private int Build(CellStore store, H3Index cell, int res, List<IndexedTerritory> parentCandidates, int oldValue, List<ShapeChange>? touch)
+    /// <remarks>
+    /// <paramref name="oldNodes"/> holds the previous version's trie (where <paramref name="oldValue"/> points),
+    /// which may be another array than <paramref name="store"/>'s: an edit's parallel parts write to their own.
+    /// </remarks>
+    private int Build(CellStore store, H3Index cell, int res, List<IndexedTerritory> parentCandidates, int oldValue, List<ShapeChange>? touch, int[] oldNodes, double parentRadius = 0)
     {
+        // Below a base cell, a cheaper and looser cap comes first: the cell's centre alone (a fifth of the
+        // cost of its exact cap, which needs its boundary) with the radius bounded by the parent's
+        // (ρ ≤ ChildRadiusRatio × the parent's), so it contains the exact cap. An edit rules out most of
+        // the cells it visits with it: the loose influence contains the exact one.
+        bool finest = res == _resolution;
+        if (parentRadius > 0)
+        {
+            var looseCenter = H3Api.CellToLatLng(cell);
+            double looseRadius = parentRadius * CellFootprint.ChildRadiusRatio;
+            if (touch is not null && !Touches(CellFootprint.FromCap(looseCenter, looseRadius * InfluenceFactor), touch)) return oldValue;
+
+            // In a full build the same bound decides many cells without their exact cap: the exact
+            // footprint lies inside the loose one, so a territory that the loose one shows outside or
+            // covering it whole is so for the exact one too. When every candidate up to the first
+            // covering one is decided this way, the leaf is what the exact footprint would give. (The
+            // cells an edit rebuilds lie near a moved border, where this seldom decides anything.)
+            if (touch is null)
+            {
+                var loose = CellFootprint.FromCap(looseCenter, finest ? looseRadius : looseRadius * CellFootprint.DescendantsFactor);
+                bool decided = true;
+                foreach (var t in parentCandidates)
+                {
+                    var coverage = loose.Classify(t.Shape);
+                    if (coverage == Coverage.Full) return LayerIndex.WinnerLeaf(t.Slot);
+                    if (coverage == Coverage.Partial)
+                    {
+                        decided = false;
+                        break;
+                    }
+                }
+                if (decided) return LayerIndex.EmptyLeaf;
+            }
+        }
+
         // One cap per visited cell serves both the change test and the footprint.
         var (center, radius) = H3Api.CellToBoundingCap(cell);
+        store.CellsExamined++;
         if (touch is not null && !Touches(CellFootprint.FromCap(center, radius * InfluenceFactor), touch)) return oldValue;
         if (parentCandidates.Count == 0) return LayerIndex.EmptyLeaf;
 
-        bool finest = res == _resolution;
         var footprint = CellFootprint.FromCap(center, finest ? radius : radius * CellFootprint.DescendantsFactor);
         // One reusable list per depth: a frame's list stays intact while its children use the next one.
         var candidates = store.CandidatesAt(res);
@@ -169,11 +251,18 @@ internal sealed class LayerIndexWriter
         Span<int> children = stackalloc int[7];
         children.Fill(LayerIndex.EmptyLeaf);
         bool pentagon = H3Api.IsPentagon(cell);
-        foreach (var child in H3Api.CellToChildren(cell, res + 1))
+        if (touch is not null && res == _forkResolution)
         {
-            int digit = child.GetDigit(res + 1);
-            int oldChild = oldValue >= 0 ? store.Nodes[oldValue * LayerIndex.NodeStride + digit] : oldValue;
-            children[digit] = Build(store, child, res + 1, candidates, oldChild, touch);
+            BuildChildrenInParallel(store, cell, res, radius, candidates, oldValue, touch, oldNodes, children);
+        }
+        else
+        {
+            foreach (var child in H3Api.CellToChildren(cell, res + 1))
+            {
+                int digit = child.GetDigit(res + 1);
+                int oldChild = oldValue >= 0 ? oldNodes[oldValue * LayerIndex.NodeStride + digit] : oldValue;
+                children[digit] = Build(store, child, res + 1, candidates, oldChild, touch, oldNodes, radius);
+            }
         }
 
         // Identical leaves in every child collapse into one leaf here.
@@ -186,6 +275,37 @@ internal sealed class LayerIndexWriter
         }
         if (same) return first;
         return store.AddNode(children);
+    }
+
+    /// <summary>
+    /// An edit's children of one touched cell, each built into a store of its own on the thread pool and
+    /// then appended to <paramref name="store"/> in digit order, so the result does not depend on timing.
+    /// </summary>
+    private void BuildChildrenInParallel(CellStore store, H3Index cell, int res, double radius, List<IndexedTerritory> candidates, int oldValue,
+        List<ShapeChange> touch, int[] oldNodes, Span<int> children)
+    {
+        var cells = new H3Index[7];
+        var digits = new int[7];
+        int count = 0;
+        foreach (var child in H3Api.CellToChildren(cell, res + 1))
+        {
+            digits[count] = child.GetDigit(res + 1);
+            cells[count++] = child;
+        }
+        var parts = new CellStore[count];
+        var values = new int[count];
+        Parallel.For(0, count, i =>
+        {
+            var part = new CellStore(store);
+            int oldChild = oldValue >= 0 ? oldNodes[oldValue * LayerIndex.NodeStride + digits[i]] : oldValue;
+            values[i] = Build(part, cells[i], res + 1, candidates, oldChild, touch, oldNodes, radius);
+            parts[i] = part;
+        });
+        for (int i = 0; i < count; i++)
+        {
+            children[digits[i]] = store.MergePart(parts[i], values[i]);
+            store.CellsExamined += parts[i].CellsExamined;
+        }
     }
 
     /// <summary>
@@ -219,11 +339,42 @@ internal sealed class LayerIndexWriter
         private readonly Dictionary<(int Count, int A, int B, int C), int> _shortLists = [];
         private readonly Dictionary<string, int> _longLists = new(StringComparer.Ordinal);
 
-        public int[] Nodes { get; private set; } = new int[LayerIndex.NodeStride * 256];
+        // A part's own nodes and lists are numbered from here: above every node and list of the main
+        // store, whose nodes and lists (the previous version's) a part refers to as they are.
+        private const int PartNodeBase = 1 << 29;
+        private const int PartListBase = 1 << 28;
+
+        private readonly int _nodeBase;
+        private readonly int _listBase;
+
+        // The main store of a part: lists it already holds are used as they are, so that equal leaves
+        // stay equal values and identical children still collapse.
+        private readonly CellStore? _main;
+
+        public CellStore()
+        {
+            Nodes = new int[LayerIndex.NodeStride * 256];
+            Lists = new int[256];
+        }
+
+        /// <summary>A part of an edit: written by one thread while <paramref name="main"/> is only read.</summary>
+        public CellStore(CellStore main)
+        {
+            _main = main;
+            _nodeBase = PartNodeBase;
+            _listBase = PartListBase;
+            Nodes = new int[LayerIndex.NodeStride * 16];
+            Lists = new int[16];
+        }
+
+        public int[] Nodes { get; private set; }
 
         public int NodeCount { get; private set; }
 
-        public int[] Lists { get; private set; } = new int[256];
+        /// <summary>Cells whose cap the builds into this store computed: the work of a build or edit.</summary>
+        public long CellsExamined { get; set; }
+
+        public int[] Lists { get; private set; }
 
         public int ListLength { get; private set; }
 
@@ -249,12 +400,15 @@ internal sealed class LayerIndexWriter
             int node = NodeCount++;
             children.CopyTo(Nodes.AsSpan(node * LayerIndex.NodeStride, 7));
             Nodes[node * LayerIndex.NodeStride + 7] = 0;
-            return node;
+            return _nodeBase + node;
         }
 
         /// <summary>The leaf value of the candidate list, stored once however many cells use it.</summary>
         public int InternList(ReadOnlySpan<int> entries)
         {
+            // One territory covering the whole cell needs no list at all.
+            if (entries.Length == 1 && (entries[0] & 1) == 0) return LayerIndex.WinnerLeaf(entries[0] >> 1);
+            if (_main is not null && _main.TryFindList(entries, out int existing)) return existing;
             int offset;
             if (entries.Length <= 3)
             {
@@ -274,14 +428,24 @@ internal sealed class LayerIndexWriter
                     _longLists.Add(key, offset);
                 }
             }
-            return -2 - offset;
+            return LayerIndex.ListLeaf(_listBase + offset);
+        }
+
+        private bool TryFindList(ReadOnlySpan<int> entries, out int leaf)
+        {
+            int offset;
+            bool found = entries.Length <= 3
+                ? _shortLists.TryGetValue((entries.Length, entries.Length > 0 ? entries[0] : 0, entries.Length > 1 ? entries[1] : 0, entries.Length > 2 ? entries[2] : 0), out offset)
+                : _longLists.TryGetValue(string.Join(',', entries.ToArray()), out offset);
+            leaf = found ? LayerIndex.ListLeaf(offset) : 0;
+            return found;
         }
 
         /// <summary>Copies another store's subtree rooted at <paramref name="value"/> into this one and returns its value here.</summary>
         public int Merge(CellStore part, int value)
         {
-            if (value == LayerIndex.EmptyLeaf) return value;
-            if (value < 0) return InternList(part.ListAt(-2 - value));
+            if (value == LayerIndex.EmptyLeaf || (value < 0 && LayerIndex.IsWinnerLeaf(value))) return value;
+            if (value < 0) return InternList(part.ListAt(LayerIndex.LeafPayload(value)));
             int nodeBase = NodeCount;
             Span<int> children = stackalloc int[7];
             // Post-order construction means every child index is below its parent's, so nodes copy in order.
@@ -292,9 +456,9 @@ internal sealed class LayerIndexWriter
                 {
                     int v = part.Nodes[n * LayerIndex.NodeStride + d];
                     if (v >= 0) v += nodeBase;
-                    else if (v != LayerIndex.EmptyLeaf)
+                    else if (v != LayerIndex.EmptyLeaf && !LayerIndex.IsWinnerLeaf(v))
                     {
-                        if (!leafMap.TryGetValue(v, out int mapped)) leafMap[v] = mapped = InternList(part.ListAt(-2 - v));
+                        if (!leafMap.TryGetValue(v, out int mapped)) leafMap[v] = mapped = InternList(part.ListAt(LayerIndex.LeafPayload(v)));
                         v = mapped;
                     }
                     children[d] = v;
@@ -304,7 +468,97 @@ internal sealed class LayerIndexWriter
             return value + nodeBase;
         }
 
-        private ReadOnlySpan<int> ListAt(int offset) => Lists.AsSpan(offset + 1, Lists[offset]);
+        /// <summary>Two-level nodes derived from the trie, <see cref="LayerIndex.JumpStride"/> ints each.</summary>
+        public int[] Jumps { get; private set; } = [];
+
+        public int JumpCount { get; private set; }
+
+        // The two-level node derived from each trie node, plus one (0: not derived yet). Trie nodes never
+        // change once added, so neither does what is derived from them, and versions share both.
+        private int[] _jumpOf = [];
+
+        /// <summary>
+        /// The lookup's entry table for these roots (see <see cref="LayerIndex.Top"/>), deriving the two-level
+        /// nodes of every trie node that has none yet: after an edit, only those on the rebuilt paths.
+        /// </summary>
+        public int[] DeriveTop(int[] roots, int resolution)
+        {
+            if (_jumpOf.Length < NodeCount) Array.Resize(ref _jumpOf, Math.Max(NodeCount, 2 * _jumpOf.Length));
+            if (Jumps.Length == 0) Jumps = new int[LayerIndex.JumpStride * 64];
+            if ((resolution & 1) == 0)
+            {
+                var even = new int[roots.Length];
+                for (int bc = 0; bc < roots.Length; bc++) even[bc] = Derive(roots[bc]);
+                return even;
+            }
+
+            // Odd R: the table also takes digit 1, so that every two-level node below ends at R.
+            var odd = new int[roots.Length * 7];
+            for (int bc = 0; bc < roots.Length; bc++)
+            {
+                for (int digit = 0; digit < 7; digit++)
+                {
+                    int root = roots[bc];
+                    odd[bc * 7 + digit] = root < 0 ? root : Derive(Nodes[root * LayerIndex.NodeStride + digit]);
+                }
+            }
+            return odd;
+        }
+
+        // The two-level node of a trie node (its children and grandchildren, leaves repeated where a child is
+        // a leaf), or the leaf itself.
+        private int Derive(int value)
+        {
+            if (value < 0) return value;
+            if (_jumpOf[value] != 0) return _jumpOf[value] - 1;
+            Span<int> slots = stackalloc int[LayerIndex.JumpStride];
+            for (int d1 = 0; d1 < 7; d1++)
+            {
+                int child = Nodes[value * LayerIndex.NodeStride + d1];
+                for (int d2 = 0; d2 < 7; d2++)
+                {
+                    slots[d1 * 7 + d2] = child < 0 ? child : Derive(Nodes[child * LayerIndex.NodeStride + d2]);
+                }
+            }
+            int needed = (JumpCount + 1) * LayerIndex.JumpStride;
+            if (needed > Jumps.Length)
+            {
+                var grown = new int[Math.Max(needed, Jumps.Length * 2)];
+                Array.Copy(Jumps, grown, JumpCount * LayerIndex.JumpStride);
+                Jumps = grown;
+            }
+            int jump = JumpCount++;
+            slots.CopyTo(Jumps.AsSpan(jump * LayerIndex.JumpStride));
+            _jumpOf[value] = jump + 1;
+            return jump;
+        }
+
+        /// <summary>
+        /// Appends a part's nodes (numbered from <see cref="PartNodeBase"/>; lower values are the previous
+        /// version's nodes, shared as they are) and lists, and returns <paramref name="value"/> as it reads here.
+        /// </summary>
+        public int MergePart(CellStore part, int value)
+        {
+            int nodeBase = NodeCount;
+            var leafMap = new Dictionary<int, int>();
+            Span<int> children = stackalloc int[7];
+            for (int n = 0; n < part.NodeCount; n++)
+            {
+                for (int d = 0; d < 7; d++) children[d] = Map(part.Nodes[n * LayerIndex.NodeStride + d]);
+                AddNode(children);
+            }
+            return Map(value);
+
+            int Map(int v)
+            {
+                if (v >= PartNodeBase) return v - PartNodeBase + nodeBase;
+                if (v >= -1 || LayerIndex.IsWinnerLeaf(v) || LayerIndex.LeafPayload(v) < PartListBase) return v;
+                if (!leafMap.TryGetValue(v, out int mapped)) leafMap[v] = mapped = InternList(part.ListAt(LayerIndex.LeafPayload(v)));
+                return mapped;
+            }
+        }
+
+        private ReadOnlySpan<int> ListAt(int payload) => Lists.AsSpan(payload - _listBase + 1, Lists[payload - _listBase]);
 
         private int AppendList(ReadOnlySpan<int> entries)
         {
