@@ -19,6 +19,8 @@ fi
 
 echo "==> installing the oracle packages (h3-js and datasets, pinned by tests/oracle/package-lock.json)"
 (cd tests/oracle && npm ci --no-audit --no-fund --loglevel=error)
+echo "==> installing the foreign gRPC client (grpc-js, pinned by tests/interop/package-lock.json)"
+(cd tests/interop && npm ci --no-audit --no-fund --loglevel=error)
 
 echo "==> dotnet test"
 dotnet test GeoAssign.sln -c Release --nologo "$@"
