@@ -40,6 +40,10 @@ public sealed class RedisMapStore : IMapStore
     // Changes per XRANGE page while catching up: bounds one reply (a page of large imports is large).
     private const int ChangesPageSize = 200;
 
+    // Recent changes that arrived inside published messages, by version: a follower that is at most
+    // this many versions behind (and never more than the stream keeps) catches up without reading it.
+    private const int PublishedChangesKept = 64;
+
     private readonly RedisMapStoreOptions _options;
     private readonly ConnectionMultiplexer _connection;
     private readonly IDatabase _database;
@@ -47,6 +51,7 @@ public sealed class RedisMapStore : IMapStore
     private readonly string _endpoints;
     private readonly Lock _stateLock = new();
     private readonly List<Channel<long>> _watchers = [];
+    private readonly SortedDictionary<long, MapChange> _publishedChanges = [];
     private readonly CancellationTokenSource _disposing = new();
     private long _version;
     private long _versionLearnedAt;
@@ -293,6 +298,11 @@ public sealed class RedisMapStore : IMapStore
     {
         ArgumentOutOfRangeException.ThrowIfNegative(afterVersion);
         ThrowIfDisposed();
+        if (TakePublishedChanges(afterVersion) is { } published)
+        {
+            return published;
+        }
+
         var sentAt = Stopwatch.GetTimestamp();
         var transaction = _database.CreateTransaction();
         var versionTask = transaction.StringGetAsync(_keys.Version);
@@ -530,9 +540,39 @@ public sealed class RedisMapStore : IMapStore
         Broadcast(version);
     }
 
+    // No more than the stream keeps, so that the store answers as if it had read the stream.
+    private int PublishedKept => Math.Min(PublishedChangesKept, _options.StreamMaxLength);
+
+    // The changes after afterVersion up to the latest known version, when every one of them arrived
+    // in a published message; else null (read the stream). The same bytes as the stream's entries.
+    private List<MapChange>? TakePublishedChanges(long afterVersion)
+    {
+        lock (_stateLock)
+        {
+            var latest = _version;
+            if (latest <= afterVersion || latest - afterVersion > PublishedKept)
+            {
+                return null;
+            }
+
+            var changes = new List<MapChange>((int)(latest - afterVersion));
+            for (var version = afterVersion + 1; version <= latest; version++)
+            {
+                if (!_publishedChanges.TryGetValue(version, out var change))
+                {
+                    return null;
+                }
+
+                changes.Add(change);
+            }
+
+            return changes;
+        }
+    }
+
     private void OnVersionPublished(RedisChannel channel, RedisValue message)
     {
-        if (!long.TryParse((string?)message, NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+        if (message.IsNull || !AppendScript.TryParseMessage((byte[])message!, out var version, out var change))
         {
             return;
         }
@@ -540,6 +580,15 @@ public sealed class RedisMapStore : IMapStore
         // A message was in flight before it was received: it can only raise the known version.
         lock (_stateLock)
         {
+            if (change is not null)
+            {
+                _publishedChanges[version] = change;
+                while (_publishedChanges.Count > PublishedKept)
+                {
+                    _publishedChanges.Remove(_publishedChanges.Keys.First());
+                }
+            }
+
             if (version > _version)
             {
                 Volatile.Write(ref _version, version);

@@ -1,4 +1,5 @@
 // Following another store: pub/sub, the re-read after a lost subscription, and the poll.
+using GeoAssign.Index.Model;
 using GeoAssign.Replication.Redis.Tests.Infrastructure;
 using static GeoAssign.Replication.Redis.Tests.RedisStoreFixtures;
 
@@ -30,6 +31,36 @@ public sealed class RedisFollowTests
         Assert.Null(follower.Health.Problem);
         var changes = await follower.ReadChangesAsync(4, None);
         Assert.Equal([5L, 6, 7, 8, 9, 10], changes!.Select(c => c.Version));
+    }
+
+    [RedisFact]
+    public async Task Small_changes_arrive_inside_the_published_message_and_large_ones_are_read_from_the_stream()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var writer = await ConnectAsync(redis);
+        await using var follower = await ConnectAsync(redis);
+        await using var watcher = new VersionWatcher(follower);
+        await watcher.WaitForAsync(0, TimeSpan.FromSeconds(5));
+
+        var small = SmallChange(1, "w");
+        Assert.True((await writer.AppendAsync(small, None)).Appended);
+        await watcher.WaitForAsync(1, TimeSpan.FromSeconds(5));
+
+        // With the stream gone, the follower still has change 1: it came with the message.
+        Assert.Equal(1L, (long)(await redis.ExecuteAsync("DEL", "geoassign:{test}:changes"))!);
+        var fromMessage = await follower.ReadChangesAsync(0, None);
+        AssertSameChange(small, Assert.Single(fromMessage!));
+
+        // A change over the inline limit is announced by its version alone: the follower reads the stream.
+        // (The states of the extract, Alaska's thousands of vertices among them: far over 64 KiB.)
+        var states = History(1)[0];
+        var large = new MapChange(2, states.Upserts, states.Deletes);
+        Assert.True((await writer.AppendAsync(large, None)).Appended);
+        await watcher.WaitForAsync(2, TimeSpan.FromSeconds(5));
+        var fromStream = await follower.ReadChangesAsync(1, None);
+        AssertSameChange(large, Assert.Single(fromStream!));
+        Assert.Equal(1L, (long)(await redis.ExecuteAsync("DEL", "geoassign:{test}:changes"))!);
+        Assert.Null(await follower.ReadChangesAsync(1, None));
     }
 
     [RedisFact]
