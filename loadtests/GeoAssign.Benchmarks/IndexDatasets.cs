@@ -68,8 +68,17 @@ internal sealed class IndexDataset
         new LngLatRect(JaggedRegion.MinLng, JaggedRegion.MinLat, JaggedRegion.MaxLng, JaggedRegion.MaxLat),
         () => SyntheticTerritories.Generate(JaggedRegion, new SyntheticMapOptions { Seed = 7, CellCount = 50, VerticesPerEdge = 800 }));
 
+    /// <summary>
+    /// The 254 Natural Earth countries with area of world-atlas 2.0.2 at 1:10m (repaired; the Vatican
+    /// has no area at this scale): real high-vertex borders, median ~700 and up to 68,000 vertices per
+    /// country, across the antimeridian and round the south pole. Uniform points cover the whole globe.
+    /// </summary>
+    public static IndexDataset WorldCountries { get; } = new("world-countries",
+        "world-atlas 2.0.2 (Natural Earth 1:10m) countries, repaired (median ~700, up to 68,000 vertices per country)",
+        new LngLatRect(-180, -90, 180, 90), TestDatasets.WorldCountries);
+
     /// <summary>Every dataset, in report order.</summary>
-    public static IReadOnlyList<IndexDataset> All { get; } = [UsCounties, UsStates, SyntheticHighVertex];
+    public static IReadOnlyList<IndexDataset> All { get; } = [UsCounties, UsStates, SyntheticHighVertex, WorldCountries];
 
     /// <summary>The names of <see cref="All"/>, for <c>[ParamsSource]</c>.</summary>
     public static IEnumerable<string> Names => All.Select(static d => d.Name);

@@ -9,7 +9,9 @@ namespace GeoAssign.Testing;
 /// <summary>
 /// The datasets of tests and benchmarks: the committed us-atlas extracts in <c>tests/data</c>, the
 /// full us-atlas sets (generated on demand by <c>tests/oracle/datasets/us-atlas.mjs</c> into
-/// <c>data/us-atlas</c>, which git ignores), and the synthetic maps.
+/// <c>data/us-atlas</c>, which git ignores), the Natural Earth countries of world-atlas (generated the
+/// same way by <c>tests/oracle/datasets/world-atlas.mjs</c> into <c>data/world-atlas</c>), and the
+/// synthetic maps.
 /// </summary>
 /// <remarks>Thread-safe: loads are cached per file and per process.</remarks>
 public static class TestDatasets
@@ -33,6 +35,14 @@ public static class TestDatasets
         Environment.GetEnvironmentVariable("GEOASSIGN_DATASETS") is { Length: > 0 } custom
             ? custom
             : Path.Combine(RepositoryRoot, "data", "us-atlas");
+
+    /// <summary>
+    /// Where the world-atlas countries are generated: <c>world-atlas</c> beside
+    /// <see cref="FullUsAtlasDirectory"/>, so <c>data/world-atlas</c> by default. Not inside it: a
+    /// regeneration of the us-atlas sets replaces that whole folder.
+    /// </summary>
+    public static string WorldAtlasDirectory =>
+        Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(FullUsAtlasDirectory)))!, "world-atlas");
 
     /// <summary>
     /// Counties of Alaska, Colorado, Hawaii and Virginia (231 features), layer <c>geo</c>, no parents,
@@ -77,19 +87,30 @@ public static class TestDatasets
     /// <summary>All 56 us-atlas states and territories (generating the full sets first if needed), repaired.</summary>
     public static IReadOnlyList<Territory> UsStatesFull() => LoadRepaired(FullUsAtlasFile("us-states.geojson"));
 
+    /// <summary>
+    /// The 255 Natural Earth countries and other units of world-atlas 2.0.2 at 1:10m (generating them
+    /// first if needed), layer <c>geo</c>, repaired by <c>GeometryFixer</c>, without those that have
+    /// no area once repaired. <c>WorldAtlasDatasetTests</c> pins which are invalid and which are left out.
+    /// </summary>
+    public static IReadOnlyList<Territory> WorldCountries() => LoadRepaired(WorldAtlasFile("countries-10m.geojson"));
+
     /// <summary>The path of a full us-atlas file, generating the full sets with Node.js if they are missing.</summary>
-    public static string FullUsAtlasFile(string name)
+    public static string FullUsAtlasFile(string name) => Generated(FullUsAtlasDirectory, "us-atlas.mjs", name);
+
+    /// <summary>The path of a world-atlas file, generating it with Node.js if it is missing or stale.</summary>
+    public static string WorldAtlasFile(string name) => Generated(WorldAtlasDirectory, "world-atlas.mjs", name);
+
+    private static string Generated(string directory, string script, string name)
     {
-        var path = Path.Combine(FullUsAtlasDirectory, name);
         lock (GenerateLock)
         {
-            if (!IsCurrent(FullUsAtlasDirectory))
+            if (!IsCurrent(directory, script))
             {
-                GenerateFullUsAtlas(FullUsAtlasDirectory);
+                Generate(directory, script);
             }
         }
 
-        return path;
+        return Path.Combine(directory, name);
     }
 
     /// <summary>Reads a territory GeoJSON file that must be valid as it is; throws with every problem otherwise.</summary>
@@ -166,8 +187,8 @@ public static class TestDatasets
         return lazy.Value;
     }
 
-    // The full sets are current when their manifest names the script as it is now.
-    private static bool IsCurrent(string directory)
+    // A generated set is current when its manifest names the script as it is now.
+    private static bool IsCurrent(string directory, string scriptName)
     {
         var manifest = Path.Combine(directory, "manifest.json");
         if (!File.Exists(manifest))
@@ -176,14 +197,14 @@ public static class TestDatasets
         }
 
         using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(manifest));
-        var script = Path.Combine(RepositoryRoot, "tests", "oracle", "datasets", "us-atlas.mjs");
+        var script = Path.Combine(RepositoryRoot, "tests", "oracle", "datasets", scriptName);
         var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(script)));
         return document.RootElement.TryGetProperty("generatorSha256", out var recorded) && recorded.GetString() == hash;
     }
 
-    private static void GenerateFullUsAtlas(string directory)
+    private static void Generate(string directory, string scriptName)
     {
-        var script = Path.Combine(RepositoryRoot, "tests", "oracle", "datasets", "us-atlas.mjs");
+        var script = Path.Combine(RepositoryRoot, "tests", "oracle", "datasets", scriptName);
         var start = new ProcessStartInfo("node")
         {
             WorkingDirectory = RepositoryRoot,
@@ -221,7 +242,7 @@ public static class TestDatasets
             Directory.CreateDirectory(Path.GetDirectoryName(directory)!);
             Directory.Move(staging, directory);
         }
-        catch (IOException) when (IsCurrent(directory))
+        catch (IOException) when (IsCurrent(directory, scriptName))
         {
             // Another process put a current set in place first.
             Directory.Delete(staging, recursive: true);

@@ -1,0 +1,244 @@
+#!/usr/bin/env node
+// Converts the world-atlas 2.0.2 TopoJSON (Natural Earth countries, 1:10m, unprojected lon/lat)
+// into a GeoJSON FeatureCollection of GeoAssign territories, with topojson-client's `feature`.
+//
+//   node tests/oracle/datasets/world-atlas.mjs [--out DIR]
+//
+//   --out DIR  where to write (default: <repository>/data/world-atlas, which git ignores):
+//                countries-10m.geojson  255 countries and other Natural Earth units, layer "geo"
+//                manifest.json          counts and SHA-256 of the file, and of this script
+//
+// Territory properties: id = the ISO 3166-1 numeric code world-atlas gives (e.g. "250"); features
+// without one (Kosovo, N. Cyprus, Somaliland, ...) and the second feature of a shared code
+// (Ashmore and Cartier Is. shares Australia's 036) get "ne-<name>" (lower case, non-alphanumerics as
+// "-"); name; owner_id = "rep-NNN" made up deterministically from the id (FNV-1a, as us-atlas.mjs);
+// layer "geo"; priority 0.
+//
+// Geometry: what topojson-client produces, with two changes that keep every point where it is on the
+// sphere but make the planar lon/lat reading (the one RFC 7946 and GeoAssign use) say the same thing:
+//  1. ±180 on the wrong side. Natural Earth splits rings at the antimeridian, but world-atlas's
+//     quantised arcs write some vertices on it as -180 in rings that otherwise lie east of it
+//     (Russia's Chukotka, three Fiji islands): such a ring has edges spanning ~360°. A vertex at
+//     exactly ±180 takes the sign of the ring's other vertices when they all lie on one side.
+//  2. Antarctica's ring runs once round the south pole and closes with an edge across the whole map.
+//     A ring that still winds once round a pole is cut at the antimeridian and closed along it
+//     through the pole (..., [180, φ], [180, -90], [-180, -90], [-180, φ], ...).
+// Then ring orientation is made RFC 7946 §3.1.6 (exterior counterclockwise, holes clockwise);
+// world-atlas uses d3's opposite convention. Nothing else is repaired: some rings are invalid for
+// NTS (the C# loader repairs them with GeometryFixer when asked, see TestDatasets.WorldCountries).
+// The script fails if any edge still spans more than 180° of longitude.
+//
+// The output is deterministic: the same world-atlas version gives byte-identical files.
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { feature } from "topojson-client";
+
+const require = createRequire(import.meta.url);
+const here = dirname(fileURLToPath(import.meta.url));
+const repository = resolve(here, "..", "..", "..");
+
+const OWNER_COUNT = 400;
+
+function parseArguments(argv) {
+  const options = { out: join(repository, "data", "world-atlas") };
+  for (let i = 0; i < argv.length; i++) {
+    const argument = argv[i];
+    if (argument === "--out" && i + 1 < argv.length) options.out = resolve(argv[++i]);
+    else {
+      console.error(`unknown argument ${argument}\nusage: node world-atlas.mjs [--out DIR]`);
+      process.exit(2);
+    }
+  }
+  return options;
+}
+
+// FNV-1a, 32 bits: a stable, well-spread owner for each id (the same scheme as us-atlas.mjs).
+function ownerOf(id) {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    hash ^= id.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return `rep-${String(hash % OWNER_COUNT).padStart(3, "0")}`;
+}
+
+function slug(name) {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+}
+
+function signedArea(ring) {
+  let sum = 0;
+  for (let i = 1; i < ring.length; i++) {
+    sum += ring[i - 1][0] * ring[i][1] - ring[i][0] * ring[i - 1][1];
+  }
+  return sum / 2;
+}
+
+function polygonsOf(geometry) {
+  return geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
+}
+
+// Edges spanning more than 180° of longitude, as GeoAssign's validator counts them: an edge along a
+// parallel from -180 to +180 exactly is how a polar cap is written, not a crossing.
+function crossings(ring) {
+  const result = [];
+  for (let i = 1; i < ring.length; i++) {
+    const [a, b] = [ring[i - 1], ring[i]];
+    if (Math.abs(b[0] - a[0]) > 180 && !(Math.abs(a[0]) === 180 && Math.abs(b[0]) === 180 && a[1] === b[1])) result.push(i);
+  }
+  return result;
+}
+
+// Change 1: a vertex at exactly ±180 takes the side of the ring's other vertices.
+function fixAntimeridianSigns(ring) {
+  const others = ring.filter((p) => Math.abs(p[0]) !== 180);
+  const east = others.length > 0 && others.every((p) => p[0] > 0);
+  const west = others.length > 0 && others.every((p) => p[0] < 0);
+  if (!east && !west) return ring;
+  const side = east ? 180 : -180;
+  return ring.map((p) => (Math.abs(p[0]) === 180 && p[0] !== side ? [side, p[1]] : p));
+}
+
+// Change 2: a ring that winds once round a pole, with one edge across the antimeridian, is closed
+// along ±180 through that pole.
+function closeThroughPole(ring, label) {
+  const cut = crossings(ring);
+  if (cut.length === 0) return ring;
+  if (cut.length !== 1) throw new Error(`${label}: ${cut.length} edges cross the antimeridian; cannot tell how to split it`);
+  const i = cut[0];
+  const [a, b] = [ring[i - 1], ring[i]];
+  // Where the edge meets the antimeridian, going the short way round.
+  const aLng = a[0] > 0 ? a[0] : a[0] + 360;
+  const bLng = b[0] > 0 ? b[0] : b[0] + 360;
+  const t = aLng === bLng ? 0 : (180 - aLng) / (bLng - aLng);
+  const lat = a[1] + t * (b[1] - a[1]);
+  const south = ring.every((p) => p[1] < 0);
+  const north = ring.every((p) => p[1] > 0);
+  if (!south && !north) throw new Error(`${label}: a ring winds round the globe but lies in both hemispheres`);
+  const pole = south ? -90 : 90;
+  const aSide = a[0] > 0 ? 180 : -180;
+  const path = [[aSide, lat], [aSide, pole], [-aSide, pole], [-aSide, lat]].filter(
+    (p, k) => !(k === 0 && p[0] === a[0] && p[1] === a[1]) && !(k === 3 && p[0] === b[0] && p[1] === b[1]),
+  );
+  // Start the ring at the cut, so that it is closed by construction.
+  const body = [...ring.slice(i, -1), ...ring.slice(0, i)];
+  const closed = [...body, ...path];
+  closed.push(closed[0]);
+  return closed;
+}
+
+// RFC 7946 §3.1.6: exterior rings counterclockwise, holes clockwise (in lon/lat).
+function rewindPolygon(rings) {
+  return rings.map((ring, index) => {
+    const counterclockwise = signedArea(ring) > 0;
+    const wanted = index === 0;
+    return counterclockwise === wanted ? ring : ring.slice().reverse();
+  });
+}
+
+function normalise(f, report) {
+  const polygons = polygonsOf(f.geometry).map((polygon, p) =>
+    rewindPolygon(polygon.map((ring, r) => {
+      const label = `${f.id ?? f.properties.name} polygon ${p} ring ${r}`;
+      const raw = crossings(ring).length;
+      const signed = fixAntimeridianSigns(ring);
+      const afterSigns = crossings(signed).length;
+      const result = closeThroughPole(signed, label);
+      if (raw > 0) {
+        const how = afterSigns === 0 ? "±180 vertices moved to the ring's side" : "closed through the pole along ±180";
+        report.push(`${f.properties.name} (${label}): ${ring.length} positions, ${raw} edge(s) spanning > 180°, ${how}`);
+      }
+      return result;
+    })),
+  );
+  return f.geometry.type === "Polygon"
+    ? { type: "Polygon", coordinates: polygons[0] }
+    : { type: "MultiPolygon", coordinates: polygons };
+}
+
+function vertexCount(geometry) {
+  let n = 0;
+  for (const polygon of polygonsOf(geometry)) for (const ring of polygon) n += ring.length;
+  return n;
+}
+
+// Ids: the ISO numeric code, unique; otherwise ne-<name>. Of features sharing a code, the one with
+// the most vertices keeps it.
+function assignIds(features) {
+  const byCode = new Map();
+  for (const f of features) {
+    if (f.id == null) continue;
+    const keeper = byCode.get(f.id);
+    if (!keeper || vertexCount(f.geometry) > vertexCount(keeper.geometry)) byCode.set(f.id, f);
+  }
+  const ids = new Set();
+  return features.map((f) => {
+    const id = f.id != null && byCode.get(f.id) === f ? f.id : `ne-${slug(f.properties.name)}`;
+    if (ids.has(id)) throw new Error(`duplicate id ${id} (${f.properties.name})`);
+    ids.add(id);
+    return id;
+  });
+}
+
+function stats(features) {
+  const counts = features.map((f) => vertexCount(f.geometry)).sort((a, b) => a - b);
+  let antimeridianEdges = 0;
+  for (const f of features) for (const polygon of polygonsOf(f.geometry)) for (const ring of polygon) antimeridianEdges += crossings(ring).length;
+  return {
+    features: features.length,
+    multiPolygons: features.filter((f) => f.geometry.type === "MultiPolygon").length,
+    vertices: counts.reduce((a, b) => a + b, 0),
+    medianVertices: counts[(counts.length - 1) >> 1],
+    maxVertices: counts[counts.length - 1],
+    antimeridianEdges,
+  };
+}
+
+// One feature per line: readable diffs, and still one FeatureCollection.
+function serialize(features) {
+  return `{"type":"FeatureCollection","features":[\n${features.map((f) => JSON.stringify(f)).join(",\n")}\n]}\n`;
+}
+
+function main() {
+  const options = parseArguments(process.argv.slice(2));
+  const atlasVersion = require("world-atlas/package.json").version;
+  if (atlasVersion !== "2.0.2") throw new Error(`expected world-atlas 2.0.2, found ${atlasVersion} (run npm ci in tests/oracle)`);
+
+  const topology = require("world-atlas/countries-10m.json");
+  const source = feature(topology, topology.objects.countries).features;
+  const ids = assignIds(source);
+  const report = [];
+  const territories = source
+    .map((f, i) => ({
+      type: "Feature",
+      id: ids[i],
+      geometry: normalise(f, report),
+      properties: { name: f.properties.name, owner_id: ownerOf(ids[i]), layer: "geo", priority: 0 },
+    }))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+
+  for (const line of report) console.error(`world-atlas countries: ${line}`);
+  const s = stats(territories);
+  console.error(`world-atlas countries: ${JSON.stringify(s)}`);
+  if (s.antimeridianEdges > 0) throw new Error(`${s.antimeridianEdges} edges still cross the antimeridian`);
+
+  mkdirSync(options.out, { recursive: true });
+  const text = serialize(territories);
+  const name = "countries-10m.geojson";
+  writeFileSync(join(options.out, name), text);
+  // The generator's own hash lets users of the set see when it is stale.
+  const generatorSha256 = createHash("sha256").update(readFileSync(fileURLToPath(import.meta.url))).digest("hex");
+  const manifest = {
+    source: `world-atlas ${atlasVersion} (Natural Earth 1:10m countries)`,
+    generator: "tests/oracle/datasets/world-atlas.mjs",
+    generatorSha256,
+    files: { [name]: { features: territories.length, bytes: Buffer.byteLength(text), sha256: createHash("sha256").update(text).digest("hex") } },
+  };
+  writeFileSync(join(options.out, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+  console.error(`wrote ${options.out}`);
+}
+
+main();
