@@ -2,6 +2,7 @@
 using GeoAssign.Index.Model;
 using GeoAssign.Replication.Redis.Tests.Infrastructure;
 using static GeoAssign.Replication.Redis.Tests.RedisStoreFixtures;
+using static GeoAssign.Testing.ChangeHistories;
 
 namespace GeoAssign.Replication.Redis.Tests;
 

@@ -10,8 +10,6 @@ namespace GeoAssign.Replication.Redis.Tests;
 
 internal static class RedisStoreFixtures
 {
-    private static readonly GeometryFactory Factory = new(new PrecisionModel(), 4326);
-
     /// <summary>Connects a store to <paramref name="server"/>; polls rarely unless told, so tests see what pub/sub alone delivers.</summary>
     public static Task<RedisMapStore> ConnectAsync(RedisServer server, string mapName = "test", TimeSpan? pollInterval = null,
         int streamMaxLength = 10_000, TimeSpan? operationTimeout = null) =>
@@ -25,81 +23,10 @@ internal static class RedisStoreFixtures
             ConnectRetryTime = TimeSpan.FromSeconds(10),
         }, CancellationToken.None);
 
-    /// <summary>An axis-aligned square territory; coordinates that are not round numbers, so bits matter.</summary>
-    public static Territory Square(string id, double lng, double lat, double size, string owner = "rep-1", string layer = "geo",
-        string? parent = null, int priority = 0)
-    {
-        var ring = Factory.CreateLinearRing(
-        [
-            new Coordinate(lng, lat), new Coordinate(lng + size, lat), new Coordinate(lng + size, lat + size),
-            new Coordinate(lng, lat + size), new Coordinate(lng, lat),
-        ]);
-        return new Territory
-        {
-            Id = id,
-            Name = "Square " + id,
-            OwnerId = owner,
-            Layer = layer,
-            ParentId = parent,
-            Priority = priority,
-            Attributes = TerritoryAttributes.Parse("{\"quota\":12.5,\"tags\":[\"a\",\"b\"],\"note\":null}"),
-            Geometry = Factory.CreatePolygon(ring),
-        };
-    }
-
     /// <summary>A small change: upserts one square whose owner names the writer and version.</summary>
     public static MapChange SmallChange(long version, string writer, int ids = 20, IEnumerable<string>? deletes = null) =>
-        new(version, [Square($"{writer}-{version % ids}", -100 + (version % 40) + 0.1, 30 + (version % 15) + 0.3, 0.5, owner: $"{writer}-v{version}")],
+        new(version, [ChangeHistories.Square($"{writer}-{version % ids}", -100 + (version % 40) + 0.1, 30 + (version % 15) + 0.3, 0.5, owner: $"{writer}-v{version}")],
             deletes ?? []);
-
-    /// <summary>
-    /// A deterministic history of <paramref name="count"/> changes from version 1: the us-atlas states
-    /// and counties (multipolygons, holes, attributes, parents across layers), then edits and deletes.
-    /// </summary>
-    public static List<MapChange> History(int count, int seed = 7)
-    {
-        var random = new Random(seed);
-        var all = TestDatasets.UsStatesAndCountiesExtract();
-        var states = all.Where(t => t.Layer == "state").ToList();
-        var rest = all.Where(t => t.Layer != "state").ToList();
-        var changes = new List<MapChange>();
-        var live = new List<string>();
-        var next = 0;
-        for (var version = 1; version <= count; version++)
-        {
-            var upserts = new List<Territory>();
-            var deletes = new List<string>();
-            if (version == 1)
-            {
-                upserts.AddRange(states);
-            }
-            else if (next < rest.Count && version % 3 == 0)
-            {
-                upserts.AddRange(rest.Skip(next).Take(40));
-                next += 40;
-            }
-            else if (live.Count > 0 && random.Next(4) == 0)
-            {
-                var victim = live[random.Next(live.Count)];
-                deletes.Add(victim);
-                live.Remove(victim);
-            }
-            else
-            {
-                var id = $"sq-{random.Next(60)}";
-                upserts.Add(Square(id, -100 + random.Next(40) + random.NextDouble(), 30 + random.Next(15) + random.NextDouble(), 0.5,
-                    owner: $"rep-{random.Next(9)}"));
-                if (!live.Contains(id))
-                {
-                    live.Add(id);
-                }
-            }
-
-            changes.Add(new MapChange(version, upserts, deletes));
-        }
-
-        return changes;
-    }
 
     /// <summary>The territories after applying <paramref name="changes"/> in order, by id.</summary>
     public static SortedDictionary<string, Territory> Replay(IEnumerable<MapChange> changes)

@@ -27,7 +27,7 @@ public sealed class EmbeddedMapStoreTests
     public async Task Appended_changes_come_back_equal_after_a_restart()
     {
         using var folder = new TempDirectory();
-        var history = StoreFixtures.History(30);
+        var history = ChangeHistories.History(30);
         await using (var store = StoreFixtures.Open(folder.Path))
         {
             await store.LoadAsync(None);
@@ -59,7 +59,7 @@ public sealed class EmbeddedMapStoreTests
     public async Task Replaying_the_store_builds_the_same_map_as_applying_the_changes()
     {
         using var folder = new TempDirectory();
-        var history = StoreFixtures.History(40);
+        var history = ChangeHistories.History(40);
         var live = new TerritoryMapWriter();
         await using (var store = StoreFixtures.Open(folder.Path, snapshotEvery: 7))
         {
@@ -99,7 +99,7 @@ public sealed class EmbeddedMapStoreTests
     public async Task A_log_cut_anywhere_loses_only_the_torn_record_and_takes_new_appends()
     {
         using var source = new TempDirectory();
-        var history = StoreFixtures.History(12);
+        var history = ChangeHistories.History(12);
         var ends = new List<long>();
         await using (var store = StoreFixtures.Open(source.Path))
         {
@@ -166,7 +166,7 @@ public sealed class EmbeddedMapStoreTests
         await using (var store = StoreFixtures.Open(folder.Path))
         {
             await store.LoadAsync(None);
-            foreach (var change in StoreFixtures.History(6))
+            foreach (var change in ChangeHistories.History(6))
             {
                 await store.AppendAsync(change, None);
             }
@@ -189,7 +189,7 @@ public sealed class EmbeddedMapStoreTests
     public async Task A_damaged_snapshot_is_set_aside_and_the_previous_generation_replayed()
     {
         using var folder = new TempDirectory();
-        var history = StoreFixtures.History(25);
+        var history = ChangeHistories.History(25);
         var live = new TerritoryMapWriter();
         await using (var store = StoreFixtures.Open(folder.Path, snapshotEvery: 10))
         {
@@ -220,7 +220,7 @@ public sealed class EmbeddedMapStoreTests
     public async Task An_append_that_does_not_follow_the_stores_version_is_a_conflict_and_stores_nothing()
     {
         using var folder = new TempDirectory();
-        var history = StoreFixtures.History(3);
+        var history = ChangeHistories.History(3);
         await using var store = StoreFixtures.Open(folder.Path);
         await store.LoadAsync(None);
 
@@ -242,7 +242,7 @@ public sealed class EmbeddedMapStoreTests
         await using var store = StoreFixtures.Open(folder.Path);
         await store.LoadAsync(None);
         var attempts = Enumerable.Range(0, 8)
-            .Select(i => new MapChange(1, [StoreFixtures.Square($"t{i}", i, 0, 0.5)], []))
+            .Select(i => new MapChange(1, [ChangeHistories.Square($"t{i}", i, 0, 0.5)], []))
             .Select(change => Task.Run(() => store.AppendAsync(change, None)))
             .ToArray();
         var results = await Task.WhenAll(attempts);
@@ -279,7 +279,7 @@ public sealed class EmbeddedMapStoreTests
 
         Assert.True(await feed.MoveNextAsync());
         Assert.Equal(0, feed.Current);
-        foreach (var change in StoreFixtures.History(3))
+        foreach (var change in ChangeHistories.History(3))
         {
             await store.AppendAsync(change, None);
         }
