@@ -10,7 +10,7 @@ namespace GeoAssign.Replicas.Tests;
 [Collection(ReplicaCollection.Name)]
 public sealed class FaultTests
 {
-    [RedisFact]
+    [Fact]
     public async Task Redis_restarted_during_an_edit_storm_loses_no_acknowledged_edit()
     {
         await using var cluster = await ReplicaCluster.StartAsync();
@@ -46,7 +46,7 @@ public sealed class FaultTests
         await AssertConsistentAsync(cluster, storm, offset);
     }
 
-    [RedisFact]
+    [Fact]
     public async Task A_replica_killed_and_restarted_mid_storm_catches_up()
     {
         await using var cluster = await ReplicaCluster.StartAsync();
@@ -63,7 +63,7 @@ public sealed class FaultTests
         await AssertConsistentAsync(cluster, storm, offset);
     }
 
-    [RedisFact]
+    [Fact]
     public async Task Dropped_subscriber_connections_are_noticed_and_replicas_catch_up()
     {
         await using var cluster = await ReplicaCluster.StartAsync();
@@ -83,7 +83,7 @@ public sealed class FaultTests
         await AssertConsistentAsync(cluster, storm, offset);
     }
 
-    [RedisFact]
+    [Fact]
     public async Task A_replica_left_behind_by_a_trimmed_stream_reloads_the_whole_map()
     {
         await using var cluster = await ReplicaCluster.StartAsync(settings: new Dictionary<string, string> { ["GeoAssign__Redis__StreamMaxLength"] = "100" });
@@ -118,7 +118,7 @@ public sealed class FaultTests
         await AssertConsistentAsync(cluster, storm, offset);
     }
 
-    [RedisFact]
+    [Fact]
     public async Task An_edit_redis_did_not_confirm_is_reported_as_maybe_applied_and_is_served_if_stored()
     {
         await using var cluster = await ReplicaCluster.StartAsync(replicas: 2, settings: new Dictionary<string, string> { ["GeoAssign__Redis__OperationTimeout"] = "00:00:00.500" });

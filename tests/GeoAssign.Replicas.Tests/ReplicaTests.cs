@@ -9,7 +9,7 @@ namespace GeoAssign.Replicas.Tests;
 [Collection(ReplicaCollection.Name)]
 public sealed class ReplicaTests
 {
-    [RedisFact]
+    [Fact]
     public async Task Edits_through_any_replica_are_seen_by_every_replica_with_the_returned_min_version()
     {
         await using var cluster = await ReplicaCluster.StartAsync();
@@ -56,7 +56,7 @@ public sealed class ReplicaTests
         await ClusterAssert.IdenticalAsync(cluster, version);
     }
 
-    [RedisFact]
+    [Fact]
     public async Task A_replica_that_cannot_catch_up_in_time_says_so_with_its_version()
     {
         await using var cluster = await ReplicaCluster.StartAsync(replicas: 1);
@@ -73,7 +73,7 @@ public sealed class ReplicaTests
         Assert.Equal(response.MapVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Trailers.GetValue("geoassign-map-version"));
     }
 
-    [RedisFact]
+    [Fact]
     public async Task Concurrent_writers_with_expected_versions_never_both_win_and_losers_change_nothing()
     {
         await using var cluster = await ReplicaCluster.StartAsync();

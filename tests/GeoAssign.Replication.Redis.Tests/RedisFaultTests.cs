@@ -11,7 +11,7 @@ public sealed class RedisFaultTests
 {
     private static readonly CancellationToken None = CancellationToken.None;
 
-    [RedisFact]
+    [Fact]
     public async Task Every_acknowledged_append_survives_redis_killed_and_restarted_during_a_storm()
     {
         await using var redis = await RedisServer.StartAsync();
@@ -88,7 +88,7 @@ public sealed class RedisFaultTests
         }
     }
 
-    [RedisFact]
+    [Fact]
     public async Task An_edit_that_redis_does_not_answer_in_time_fails_fast_as_unknown_and_may_still_apply()
     {
         await using var redis = await RedisServer.StartAsync();
@@ -117,7 +117,7 @@ public sealed class RedisFaultTests
         Assert.Equal(new AppendResult(false, 1), await store.AppendAsync(change, None));
     }
 
-    [RedisFact]
+    [Fact]
     public async Task Connecting_waits_for_redis_to_come_up()
     {
         await using var redis = await RedisServer.StartAsync();
@@ -158,7 +158,7 @@ public sealed class RedisFaultTests
         Assert.Contains($"127.0.0.1:{port}", failure.Message);
     }
 
-    [RedisFact]
+    [Fact]
     public async Task The_probe_measures_plausible_publish_to_receive_round_trips()
     {
         await using var redis = await RedisServer.StartAsync();

@@ -10,7 +10,7 @@ public sealed class RedisFollowTests
 {
     private static readonly CancellationToken None = CancellationToken.None;
 
-    [RedisFact]
+    [Fact]
     public async Task A_watcher_hears_each_version_another_store_appends_through_pub_sub()
     {
         await using var redis = await RedisServer.StartAsync();
@@ -34,7 +34,7 @@ public sealed class RedisFollowTests
         Assert.Equal([5L, 6, 7, 8, 9, 10], changes!.Select(c => c.Version));
     }
 
-    [RedisFact]
+    [Fact]
     public async Task Small_changes_arrive_inside_the_published_message_and_large_ones_are_read_from_the_stream()
     {
         await using var redis = await RedisServer.StartAsync();
@@ -64,7 +64,7 @@ public sealed class RedisFollowTests
         Assert.Null(await follower.ReadChangesAsync(1, None));
     }
 
-    [RedisFact]
+    [Fact]
     public async Task After_its_subscription_is_killed_a_watcher_rereads_the_version_and_hears_later_ones()
     {
         await using var redis = await RedisServer.StartAsync();
@@ -89,7 +89,7 @@ public sealed class RedisFollowTests
         Assert.True(follower.Health.Reachable);
     }
 
-    [RedisFact]
+    [Fact]
     public async Task A_version_whose_message_was_lost_is_found_by_the_poll()
     {
         await using var redis = await RedisServer.StartAsync();
@@ -102,7 +102,7 @@ public sealed class RedisFollowTests
         Assert.Equal(3, follower.Version);
     }
 
-    [RedisFact]
+    [Fact]
     public async Task Cancelling_a_watch_ends_it_without_an_exception_and_disposing_the_store_ends_the_others()
     {
         await using var redis = await RedisServer.StartAsync();

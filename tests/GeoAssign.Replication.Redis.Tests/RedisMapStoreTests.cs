@@ -11,7 +11,7 @@ public sealed class RedisMapStoreTests
 {
     private static readonly CancellationToken None = CancellationToken.None;
 
-    [RedisFact]
+    [Fact]
     public async Task A_map_loaded_by_another_store_equals_what_was_appended_bit_for_bit()
     {
         await using var redis = await RedisServer.StartAsync();
@@ -52,7 +52,7 @@ public sealed class RedisMapStoreTests
         Assert.Equal(expected.Count, map.Territories.Count);
     }
 
-    [RedisFact]
+    [Fact]
     public async Task Two_stores_appending_the_same_version_at_once_store_exactly_one_change()
     {
         await using var redis = await RedisServer.StartAsync();
@@ -78,7 +78,7 @@ public sealed class RedisMapStoreTests
         Assert.DoesNotContain((await a.LoadAsync(None)).BaseTerritories, t => t.OwnerId.StartsWith("late", StringComparison.Ordinal) || t.OwnerId.StartsWith("early", StringComparison.Ordinal));
     }
 
-    [RedisFact]
+    [Fact]
     public async Task Upserts_and_deletes_update_the_territory_hash()
     {
         await using var redis = await RedisServer.StartAsync();
@@ -102,7 +102,7 @@ public sealed class RedisMapStoreTests
         Assert.Equal(0, (await other.LoadAsync(None)).Version);
     }
 
-    [RedisFact]
+    [Fact]
     public async Task A_replica_behind_the_trimmed_stream_gets_null_and_reloads_the_full_map()
     {
         // Stream nodes of 4 entries, so that approximate trimming to 8 takes effect at this size.
@@ -135,7 +135,7 @@ public sealed class RedisMapStoreTests
         AssertSameTerritories(Replay(history).Values, reloaded.BaseTerritories);
     }
 
-    [RedisFact]
+    [Fact]
     public async Task Changes_are_read_back_in_order_across_many_pages()
     {
         await using var redis = await RedisServer.StartAsync();
@@ -153,7 +153,7 @@ public sealed class RedisMapStoreTests
         Assert.Equal(Count - 201, (await store.ReadChangesAsync(201, None))!.Count);
     }
 
-    [RedisFact]
+    [Fact]
     public async Task When_redis_loses_its_data_reads_say_reload_and_the_version_goes_down()
     {
         await using var redis = await RedisServer.StartAsync();

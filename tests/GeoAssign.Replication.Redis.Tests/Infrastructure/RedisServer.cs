@@ -58,16 +58,6 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>The redis-server to run: <c>$GEOASSIGN_REDIS_SERVER</c>, else the first on the PATH or in /usr/bin; null when there is none.</summary>
     public static string? Executable { get; } = FindExecutable();
 
-    /// <summary>
-    /// Why tests that need Redis are skipped, or null when they run: they are skipped only when
-    /// redis-server is missing and the environment variable CI is not set (CI installs it, so there
-    /// a missing redis-server fails those tests instead).
-    /// </summary>
-    public static string? SkipReason { get; } =
-        Executable is null && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI"))
-            ? "redis-server is not installed (apt-get install redis-server, or set GEOASSIGN_REDIS_SERVER); under CI=true this test fails instead."
-            : null;
-
     /// <summary>The loopback port the server listens on; the same after a restart.</summary>
     public int Port { get; }
 
