@@ -11,7 +11,8 @@ namespace GeoAssign.Testing;
 /// full us-atlas sets (generated on demand by <c>tests/oracle/datasets/us-atlas.mjs</c> into
 /// <c>data/us-atlas</c>, which git ignores), the Natural Earth countries of world-atlas (generated the
 /// same way by <c>tests/oracle/datasets/world-atlas.mjs</c> into <c>data/world-atlas</c>), and the
-/// synthetic maps.
+/// synthetic maps. A generated set is regenerated when its script or <c>common.mjs</c>, which both
+/// scripts import, has changed since.
 /// </summary>
 /// <remarks>Thread-safe: loads are cached per file and per process.</remarks>
 public static class TestDatasets
@@ -21,6 +22,14 @@ public static class TestDatasets
 
     /// <summary>How long the dataset script may run.</summary>
     private static readonly TimeSpan GeneratorTimeout = TimeSpan.FromMinutes(3);
+
+    /// <summary>
+    /// The modules of <c>tests/oracle/datasets</c> that the dataset scripts import. A generated set
+    /// depends on them as much as on its own script, so the staleness fingerprint covers them too; the
+    /// list and its order must match <c>SHARED_MODULES</c> in <c>common.mjs</c>, which computes the
+    /// same fingerprint for the manifest.
+    /// </summary>
+    private static readonly string[] SharedModules = ["common.mjs"];
 
     /// <summary>The repository root: the nearest folder above the running assembly with GeoAssign.sln.</summary>
     public static string RepositoryRoot => LazyRepositoryRoot.Value;
@@ -187,7 +196,8 @@ public static class TestDatasets
         return lazy.Value;
     }
 
-    // A generated set is current when its manifest names the script as it is now.
+    // A generated set is current when its manifest names the generator (the script and the modules
+    // it shares) as it is now.
     private static bool IsCurrent(string directory, string scriptName)
     {
         var manifest = Path.Combine(directory, "manifest.json");
@@ -197,9 +207,28 @@ public static class TestDatasets
         }
 
         using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(manifest));
-        var script = Path.Combine(RepositoryRoot, "tests", "oracle", "datasets", scriptName);
-        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(script)));
+        var hash = GeneratorSha256(scriptName);
         return document.RootElement.TryGetProperty("generatorSha256", out var recorded) && recorded.GetString() == hash;
+    }
+
+    /// <summary>
+    /// The fingerprint that the scripts write as <c>generatorSha256</c> (see <c>generatorSha256</c> in
+    /// <c>common.mjs</c>): the SHA-256 of the lines <c>"&lt;SHA-256 of the file&gt;  &lt;file name&gt;\n"</c>
+    /// for the script and then each of <see cref="SharedModules"/>, as <c>sha256sum</c> prints them.
+    /// A hash of the script alone would miss a change to a shared module, which changes the output
+    /// just the same.
+    /// </summary>
+    private static string GeneratorSha256(string scriptName)
+    {
+        var folder = Path.Combine(RepositoryRoot, "tests", "oracle", "datasets");
+        var lines = new System.Text.StringBuilder();
+        foreach (var name in SharedModules.Prepend(scriptName))
+        {
+            var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(folder, name))));
+            lines.Append(hash).Append("  ").Append(name).Append('\n');
+        }
+
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(lines.ToString())));
     }
 
     private static void Generate(string directory, string scriptName)

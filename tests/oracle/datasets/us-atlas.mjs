@@ -9,15 +9,17 @@
 //                    us-states.geojson           56 states and territories, layer "geo"
 //                    us-states-counties.geojson  one map with both: states in layer "state",
 //                                                counties in layer "geo" with parent_id = state FIPS
-//                    manifest.json               counts and SHA-256 of each file, and of this script
+//                    manifest.json               counts and SHA-256 of each file, and the fingerprint of
+//                                                this script with common.mjs
 //   --extract DIR  also the small committed extracts (the repository's tests/data):
 //                    us-counties-extract.geojson the counties of the extract states, as us-counties
 //                    us-states-extract.geojson   the extract states, as us-states
 //
 // Territory properties: id = FIPS code (2 digits for a state, 5 for a county), name, owner_id =
-// "rep-NNN" made up deterministically from the id (FNV-1a), layer, priority 0; counties also carry
-// the attributes state_fips and state (name). A county's parent_id needs its state in the same map,
-// so only us-states-counties.geojson sets it, with the states in their own layer.
+// "rep-NNN" made up deterministically from the id (FNV-1a, in common.mjs), layer, priority 0;
+// counties also carry the attributes state_fips and state (name). A county's parent_id needs its
+// state in the same map, so only us-states-counties.geojson sets it, with the states in their own
+// layer.
 //
 // Geometry: exactly what topojson-client produces (coordinates are not rounded), except that ring
 // orientation is made RFC 7946 §3.1.6 (exterior rings counterclockwise, holes clockwise); us-atlas
@@ -27,67 +29,17 @@
 // Aleutians are split at ±180 already); the script checks that and fails if it ever does.
 //
 // The output is deterministic: the same us-atlas version gives byte-identical files.
-import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { feature } from "topojson-client";
-
-const require = createRequire(import.meta.url);
-const here = dirname(fileURLToPath(import.meta.url));
-const repository = resolve(here, "..", "..", "..");
+import {
+  compareIds, generatorSha256, ownerOf, parseArguments, polygonsOf, repository, requirePackage, rewindPolygon, write, writeManifest,
+} from "./common.mjs";
 
 // Virginia (independent cities are holes in counties), Colorado (Broomfield and Denver inside
 // others), Hawaii (islands: MultiPolygons), Alaska (islands, a hole, the Aleutians on both sides
 // of the antimeridian, thousands of vertices).
 const EXTRACT_STATES = ["02", "08", "15", "51"];
-const OWNER_COUNT = 400;
-
-function parseArguments(argv) {
-  const options = { out: join(repository, "data", "us-atlas"), extract: null };
-  for (let i = 0; i < argv.length; i++) {
-    const argument = argv[i];
-    if (argument === "--out" && i + 1 < argv.length) options.out = resolve(argv[++i]);
-    else if (argument === "--extract" && i + 1 < argv.length) options.extract = resolve(argv[++i]);
-    else {
-      console.error(`unknown argument ${argument}\nusage: node us-atlas.mjs [--out DIR] [--extract DIR]`);
-      process.exit(2);
-    }
-  }
-  return options;
-}
-
-// FNV-1a, 32 bits: a stable, well-spread owner for each id.
-function ownerOf(id) {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) {
-    hash ^= id.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return `rep-${String(hash % OWNER_COUNT).padStart(3, "0")}`;
-}
-
-function signedArea(ring) {
-  let sum = 0;
-  for (let i = 1; i < ring.length; i++) {
-    sum += ring[i - 1][0] * ring[i][1] - ring[i][0] * ring[i - 1][1];
-  }
-  return sum / 2;
-}
-
-// RFC 7946 §3.1.6: exterior rings counterclockwise, holes clockwise (in lon/lat).
-function rewindPolygon(rings) {
-  return rings.map((ring, index) => {
-    const counterclockwise = signedArea(ring) > 0;
-    const wanted = index === 0;
-    return counterclockwise === wanted ? ring : ring.slice().reverse();
-  });
-}
-
-function polygonsOf(geometry) {
-  return geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
-}
 
 function rewind(geometry) {
   if (geometry.type === "Polygon") return { type: "Polygon", coordinates: rewindPolygon(geometry.coordinates) };
@@ -96,7 +48,7 @@ function rewind(geometry) {
 }
 
 function loadFeatures(file, object) {
-  const topology = require(`us-atlas/${file}`);
+  const topology = requirePackage(`us-atlas/${file}`);
   return feature(topology, topology.objects[object]).features;
 }
 
@@ -130,24 +82,13 @@ function territory(f, layer, properties) {
   };
 }
 
-// One feature per line: readable diffs, and still one FeatureCollection.
-function serialize(features) {
-  return `{"type":"FeatureCollection","features":[\n${features.map((f) => JSON.stringify(f)).join(",\n")}\n]}\n`;
-}
-
-function write(directory, name, features, manifest) {
-  const text = serialize(features);
-  writeFileSync(join(directory, name), text);
-  manifest[name] = { features: features.length, bytes: Buffer.byteLength(text), sha256: createHash("sha256").update(text).digest("hex") };
-}
-
 function main() {
-  const options = parseArguments(process.argv.slice(2));
-  const atlasVersion = require("us-atlas/package.json").version;
+  const options = parseArguments(process.argv.slice(2), import.meta.url, { out: join(repository, "data", "us-atlas"), extract: null });
+  const atlasVersion = requirePackage("us-atlas/package.json").version;
   if (atlasVersion !== "3.0.1") throw new Error(`expected us-atlas 3.0.1, found ${atlasVersion} (run npm ci in tests/oracle)`);
 
-  const counties = loadFeatures("counties-10m.json", "counties").sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const states = loadFeatures("states-10m.json", "states").sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const counties = loadFeatures("counties-10m.json", "counties").sort(compareIds);
+  const states = loadFeatures("states-10m.json", "states").sort(compareIds);
   const stateNames = new Map(states.map((s) => [s.id, s.properties.name]));
 
   for (const [name, features] of [["counties", counties], ["states", states]]) {
@@ -165,13 +106,18 @@ function main() {
   const stateTerritories = (layer) => states.map((s) => territory(s, layer, {}));
 
   mkdirSync(options.out, { recursive: true });
-  // The generator's own hash lets users of the full sets see when they are stale.
-  const generatorSha256 = createHash("sha256").update(readFileSync(fileURLToPath(import.meta.url))).digest("hex");
-  const manifest = { source: `us-atlas ${atlasVersion}`, generator: "tests/oracle/datasets/us-atlas.mjs", generatorSha256, files: {} };
+  // The generator's fingerprint (this script with common.mjs) lets users of the full sets see when
+  // they are stale.
+  const manifest = {
+    source: `us-atlas ${atlasVersion}`,
+    generator: "tests/oracle/datasets/us-atlas.mjs",
+    generatorSha256: generatorSha256(import.meta.url),
+    files: {},
+  };
   write(options.out, "us-counties.geojson", countyTerritories("geo", false), manifest.files);
   write(options.out, "us-states.geojson", stateTerritories("geo"), manifest.files);
   write(options.out, "us-states-counties.geojson", [...stateTerritories("state"), ...countyTerritories("geo", true)], manifest.files);
-  writeFileSync(join(options.out, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+  writeManifest(options.out, manifest);
   console.error(`wrote ${options.out}`);
 
   if (options.extract) {

@@ -6,13 +6,14 @@
 //
 //   --out DIR  where to write (default: <repository>/data/world-atlas, which git ignores):
 //                countries-10m.geojson  255 countries and other Natural Earth units, layer "geo"
-//                manifest.json          counts and SHA-256 of the file, and of this script
+//                manifest.json          counts and SHA-256 of the file, and the fingerprint of this
+//                                       script with common.mjs
 //
 // Territory properties: id = the ISO 3166-1 numeric code world-atlas gives (e.g. "250"); features
 // without one (Kosovo, N. Cyprus, Somaliland, ...) and the second feature of a shared code
 // (Ashmore and Cartier Is. shares Australia's 036) get "ne-<name>" (lower case, non-alphanumerics as
-// "-"); name; owner_id = "rep-NNN" made up deterministically from the id (FNV-1a, as us-atlas.mjs);
-// layer "geo"; priority 0.
+// "-"); name; owner_id = "rep-NNN" made up deterministically from the id (FNV-1a, in common.mjs,
+// as for us-atlas.mjs); layer "geo"; priority 0.
 //
 // Geometry: what topojson-client produces, with two changes that keep every point where it is on the
 // sphere but make the planar lon/lat reading (the one RFC 7946 and GeoAssign use) say the same thing:
@@ -29,56 +30,15 @@
 // The script fails if any edge still spans more than 180° of longitude.
 //
 // The output is deterministic: the same world-atlas version gives byte-identical files.
-import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { feature } from "topojson-client";
-
-const require = createRequire(import.meta.url);
-const here = dirname(fileURLToPath(import.meta.url));
-const repository = resolve(here, "..", "..", "..");
-
-const OWNER_COUNT = 400;
-
-function parseArguments(argv) {
-  const options = { out: join(repository, "data", "world-atlas") };
-  for (let i = 0; i < argv.length; i++) {
-    const argument = argv[i];
-    if (argument === "--out" && i + 1 < argv.length) options.out = resolve(argv[++i]);
-    else {
-      console.error(`unknown argument ${argument}\nusage: node world-atlas.mjs [--out DIR]`);
-      process.exit(2);
-    }
-  }
-  return options;
-}
-
-// FNV-1a, 32 bits: a stable, well-spread owner for each id (the same scheme as us-atlas.mjs).
-function ownerOf(id) {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) {
-    hash ^= id.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return `rep-${String(hash % OWNER_COUNT).padStart(3, "0")}`;
-}
+import {
+  compareIds, generatorSha256, ownerOf, parseArguments, polygonsOf, repository, requirePackage, rewindPolygon, write, writeManifest,
+} from "./common.mjs";
 
 function slug(name) {
   return name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
-}
-
-function signedArea(ring) {
-  let sum = 0;
-  for (let i = 1; i < ring.length; i++) {
-    sum += ring[i - 1][0] * ring[i][1] - ring[i][0] * ring[i - 1][1];
-  }
-  return sum / 2;
-}
-
-function polygonsOf(geometry) {
-  return geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
 }
 
 // Edges spanning more than 180° of longitude, as GeoAssign's validator counts them: an edge along a
@@ -128,15 +88,6 @@ function closeThroughPole(ring, label) {
   const closed = [...body, ...path];
   closed.push(closed[0]);
   return closed;
-}
-
-// RFC 7946 §3.1.6: exterior rings counterclockwise, holes clockwise (in lon/lat).
-function rewindPolygon(rings) {
-  return rings.map((ring, index) => {
-    const counterclockwise = signedArea(ring) > 0;
-    const wanted = index === 0;
-    return counterclockwise === wanted ? ring : ring.slice().reverse();
-  });
 }
 
 function normalise(f, report) {
@@ -197,17 +148,12 @@ function stats(features) {
   };
 }
 
-// One feature per line: readable diffs, and still one FeatureCollection.
-function serialize(features) {
-  return `{"type":"FeatureCollection","features":[\n${features.map((f) => JSON.stringify(f)).join(",\n")}\n]}\n`;
-}
-
 function main() {
-  const options = parseArguments(process.argv.slice(2));
-  const atlasVersion = require("world-atlas/package.json").version;
+  const options = parseArguments(process.argv.slice(2), import.meta.url, { out: join(repository, "data", "world-atlas") });
+  const atlasVersion = requirePackage("world-atlas/package.json").version;
   if (atlasVersion !== "2.0.2") throw new Error(`expected world-atlas 2.0.2, found ${atlasVersion} (run npm ci in tests/oracle)`);
 
-  const topology = require("world-atlas/countries-10m.json");
+  const topology = requirePackage("world-atlas/countries-10m.json");
   const source = feature(topology, topology.objects.countries).features;
   const ids = assignIds(source);
   const report = [];
@@ -218,7 +164,7 @@ function main() {
       geometry: normalise(f, report),
       properties: { name: f.properties.name, owner_id: ownerOf(ids[i]), layer: "geo", priority: 0 },
     }))
-    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    .sort(compareIds);
 
   for (const line of report) console.error(`world-atlas countries: ${line}`);
   const s = stats(territories);
@@ -226,18 +172,16 @@ function main() {
   if (s.antimeridianEdges > 0) throw new Error(`${s.antimeridianEdges} edges still cross the antimeridian`);
 
   mkdirSync(options.out, { recursive: true });
-  const text = serialize(territories);
-  const name = "countries-10m.geojson";
-  writeFileSync(join(options.out, name), text);
-  // The generator's own hash lets users of the set see when it is stale.
-  const generatorSha256 = createHash("sha256").update(readFileSync(fileURLToPath(import.meta.url))).digest("hex");
+  // The generator's fingerprint (this script with common.mjs) lets users of the set see when it is
+  // stale.
   const manifest = {
     source: `world-atlas ${atlasVersion} (Natural Earth 1:10m countries)`,
     generator: "tests/oracle/datasets/world-atlas.mjs",
-    generatorSha256,
-    files: { [name]: { features: territories.length, bytes: Buffer.byteLength(text), sha256: createHash("sha256").update(text).digest("hex") } },
+    generatorSha256: generatorSha256(import.meta.url),
+    files: {},
   };
-  writeFileSync(join(options.out, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+  write(options.out, "countries-10m.geojson", territories, manifest.files);
+  writeManifest(options.out, manifest);
   console.error(`wrote ${options.out}`);
 }
 
