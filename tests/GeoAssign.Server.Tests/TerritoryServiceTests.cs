@@ -279,6 +279,39 @@ public sealed class TerritoryServiceTests(EmptyServer fixture) : IClassFixture<E
     }
 
     [Fact]
+    public async Task ImportGeoJson_with_repair_splits_a_polygon_drawn_across_the_antimeridian()
+    {
+        // Fiji as many files write it: one ring from 177°E across ±180 to 179°W, and a 0–360° copy.
+        var json = "{\"type\":\"FeatureCollection\",\"features\":["
+            + "{\"type\":\"Feature\",\"id\":\"fiji\",\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[177,-19],[-179,-19],[-179,-16],[177,-16],[177,-19]]]},\"properties\":{\"owner_id\":\"r\",\"layer\":\"am\"}},"
+            + "{\"type\":\"Feature\",\"id\":\"fiji-360\",\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[177,-25],[181,-25],[181,-22],[177,-22],[177,-25]]]},\"properties\":{\"owner_id\":\"r\",\"layer\":\"am\"}}]}";
+        var rejected = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => Client.ImportGeoJsonAsync(new ImportGeoJsonRequest
+        {
+            Options = new ImportGeoJsonOptions(),
+            FeatureCollection = ByteString.CopyFromUtf8(json),
+        }));
+        Assert.Contains("crosses the antimeridian without being split", rejected.Status.Detail);
+        Assert.Contains("out of range", rejected.Status.Detail);
+
+        var repaired = await Client.ImportGeoJsonAsync(new ImportGeoJsonRequest
+        {
+            Options = new ImportGeoJsonOptions { RepairInvalidGeometry = true },
+            FeatureCollection = ByteString.CopyFromUtf8(json),
+        });
+        Assert.Equal(2u, repaired.Summary.CreatedCount);
+        Assert.Equal(2, repaired.Summary.Warnings.Count);
+        Assert.All(repaired.Summary.Warnings, w => Assert.Contains("split at the antimeridian", w));
+        foreach (var (lat, lng, id) in new[] { (-17.5, 178.0, "fiji"), (-17.5, -179.5, "fiji"), (-17.5, 180.0, "fiji"), (-23.5, -179.5, "fiji-360"), (-23.5, 179.5, "fiji-360") })
+        {
+            var answer = await fixture.Server.Assignments.ResolveAsync(new ResolveRequest { Lat = lat, Lng = lng, Layer = "am", MinVersion = repaired.Summary.MapVersion });
+            Assert.Equal(id, answer.Assignment.TerritoryId);
+        }
+
+        var outside = await fixture.Server.Assignments.ResolveAsync(new ResolveRequest { Lat = -17.5, Lng = 0, Layer = "am" });
+        Assert.True(string.IsNullOrEmpty(outside.Assignment.TerritoryId));
+    }
+
+    [Fact]
     public async Task ImportGeoJsonStream_joins_chunks_split_anywhere_and_needs_options_first()
     {
         var json = "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"id\":\"stream-é\",\"geometry\":" + Shapes.Square(60, 10, 1)

@@ -13,7 +13,7 @@ internal static class ImportCommand
         var layer = new Option<string?>("--layer") { Description = "Layer of features without a layer property [default: geo]; with --replace, the layer replaced", HelpName = "LAYER" };
         var replace = new Option<bool>("--replace") { Description = "Make the layer exactly the file's features, deleting its other territories (default: merge)" };
         var expected = new Option<ulong?>("--expected-version") { Description = "Apply only if the map is at this version (optimistic concurrency)", HelpName = "VERSION" };
-        var repair = new Option<bool>("--repair") { Description = "Repair invalid polygons (self-intersections, spikes) instead of rejecting the file; each repair is listed as a warning" };
+        var repair = new Option<bool>("--repair") { Description = "Repair invalid polygons (self-intersections, spikes, rings across ±180 unsplit) instead of rejecting the file; each repair is listed as a warning" };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON" };
         var command = new Command("import", "Import a GeoJSON file of territories (atomically, as one new map version); needs an editor key")
         {

@@ -11,7 +11,8 @@ public sealed class GeoJsonReadOptions
 
     /// <summary>
     /// Whether to repair topologically invalid polygons (self-intersections, spikes, overlapping
-    /// parts) with NTS <c>GeometryFixer</c> instead of rejecting them. Default false: a repair moves
+    /// parts) with NTS <c>GeometryFixer</c>, and to split rings that cross the antimeridian unsplit
+    /// (<see cref="Validation.AntimeridianRepair"/>), instead of rejecting them. Default false: a repair moves
     /// borders, so it is the importer's explicit choice; every repair is listed in
     /// <see cref="GeoJsonImportResult.Repairs"/>.
     /// </summary>

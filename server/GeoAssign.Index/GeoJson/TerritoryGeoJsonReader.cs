@@ -376,11 +376,22 @@ public sealed class TerritoryGeoJsonReader
 
             if (geometry is not null && Options.RepairInvalidGeometry)
             {
+                // First the antimeridian (a ring read across ±180 can look self-intersecting), then the topology.
+                var before = geometry.NumPoints;
+                var splitReason = "";
+                if (AntimeridianRepair.TryRepair(geometry, out var split, out splitReason))
+                {
+                    geometry = split;
+                }
+
                 switch (GeometryRepair.TryRepair(geometry, out var repaired, out var reason))
                 {
                     case GeometryRepairOutcome.Repaired:
-                        _repairs.Add(new GeometryRepairRecord(id, index, reason, geometry.NumPoints, repaired.NumPoints));
+                        _repairs.Add(new GeometryRepairRecord(id, index, splitReason.Length == 0 ? reason : $"{splitReason}; then {reason}", before, repaired.NumPoints));
                         geometry = repaired;
+                        break;
+                    case GeometryRepairOutcome.NotRepaired when splitReason.Length > 0:
+                        _repairs.Add(new GeometryRepairRecord(id, index, splitReason, before, geometry.NumPoints));
                         break;
                     case GeometryRepairOutcome.NoArea:
                         Problems.Add(new ValidationProblem(ValidationProblemKind.NoAreaAfterRepair, id, index,

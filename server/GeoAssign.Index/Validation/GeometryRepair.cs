@@ -11,8 +11,9 @@ namespace GeoAssign.Index.Validation;
 /// Repairs polygons that NTS <c>IsValidOp</c> rejects for their topology (self-intersections,
 /// spikes, overlapping parts, …) with NTS <see cref="GeometryFixer"/>, keeping only the polygonal
 /// result. Used only when asked for (<see cref="GeoJson.GeoJsonReadOptions.RepairInvalidGeometry"/>):
-/// a repair moves a border, so it is reported, never silent. Coordinates that are not finite, out of
-/// range or crossing the antimeridian are not repaired: they need the author's decision.
+/// a repair moves a border, so it is reported, never silent. Coordinates that are not finite or out of
+/// range are not repaired: they need the author's decision; rings across the antimeridian are
+/// <see cref="AntimeridianRepair"/>'s (the import runs it first).
 /// Stateless and thread-safe.
 /// </summary>
 public static class GeometryRepair

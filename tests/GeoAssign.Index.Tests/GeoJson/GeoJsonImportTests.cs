@@ -291,7 +291,7 @@ public sealed class GeoJsonImportTests
     }
 
     [Fact]
-    public void Repair_reports_a_geometry_with_no_area_once_and_leaves_other_problems_to_the_author()
+    public void Repair_reports_a_geometry_with_no_area_and_splits_a_ring_across_the_antimeridian()
     {
         var collapsed = """{"type":"Polygon","coordinates":[[[0,0],[1,1],[2,2],[1,1],[0,0]]]}""";
         var crossing = """{"type":"Polygon","coordinates":[[[179,0],[-179,0],[-179,1],[179,1],[179,0]]]}""";
@@ -299,7 +299,24 @@ public sealed class GeoJsonImportTests
             Feature("\"a\"", """{"owner_id":"r"}""", collapsed),
             Feature("\"b\"", """{"owner_id":"r"}""", crossing)), new GeoJsonReadOptions { RepairInvalidGeometry = true });
 
-        Assert.Equal([ValidationProblemKind.NoAreaAfterRepair, ValidationProblemKind.AntimeridianCrossing], result.Problems.Select(p => p.Kind));
+        Assert.Equal([ValidationProblemKind.NoAreaAfterRepair], result.Problems.Select(p => p.Kind));
+        var repair = Assert.Single(result.Repairs);
+        Assert.Equal("b", repair.TerritoryId);
+        Assert.Contains("crossed the antimeridian unsplit", repair.Reason);
+        var split = result.Territories.Single(t => t.Id == "b").Geometry;
+        Assert.Equal(2, split.NumGeometries);
+        Assert.Equal(2, split.Area, 12);
+    }
+
+    [Fact]
+    public void Without_repair_a_ring_across_the_antimeridian_is_rejected_with_how_to_fix_it()
+    {
+        var crossing = """{"type":"Polygon","coordinates":[[[179,0],[-179,0],[-179,1],[179,1],[179,0]]]}""";
+        var result = Import(Collection(Feature("\"b\"", """{"owner_id":"r"}""", crossing)));
+
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal(ValidationProblemKind.AntimeridianCrossing, problem.Kind);
+        Assert.Contains("RFC 7946", problem.Fix);
         Assert.Empty(result.Repairs);
     }
 }

@@ -6,6 +6,9 @@
 //
 //   --out DIR  where to write (default: <repository>/data/world-atlas, which git ignores):
 //                countries-10m.geojson  255 countries and other Natural Earth units, layer "geo"
+//                countries-{110m,50m,10m}-raw.geojson  the same properties over the geometry exactly as
+//                                       topojson-client gives it at each scale (no change below):
+//                                       real-world dirty input for the import's repair
 //                manifest.json          counts and SHA-256 of the file, and the fingerprint of this
 //                                       script with common.mjs
 //
@@ -181,6 +184,21 @@ function main() {
     files: {},
   };
   write(options.out, "countries-10m.geojson", territories, manifest.files);
+  for (const scale of ["110m", "50m", "10m"]) {
+    const rawTopology = requirePackage(`world-atlas/countries-${scale}.json`);
+    const rawSource = feature(rawTopology, rawTopology.objects.countries).features;
+    const rawIds = assignIds(rawSource);
+    const raw = rawSource
+      .map((f, i) => ({
+        type: "Feature",
+        id: rawIds[i],
+        geometry: f.geometry,
+        properties: { name: f.properties.name, owner_id: ownerOf(rawIds[i]), layer: "geo", priority: 0 },
+      }))
+      .filter((f) => f.geometry != null)
+      .sort(compareIds);
+    write(options.out, `countries-${scale}-raw.geojson`, raw, manifest.files);
+  }
   writeManifest(options.out, manifest);
   console.error(`wrote ${options.out}`);
 }
