@@ -75,6 +75,7 @@ public static partial class GeoAssignServerApp
         {
             grpc.MaxReceiveMessageSize = options.MaxMessageBytes;
             grpc.MaxSendMessageSize = options.MaxMessageBytes;
+            grpc.Interceptors.Add<UnexpectedErrorInterceptor>();
             grpc.Interceptors.Add<ApiKeyInterceptor>();
         });
         builder.Services.AddGrpcReflection();

@@ -261,10 +261,34 @@ internal sealed partial class MapHost : IHostedService, IAsyncDisposable
 
                 // From here on the change goes through whatever the caller does: once it is in the store it
                 // must be applied here too, or the served map would lag behind what is durable.
-                var appended = await Store.AppendAsync(change, CancellationToken.None).ConfigureAwait(false);
+                AppendResult appended;
+                try
+                {
+                    appended = await Store.AppendAsync(change, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not MapStoreException)
+                {
+                    // A store that fails in a way it did not foresee may have written the change or not.
+                    throw new MapStoreException($"The store failed while taking version {change.Version} ({e.GetType().Name}: {e.Message}).", e, outcomeUnknown: true);
+                }
+
                 if (appended.Appended)
                 {
-                    return (ApplyStored(change, current), planned);
+                    TerritoryMap applied;
+                    try
+                    {
+                        applied = ApplyStored(change, current);
+                    }
+                    catch (Exception e)
+                    {
+                        // The change is durable, but this server could not build it and is stopping; a
+                        // restart (or another replica) serves it.
+                        throw new MapStoreException(
+                            $"Version {change.Version} is in the store, but this server failed to build its index ({e.GetType().Name}: {e.Message}) and is stopping.",
+                            e, outcomeUnknown: true);
+                    }
+
+                    return (applied, planned);
                 }
 
                 // Another replica appended first. Catch up; an edit that named its expected version

@@ -1,0 +1,83 @@
+// Unexpected failures become INTERNAL with what happened, never gRPC's default UNKNOWN.
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+
+namespace GeoAssign.Server.Services;
+
+/// <summary>
+/// Turns an exception that no handler expected (a bug, or a library failing in a way it did not
+/// document) into <c>INTERNAL</c> naming the method and the error, and logs it with its stack trace.
+/// Without this, gRPC answers <c>UNKNOWN</c> "Exception was thrown by handler", which says nothing and
+/// which GeoAssign's API reserves for an edit the store may have taken (clients then warn that it may
+/// have been applied). Store failures around an edit's append are mapped by the services themselves
+/// (<c>UNAVAILABLE</c>, or <c>UNKNOWN</c> when the outcome is open), so an exception that gets here
+/// left the map as it was. Cancellation by the caller passes through as it is.
+/// </summary>
+internal sealed partial class UnexpectedErrorInterceptor(ILogger<UnexpectedErrorInterceptor> logger) : Interceptor
+{
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context,
+        UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(request, context).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsUnexpected(e, context))
+        {
+            throw Internal(e, context);
+        }
+    }
+
+    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream,
+        ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(requestStream, context).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsUnexpected(e, context))
+        {
+            throw Internal(e, context);
+        }
+    }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream,
+        ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(request, responseStream, context).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsUnexpected(e, context))
+        {
+            throw Internal(e, context);
+        }
+    }
+
+    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream,
+        IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(requestStream, responseStream, context).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsUnexpected(e, context))
+        {
+            throw Internal(e, context);
+        }
+    }
+
+    private static bool IsUnexpected(Exception e, ServerCallContext context) =>
+        e is not RpcException && !(e is OperationCanceledException && context.CancellationToken.IsCancellationRequested);
+
+    private RpcException Internal(Exception e, ServerCallContext context)
+    {
+        LogUnexpected(e, context.Method);
+        var message = $"GeoAssign failed unexpectedly in {context.Method}: {e.GetType().Name}: {e.Message}. " +
+            "Nothing was changed, and the server goes on serving. This is a bug: the server log has the details; please report it with the request that caused it.";
+        return new RpcException(new Status(StatusCode.Internal, message.Length <= 4_000 ? message : message[..4_000] + "…"));
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected failure in {Method}; answered INTERNAL")]
+    private partial void LogUnexpected(Exception exception, string method);
+}
