@@ -78,8 +78,10 @@ public sealed class LimitTests(SmallLimitsServer fixture) : IClassFixture<SmallL
             () => fixture.Server.Assignments.ResolveBatchAsync(new ResolveBatchRequest { Points = points }));
 
         using var import = Client.ImportGeoJsonStream();
-        await import.RequestStream.WriteAsync(new ImportGeoJsonStreamRequest { Options = new ImportGeoJsonOptions(), Chunk = ByteString.CopyFrom(new byte[60_000]) });
-        await import.RequestStream.WriteAsync(new ImportGeoJsonStreamRequest { Chunk = ByteString.CopyFrom(new byte[60_000]) });
+        // Well-formed so far (JSON allows any amount of white space), so only the size can stop it.
+        var opening = "{\"type\":\"FeatureCollection\",\"features\":[" + new string(' ', 60_000);
+        await import.RequestStream.WriteAsync(new ImportGeoJsonStreamRequest { Options = new ImportGeoJsonOptions(), Chunk = ByteString.CopyFromUtf8(opening) });
+        await import.RequestStream.WriteAsync(new ImportGeoJsonStreamRequest { Chunk = ByteString.CopyFromUtf8(new string(' ', 60_000)) });
         await import.RequestStream.CompleteAsync();
         var tooBig = await RpcAssert.FailsAsync(StatusCode.ResourceExhausted, async () => await import);
         Assert.Contains("100,000", tooBig.Status.Detail);

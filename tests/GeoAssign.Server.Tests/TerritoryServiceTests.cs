@@ -346,6 +346,45 @@ public sealed class TerritoryServiceTests(EmptyServer fixture) : IClassFixture<E
     }
 
     [Fact]
+    public async Task ImportGeoJsonStream_reads_a_file_larger_than_its_buffers_while_it_arrives()
+    {
+        // 2,000 features with 6 KB of attributes each: 12 MB, more than the 8 MB the server buffers
+        // before it makes the sender wait for the reader.
+        var padding = new string('x', 6_000);
+        var text = new StringBuilder("{\"type\":\"FeatureCollection\",\"features\":[");
+        for (var i = 0; i < 2_000; i++)
+        {
+            text.Append(i == 0 ? "" : ",").Append("{\"type\":\"Feature\",\"id\":\"big-").Append(i).Append("\",\"geometry\":")
+                .Append(Shapes.Square(-100 + (i % 100) * 0.5, -40 + (i / 100) * 0.5, 0.4))
+                .Append(",\"properties\":{\"owner_id\":\"r\",\"note\":\"").Append(padding).Append("\"}}");
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(text.Append("]}").ToString());
+        Assert.True(bytes.Length > 12_000_000);
+        ImportGeoJsonStreamResponse response;
+        using (var call = Client.ImportGeoJsonStream())
+        {
+            for (var offset = 0; offset < bytes.Length; offset += 1 << 20)
+            {
+                await call.RequestStream.WriteAsync(new ImportGeoJsonStreamRequest
+                {
+                    Options = offset == 0 ? new ImportGeoJsonOptions { Layer = "big" } : null,
+                    Chunk = ByteString.CopyFrom(bytes, offset, Math.Min(1 << 20, bytes.Length - offset)),
+                });
+            }
+
+            await call.RequestStream.CompleteAsync();
+            response = await call;
+        }
+
+        Assert.Equal(2_000u, response.Summary.CreatedCount);
+        var answer = await fixture.Server.Assignments.ResolveAsync(new ResolveRequest { Lat = -40 + 19 * 0.5 + 0.2, Lng = -100 + 99 * 0.5 + 0.2, Layer = "big", MinVersion = response.Summary.MapVersion });
+        Assert.Equal("big-1999", answer.Assignment.TerritoryId);
+        var got = await Client.GetTerritoryAsync(new GetTerritoryRequest { Id = "big-1234" });
+        Assert.Equal("big", got.Territory.Layer);
+    }
+
+    [Fact]
     public async Task ListTerritories_pages_in_id_order_with_filters_and_rejects_foreign_tokens()
     {
         var request = new UpsertTerritoriesRequest();

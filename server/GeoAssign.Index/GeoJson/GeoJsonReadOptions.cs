@@ -24,6 +24,13 @@ public sealed class GeoJsonReadOptions
     /// </summary>
     public int MaxFeatureBytes { get; init; } = 64 * 1024 * 1024;
 
+    /// <summary>
+    /// The layer of features whose properties have no <c>layer</c> (or a null one). Default
+    /// <see cref="Model.Territory.DefaultLayer"/>; an import into another layer sets it, so the file
+    /// need not be read twice.
+    /// </summary>
+    public string DefaultLayer { get; init; } = Model.Territory.DefaultLayer;
+
     /// <summary>The limits of validation, also used to stop reading early (feature count, problem count).</summary>
     public ValidationOptions Validation { get; init; } = ValidationOptions.Default;
 }

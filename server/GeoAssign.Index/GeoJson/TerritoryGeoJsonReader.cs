@@ -10,7 +10,7 @@ namespace GeoAssign.Index.GeoJson;
 /// Reads territories from a GeoJSON FeatureCollection (RFC 7946) with NetTopologySuite's GeoJSON
 /// reader. Each Feature becomes a territory: the feature <c>id</c> (or an <c>id</c> property; a string
 /// or an integer) is the id, and the properties <c>name</c> (string), <c>owner_id</c> (string),
-/// <c>layer</c> (string, default <c>geo</c>), <c>priority</c> (integer, default 0) and
+/// <c>layer</c> (string, default <see cref="GeoJsonReadOptions.DefaultLayer"/>, <c>geo</c>), <c>priority</c> (integer, default 0) and
 /// <c>parent_id</c> (string or integer) are its fields; every other property is kept as an attribute,
 /// in order, exactly as written.
 /// </summary>
@@ -308,7 +308,7 @@ public sealed class TerritoryGeoJsonReader
                     type is null ? "the feature has no \"type\": \"Feature\"" : $"the feature's \"type\" is {type}, not \"Feature\""));
             }
 
-            string name = "", owner = "", layer = Territory.DefaultLayer;
+            string name = "", owner = "", layer = Options.DefaultLayer;
             string? parent = null;
             var priority = 0;
             var attributes = TerritoryAttributes.Empty;
@@ -340,7 +340,7 @@ public sealed class TerritoryGeoJsonReader
                             owner = ReadString(value, "owner_id", "", id, index, problems);
                             break;
                         case "layer":
-                            layer = ReadString(value, "layer", Territory.DefaultLayer, id, index, problems);
+                            layer = ReadString(value, "layer", Options.DefaultLayer, id, index, problems);
                             break;
                         case "parent_id":
                             parent = ReadIdValue(value, "parent_id", id, index, problems);

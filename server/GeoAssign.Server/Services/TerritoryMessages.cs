@@ -52,6 +52,24 @@ internal sealed class TerritoryMessages
     public TerritoryGeoJsonReader RepairingReader => _repairingReader;
 
     /// <summary>
+    /// The reader of an import: repairing or not, and giving features without a <c>layer</c> property
+    /// <paramref name="layer"/> (ImportGeoJsonOptions.layer).
+    /// </summary>
+    public TerritoryGeoJsonReader ReaderFor(bool repair, string layer)
+    {
+        var reader = repair ? _repairingReader : _reader;
+        return layer == reader.Options.DefaultLayer
+            ? reader
+            : new TerritoryGeoJsonReader(new GeoJsonReadOptions
+            {
+                Validation = reader.Options.Validation,
+                MaxFeatureBytes = reader.Options.MaxFeatureBytes,
+                RepairInvalidGeometry = repair,
+                DefaultLayer = layer,
+            });
+    }
+
+    /// <summary>
     /// The domain territories of an upsert; INVALID_ARGUMENT or RESOURCE_EXHAUSTED naming
     /// <c>territories[i]</c> when a field is malformed or too large. Geometry validity, parents and
     /// limits across the map are checked later, against the map.

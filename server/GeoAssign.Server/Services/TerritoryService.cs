@@ -1,7 +1,8 @@
 // TerritoryService: edits (upsert, delete, import), reads (get, list, map info) and WatchMap.
+using System.IO.Pipelines;
 using System.Text;
-using System.Text.Json;
 using GeoAssign.Index;
+using GeoAssign.Index.GeoJson;
 using GeoAssign.Index.Model;
 using GeoAssign.Index.Validation;
 using GeoAssign.Protos.V1;
@@ -126,8 +127,14 @@ internal sealed partial class TerritoryService(
 
     public override async Task<ImportGeoJsonResponse> ImportGeoJson(ImportGeoJsonRequest request, ServerCallContext context)
     {
-        var summary = await ImportAsync("ImportGeoJson", request.Options ?? new ImportGeoJsonOptions(), request.FeatureCollection.Memory, context)
-            .ConfigureAwait(false);
+        var summary = await ImportAsync("ImportGeoJson", request.Options ?? new ImportGeoJsonOptions(), async reader =>
+        {
+            var text = request.FeatureCollection.Memory;
+            using var stream = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(text, out var segment)
+                ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+                : new MemoryStream(text.ToArray(), writable: false);
+            return await reader.ReadAsync(stream, context.CancellationToken).ConfigureAwait(false);
+        }, context).ConfigureAwait(false);
         return new ImportGeoJsonResponse { Summary = summary };
     }
 
@@ -135,40 +142,74 @@ internal sealed partial class TerritoryService(
         ServerCallContext context)
     {
         const string Rpc = "ImportGeoJsonStream";
-        ImportGeoJsonOptions? importOptions = null;
-        using var text = new MemoryStream();
-        var index = 0;
-        while (await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false))
-        {
-            var message = requestStream.Current;
-            if (index == 0)
-            {
-                importOptions = message.Options ?? throw Rejected(Rpc, RpcErrors.InvalidArgument("The first message of the stream must carry options."));
-            }
-            else if (message.Options is not null)
-            {
-                throw Rejected(Rpc, RpcErrors.InvalidArgument($"Message {index} of the stream carries options; only the first may."));
-            }
-
-            if (text.Length + message.Chunk.Length > _options.MaxImportBytes)
-            {
-                throw Rejected(Rpc, RpcErrors.ResourceExhausted($"The GeoJSON passes the import limit of {_options.MaxImportBytes:N0} bytes; nothing was changed."));
-            }
-
-            message.Chunk.WriteTo(text);
-            index++;
-        }
-
-        if (importOptions is null)
+        if (!await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false))
         {
             throw Rejected(Rpc, RpcErrors.InvalidArgument("The stream is empty: send the options and the GeoJSON text."));
         }
 
-        var summary = await ImportAsync(Rpc, importOptions, text.GetBuffer().AsMemory(0, (int)text.Length), context).ConfigureAwait(false);
+        var first = requestStream.Current;
+        var importOptions = first.Options ?? throw Rejected(Rpc, RpcErrors.InvalidArgument("The first message of the stream must carry options."));
+        var summary = await ImportAsync(Rpc, importOptions, reader => ReadStreamAsync(first, requestStream, reader, context), context)
+            .ConfigureAwait(false);
         return new ImportGeoJsonStreamResponse { Summary = summary };
     }
 
-    private async Task<ImportSummary> ImportAsync(string rpc, ImportGeoJsonOptions importOptions, ReadOnlyMemory<byte> geoJson, ServerCallContext context)
+    // Reads the GeoJSON while it arrives: the chunks go through a pipe to the reader, which parses and
+    // builds territories on another thread, so the server never holds the whole text (a 200 MB file
+    // used to sit in memory as bytes next to its territories) and reading overlaps receiving.
+    private async Task<GeoJsonImportResult> ReadStreamAsync(ImportGeoJsonStreamRequest first,
+        IAsyncStreamReader<ImportGeoJsonStreamRequest> requestStream, TerritoryGeoJsonReader reader, ServerCallContext context)
+    {
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 8 << 20, resumeWriterThreshold: 4 << 20, useSynchronizationContext: false));
+        var reading = Task.Run(async () =>
+        {
+            // Disposing the stream completes the pipe's reader, which tells the writer below to stop.
+            await using var stream = pipe.Reader.AsStream();
+            return await reader.ReadAsync(stream, context.CancellationToken).ConfigureAwait(false);
+        });
+        try
+        {
+            long bytes = 0;
+            var message = first;
+            for (var index = 0; ; index++)
+            {
+                if (index > 0 && message.Options is not null)
+                {
+                    throw RpcErrors.InvalidArgument($"Message {index} of the stream carries options; only the first may.");
+                }
+
+                bytes += message.Chunk.Length;
+                if (bytes > _options.MaxImportBytes)
+                {
+                    throw RpcErrors.ResourceExhausted($"The GeoJSON passes the import limit of {_options.MaxImportBytes:N0} bytes (GeoAssign:MaxImportBytes); nothing was changed.");
+                }
+
+                var flushed = await pipe.Writer.WriteAsync(message.Chunk.Memory, context.CancellationToken).ConfigureAwait(false);
+                // The reader has finished early (too many problems): what it found is the answer.
+                if (flushed.IsCompleted || !await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                message = requestStream.Current;
+            }
+
+            await pipe.Writer.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // The reader then fails with this same exception: wait for it to stop, and report the cause.
+            await pipe.Writer.CompleteAsync(e).ConfigureAwait(false);
+            await Task.WhenAny(reading).ConfigureAwait(false);
+            _ = reading.Exception;
+            throw;
+        }
+
+        return await reading.ConfigureAwait(false);
+    }
+
+    private async Task<ImportSummary> ImportAsync(string rpc, ImportGeoJsonOptions importOptions,
+        Func<TerritoryGeoJsonReader, Task<GeoJsonImportResult>> readAsync, ServerCallContext context)
     {
         string layer;
         IReadOnlyList<DomainTerritory> territories;
@@ -178,11 +219,7 @@ internal sealed partial class TerritoryService(
         try
         {
             layer = RequestChecks.Layer(importOptions.Layer, "options.layer");
-            using var stream = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(geoJson, out var segment)
-                ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
-                : new MemoryStream(geoJson.ToArray(), writable: false);
-            var reader = importOptions.RepairInvalidGeometry ? messages.RepairingReader : messages.Reader;
-            var read = await reader.ReadAsync(stream, context.CancellationToken).ConfigureAwait(false);
+            var read = await readAsync(messages.ReaderFor(importOptions.RepairInvalidGeometry, layer)).ConfigureAwait(false);
             if (!read.IsValid)
             {
                 throw messages.ReadFailure(read, "features");
@@ -194,7 +231,7 @@ internal sealed partial class TerritoryService(
             }
 
             featureIndexes = read.FeatureIndexes;
-            territories = ApplyDefaultLayer(read.Territories, featureIndexes, geoJson, layer);
+            territories = read.Territories;
             var problems = new List<string>();
             for (var i = 0; i < territories.Count; i++)
             {
@@ -276,32 +313,6 @@ internal sealed partial class TerritoryService(
 
         summary.MapVersion = (ulong)map.Version;
         return summary;
-    }
-
-    // Features without a "layer" property belong to options.layer; the reader gives them "geo".
-    private static List<DomainTerritory> ApplyDefaultLayer(IReadOnlyList<DomainTerritory> territories, IReadOnlyList<int> featureIndexes,
-        ReadOnlyMemory<byte> geoJson, string layer)
-    {
-        var result = new List<DomainTerritory>(territories);
-        if (layer == DomainTerritory.DefaultLayer || territories.Count == 0)
-        {
-            return result;
-        }
-
-        using var document = JsonDocument.Parse(geoJson);
-        var features = document.RootElement.GetProperty("features");
-        for (var i = 0; i < result.Count; i++)
-        {
-            var feature = features[featureIndexes[i]];
-            var hasLayer = feature.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object
-                && properties.TryGetProperty("layer", out var value) && value.ValueKind != JsonValueKind.Null;
-            if (!hasLayer)
-            {
-                result[i] = result[i] with { Layer = layer };
-            }
-        }
-
-        return result;
     }
 
     // Runs an edit through the map host and turns its failures into the statuses of the protos.
