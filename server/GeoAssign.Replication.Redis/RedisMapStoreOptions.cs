@@ -44,6 +44,15 @@ public sealed class RedisMapStoreOptions
     /// </summary>
     public TimeSpan ConnectRetryTime { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// What is wrong with <paramref name="name"/> as a <see cref="MapName"/> (it becomes a Redis Cluster
+    /// hash tag), e.g. <c>must not contain braces (it is "a{b")</c>; null when it is fine.
+    /// </summary>
+    public static string? MapNameProblem(string? name) =>
+        string.IsNullOrEmpty(name) || name.Any(c => c is '{' or '}' || char.IsWhiteSpace(c) || char.IsControl(c))
+            ? $"must be non-empty, without braces, spaces or control characters (it is \"{name}\")"
+            : null;
+
     /// <summary>Throws when an option is out of range, so bad configuration fails at start-up.</summary>
     public void Validate()
     {
@@ -52,9 +61,9 @@ public sealed class RedisMapStoreOptions
             throw new ArgumentException("The Redis connection string is required (e.g. 127.0.0.1:6379).", nameof(ConnectionString));
         }
 
-        if (string.IsNullOrEmpty(MapName) || MapName.Any(c => c is '{' or '}' || char.IsWhiteSpace(c) || char.IsControl(c)))
+        if (MapNameProblem(MapName) is { } problem)
         {
-            throw new ArgumentException($"The map name must be non-empty, without braces, spaces or control characters (it is \"{MapName}\").", nameof(MapName));
+            throw new ArgumentException($"The map name {problem}.", nameof(MapName));
         }
 
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(StreamMaxLength);

@@ -32,7 +32,7 @@ public sealed class HostingTests
             ["GeoAssign:Redis:PollInterval"] = "00:00:00",
         }));
         Assert.Contains("GeoAssign:Store is Redis, so GeoAssign:Redis:ConnectionString must be set", error.Message);
-        Assert.Contains("GeoAssign:Redis:MapName must be a non-empty name without braces or spaces", error.Message);
+        Assert.Contains("GeoAssign:Redis:MapName must be non-empty, without braces, spaces or control characters", error.Message);
         Assert.Contains("GeoAssign:Redis:PollInterval must be between 10 ms and 1 minute", error.Message);
     }
 

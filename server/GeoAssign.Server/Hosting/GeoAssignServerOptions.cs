@@ -1,6 +1,7 @@
 // The server's configuration (section "GeoAssign"), with documented defaults and start-up validation.
 using GeoAssign.Index;
 using GeoAssign.Index.Validation;
+using GeoAssign.Replication.Redis;
 using GeoAssign.Server.Security;
 using Microsoft.Extensions.Options;
 
@@ -145,6 +146,20 @@ public sealed class RedisStoreSettings
 
     /// <summary>How long a starting server keeps trying to reach Redis before it gives up. Default 30 s.</summary>
     public TimeSpan ConnectRetryTime { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The store's options from these settings. The server checks them more strictly than the store
+    /// (see <see cref="GeoAssignServerOptionsValidator"/>): tests of the store use values no operator should.
+    /// </summary>
+    public RedisMapStoreOptions ToStoreOptions() => new()
+    {
+        ConnectionString = ConnectionString ?? "",
+        MapName = MapName,
+        StreamMaxLength = StreamMaxLength,
+        PollInterval = PollInterval,
+        OperationTimeout = OperationTimeout,
+        ConnectRetryTime = ConnectRetryTime,
+    };
 }
 
 /// <summary>Where metrics go (<c>GeoAssign:Telemetry</c>). Nothing is exported unless configured.</summary>
@@ -242,9 +257,9 @@ internal sealed class GeoAssignServerOptionsValidator : IValidateOptions<GeoAssi
                 failures.Add("GeoAssign:Store is Redis, so GeoAssign:Redis:ConnectionString must be set (e.g. 127.0.0.1:6379).");
             }
 
-            if (string.IsNullOrWhiteSpace(redis.MapName) || redis.MapName.Any(c => c is '{' or '}' || char.IsWhiteSpace(c) || char.IsControl(c)))
+            if (RedisMapStoreOptions.MapNameProblem(redis.MapName) is { } mapNameProblem)
             {
-                failures.Add($"GeoAssign:Redis:MapName must be a non-empty name without braces or spaces (it is \"{redis.MapName}\").");
+                failures.Add($"GeoAssign:Redis:MapName {mapNameProblem}.");
             }
 
             if (redis.StreamMaxLength < 100)

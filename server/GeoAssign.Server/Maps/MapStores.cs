@@ -17,15 +17,6 @@ internal static class MapStores
             return MapHost.OpenEmbeddedStore(options, contentRoot);
         }
 
-        var redis = options.Redis;
-        return await RedisMapStore.ConnectAsync(new RedisMapStoreOptions
-        {
-            ConnectionString = redis.ConnectionString ?? "",
-            MapName = redis.MapName,
-            StreamMaxLength = redis.StreamMaxLength,
-            PollInterval = redis.PollInterval,
-            OperationTimeout = redis.OperationTimeout,
-            ConnectRetryTime = redis.ConnectRetryTime,
-        }, cancellationToken).ConfigureAwait(false);
+        return await RedisMapStore.ConnectAsync(options.Redis.ToStoreOptions(), cancellationToken).ConfigureAwait(false);
     }
 }
