@@ -17,11 +17,15 @@ namespace GeoAssign.Index.Validation;
 /// runs all the way round a pole (Antarctica) with a closing edge across the whole map.
 /// <para>
 /// Each ring is read the short way across ±180 — every edge spans at most 180° of longitude — and
-/// "unwrapped" onto a continuous longitude axis. A ring that then winds once round the globe encloses
-/// the pole on its side (the pole its latitudes lean to) and is closed through it along the meridian
-/// of its first vertex. The polygon is cut into 360°-wide strips at ±180, 540, …, each strip is
-/// shifted back into [-180, 180] (exact for the longitudes involved), and the pieces are unioned. No
-/// vertex moves on the sphere; new vertices lie on ±180 (and on the pole for polar rings).
+/// "unwrapped" onto a continuous longitude axis. A polygon whose rings then lie within one 360°-wide
+/// strip is only shifted back into [-180, 180] by whole turns (exact), vertex for vertex. Otherwise
+/// each ring becomes the area it encloses: a ring that winds once round the globe encloses the pole
+/// its latitudes lean to and is closed through it along the meridian of its first vertex; the area is
+/// cut into strips at ±180, 540, …, the strips shifted back and unioned; then holes are taken away
+/// (two rings round the same pole bound the band between them). No vertex moves on the sphere; new
+/// vertices lie on ±180 and on the pole. Validity otherwise is left to <see cref="GeometryRepair"/>,
+/// which the import runs next, except for a ring that must be cut and is invalid even read across
+/// ±180: it is fixed with NTS <c>GeometryFixer</c> on the continuous axis first, and the reason says so.
 /// </para>
 /// Used only when repair is asked for (<see cref="GeoJson.GeoJsonReadOptions.RepairInvalidGeometry"/>),
 /// and reported. Stateless and thread-safe.
@@ -32,8 +36,10 @@ public static class AntimeridianRepair
     /// Splits <paramref name="geometry"/> at the antimeridian when a ring crosses it unsplit or has
     /// longitudes beyond ±180. Returns false, with <paramref name="repaired"/> the input, when there is
     /// nothing of that kind to repair or the rings cannot be read unambiguously (non-finite
-    /// coordinates, latitudes beyond ±90, a hole that winds round a pole or lies outside every
-    /// longitude its polygon spans); validation then reports the problem as it is.
+    /// coordinates, latitudes beyond ±90, a ring that winds round the globe more than once, a hole
+    /// round a pole in a shell that is not); validation then reports the problem as it is. Edges that
+    /// jump from -180 to +180 along a parallel count only when the polygon is invalid as written
+    /// (otherwise they are a band round the globe, as RFC 7946 allows).
     /// </summary>
     /// <param name="geometry">A Polygon or MultiPolygon; not modified.</param>
     /// <param name="repaired">The split geometry (a MultiPolygon when it has several parts).</param>
