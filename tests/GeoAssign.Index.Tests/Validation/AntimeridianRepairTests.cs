@@ -159,3 +159,107 @@ public sealed class AntimeridianRepairTests
         Assert.False(AntimeridianRepair.TryRepair(twice, out _, out _));
     }
 }
+
+/// <summary>
+/// Random polygons drawn across ±180 (and round the poles), written the way careless data writes them,
+/// against the same polygons on a continuous longitude axis: the repair must enclose exactly the same
+/// points of the sphere.
+/// </summary>
+public sealed class AntimeridianRepairPropertyTests
+{
+    private static readonly GeometryFactory Factory = Shapes.Factory;
+
+    [Fact]
+    public void Repaired_random_polygons_across_the_antimeridian_cover_exactly_the_points_they_meant()
+    {
+        var random = new Random(180180);
+        for (var n = 0; n < 200; n++)
+        {
+            // A star-shaped ring (with a star-shaped hole half the time) round a centre within 20° of
+            // ±180, on a continuous axis (longitudes may pass 180).
+            var centreLng = 160 + (40 * random.NextDouble());
+            var centreLat = -60 + (120 * random.NextDouble());
+            var radius = 1 + (15 * random.NextDouble());
+            var shell = Star(random, centreLng, centreLat, radius, 5 + random.Next(40));
+            var holes = random.Next(2) == 0 ? [Star(random, centreLng, centreLat, radius * 0.3, 3 + random.Next(10))] : Array.Empty<Coordinate[]>();
+            var meant = Factory.CreatePolygon(Factory.CreateLinearRing(shell), [.. holes.Select(h => Factory.CreateLinearRing(h))]);
+            Assert.True(meant.IsValid);
+
+            // As files write it: each longitude folded into [-180, 180] (or, one time in four, left beyond 180).
+            var fold = random.Next(4) != 0;
+            var written = Factory.CreatePolygon(Factory.CreateLinearRing(Written(shell, fold)), [.. holes.Select(h => Factory.CreateLinearRing(Written(h, fold)))]);
+            if (!AntimeridianRepair.TryRepair(written, out var repaired, out var reason))
+            {
+                // Only a polygon wholly on one side of ±180 needs nothing: it is then checked as written.
+                Assert.True(meant.EnvelopeInternal.MaxX <= 180 || (fold && meant.EnvelopeInternal.MinX >= 180), $"polygon {n} was not repaired");
+                repaired = written;
+            }
+
+            Assert.True(repaired.IsValid, $"polygon {n}: {reason}");
+            Assert.All(repaired.Coordinates, c => Assert.InRange(c.X, -180, 180));
+            var envelope = meant.EnvelopeInternal;
+            for (var i = 0; i < 400; i++)
+            {
+                var lng = envelope.MinX + ((envelope.MaxX - envelope.MinX) * random.NextDouble());
+                var lat = envelope.MinY + ((envelope.MaxY - envelope.MinY) * random.NextDouble());
+                var expected = meant.Covers(Factory.CreatePoint(new Coordinate(lng, lat)));
+                var folded = lng > 180 ? lng - 360 : lng;
+                Assert.True(expected == repaired.Covers(Factory.CreatePoint(new Coordinate(folded, lat))),
+                    $"polygon {n}, point [{folded:R}, {lat:R}]: meant {expected}; {reason}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Repaired_random_rings_round_a_pole_cover_the_cap_they_meant()
+    {
+        var random = new Random(9090);
+        for (var n = 0; n < 100; n++)
+        {
+            // A wavy ring once round the pole, starting anywhere, written with folded longitudes: the cap
+            // beyond it is meant.
+            var south = random.Next(2) == 0;
+            var start = -180 + (360 * random.NextDouble());
+            var count = 8 + random.Next(60);
+            var baseLat = 55 + (30 * random.NextDouble());
+            var ring = new List<double>();
+            var lats = new double[count];
+            for (var i = 0; i < count; i++)
+            {
+                var lng = start + (360.0 * i / count);
+                lats[i] = baseLat + (4 * random.NextDouble()) - 2;
+                ring.AddRange([lng > 180 ? lng - 360 : lng, south ? -lats[i] : lats[i]]);
+            }
+
+            var polygon = Shapes.Polygon([.. ring]);
+            Assert.True(AntimeridianRepair.TryRepair(polygon, out var repaired, out var reason), $"ring {n}");
+            Assert.True(repaired.IsValid, $"ring {n}: {reason}");
+            for (var i = 0; i < 400; i++)
+            {
+                // The meant boundary between two vertices is the straight lon/lat edge; test well away from it.
+                var lng = -180 + (360 * random.NextDouble());
+                var lat = random.Next(2) == 0 ? baseLat + 2.5 + ((90 - baseLat - 2.5) * random.NextDouble()) : baseLat - 2.5 - (20 * random.NextDouble());
+                var inside = lat > baseLat;
+                Assert.True(inside == repaired.Covers(Factory.CreatePoint(new Coordinate(lng, south ? -lat : lat))),
+                    $"ring {n}, point [{lng:R}, {(south ? -lat : lat):R}]: meant inside {inside}; {reason}");
+            }
+        }
+    }
+
+    private static Coordinate[] Star(Random random, double lng, double lat, double radius, int corners)
+    {
+        var ring = new Coordinate[corners + 1];
+        for (var i = 0; i < corners; i++)
+        {
+            var angle = 2 * Math.PI * i / corners;
+            var r = radius * (0.5 + (0.5 * random.NextDouble()));
+            ring[i] = new Coordinate(lng + (r * Math.Cos(angle)), Math.Clamp(lat + (r * Math.Sin(angle)), -89, 89));
+        }
+
+        ring[corners] = ring[0].Copy();
+        return ring;
+    }
+
+    private static Coordinate[] Written(Coordinate[] ring, bool fold) =>
+        [.. ring.Select(c => new Coordinate(fold && c.X > 180 ? c.X - 360 : c.X, c.Y))];
+}
