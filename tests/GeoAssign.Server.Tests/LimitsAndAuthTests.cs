@@ -43,24 +43,28 @@ public sealed class LimitTests(SmallLimitsServer fixture) : IClassFixture<SmallL
             Territories = { Enumerable.Range(0, 4).Select(i => Shapes.Territory($"e-{i}", Shapes.Square(i * 2, 5, 1))) },
         }));
         Assert.Contains("limit is 3", perEdit.Status.Detail);
+        Assert.Contains("GeoAssign:MaxTerritoriesPerEdit", perEdit.Status.Detail);
 
         var perMap = await RpcAssert.FailsAsync(StatusCode.ResourceExhausted, () => Client.UpsertTerritoriesAsync(new UpsertTerritoriesRequest
         {
             Territories = { Shapes.Territory("m-1", Shapes.Square(0, 10, 1)), Shapes.Territory("m-2", Shapes.Square(2, 10, 1)) },
         }));
         Assert.Contains("5 territories", perMap.Status.Detail);
+        Assert.Contains("raise GeoAssign:MaxTerritoriesPerMap", perMap.Status.Detail);
 
         var vertices = await RpcAssert.FailsAsync(StatusCode.ResourceExhausted, () => Client.UpsertTerritoriesAsync(new UpsertTerritoriesRequest
         {
             Territories = { Shapes.Territory("v-1", Shapes.Circle(10, 10, 1, 150)) },
         }));
         Assert.Contains("territories[0] (id \"v-1\")", vertices.Status.Detail);
+        Assert.Contains("raise GeoAssign:MaxVerticesPerTerritory", vertices.Status.Detail);
 
         var attributes = await RpcAssert.FailsAsync(StatusCode.ResourceExhausted, () => Client.UpsertTerritoriesAsync(new UpsertTerritoriesRequest
         {
             Territories = { Shapes.Territory("a-1", Shapes.Square(0, 20, 1), attributes: Struct.Parser.ParseJson("{\"note\": \"" + new string('x', 100) + "\"}")) },
         }));
         Assert.Contains("attributes", attributes.Status.Detail);
+        Assert.Contains("GeoAssign:MaxAttributesBytes", attributes.Status.Detail);
 
         var message = await RpcAssert.FailsAsync(StatusCode.ResourceExhausted, () => Client.ImportGeoJsonAsync(new ImportGeoJsonRequest
         {

@@ -69,7 +69,7 @@ public sealed class TerritoryValidator
             problems.Add(new ValidationProblem(ValidationProblemKind.TooManyTerritories, null, null,
                 $"the map has {territories.Count:N0} territories, more than the limit of {Options.MaxTerritoriesPerMap:N0}")
             {
-                Fix = "split the map, or raise ValidationOptions.MaxTerritoriesPerMap if the server has the memory",
+                Fix = Options.FixOrRaise("split the map", nameof(ValidationOptions.MaxTerritoriesPerMap), " if the server has the memory"),
             });
             return problems.ToResult();
         }
@@ -107,7 +107,7 @@ public sealed class TerritoryValidator
             problems.Add(new ValidationProblem(ValidationProblemKind.TooManyVerticesInMap, null, null,
                 $"the map has {vertices:N0} vertices, more than the limit of {Options.MaxVerticesPerMap:N0}")
             {
-                Fix = "simplify the boundaries, or raise ValidationOptions.MaxVerticesPerMap if the server has the memory",
+                Fix = Options.FixOrRaise("simplify the boundaries", nameof(ValidationOptions.MaxVerticesPerMap), " if the server has the memory"),
             });
         }
 
@@ -231,7 +231,7 @@ public sealed class TerritoryValidator
             problems.Add(new ValidationProblem(ValidationProblemKind.TooManyTerritories, null, null,
                 $"the map would have {countAfter:N0} territories, more than the limit of {Options.MaxTerritoriesPerMap:N0}")
             {
-                Fix = "delete territories first, or raise ValidationOptions.MaxTerritoriesPerMap if the server has the memory",
+                Fix = Options.FixOrRaise("delete territories first", nameof(ValidationOptions.MaxTerritoriesPerMap), " if the server has the memory"),
             });
         }
 
@@ -414,7 +414,7 @@ public sealed class TerritoryValidator
             problems.Add(new ValidationProblem(ValidationProblemKind.TooManyVertices, id, index,
                 $"the geometry has {vertices:N0} vertices, more than the limit of {Options.MaxVerticesPerTerritory:N0}")
             {
-                Fix = "simplify the boundary (a tolerance of a few metres keeps it exact enough for lead routing) or split the territory",
+                Fix = Options.FixOrRaise("simplify the boundary (a tolerance of a few metres keeps it exact enough for lead routing) or split the territory", nameof(ValidationOptions.MaxVerticesPerTerritory), " if the server has the memory"),
             });
             return;
         }
@@ -648,7 +648,7 @@ public sealed class TerritoryValidator
                     problems.Add(new ValidationProblem(ValidationProblemKind.HierarchyTooDeep, path[i], path[i] == startId ? index : null,
                         $"the territory has more than {validator.Options.MaxParentDepth} ancestors")
                     {
-                        Fix = "flatten the hierarchy, or raise ValidationOptions.MaxParentDepth",
+                        Fix = validator.Options.FixOrRaise("flatten the hierarchy", nameof(ValidationOptions.MaxParentDepth)),
                     });
                 }
 
@@ -715,7 +715,7 @@ public sealed class TerritoryValidator
                 problems.Add(new ValidationProblem(ValidationProblemKind.HierarchyTooDeep, id, index,
                     $"after this change territory '{level[0]}' below it would have more than {limit} ancestors")
                 {
-                    Fix = "flatten the hierarchy, or raise ValidationOptions.MaxParentDepth",
+                    Fix = validator.Options.FixOrRaise("flatten the hierarchy", nameof(ValidationOptions.MaxParentDepth)),
                 });
             }
         }

@@ -31,6 +31,19 @@ public sealed class ValidationOptions
     /// <summary>Whether to run NTS <c>IsValidOp</c> on every geometry (self-intersections, holes outside shells, …). Default true; a replay of already-validated changes may turn it off.</summary>
     public bool CheckGeometryValidity { get; init; } = true;
 
+    /// <summary>
+    /// How the host lets its users raise a limit, by the limit's property name (e.g.
+    /// <c>MaxVerticesPerTerritory</c>), for the "Fix" of a problem: the server answers
+    /// <c>GeoAssign:MaxVerticesPerTerritory</c>. Null for a limit the host does not let them raise; then
+    /// the fix does not offer it. Default: the property of these options, e.g.
+    /// <c>ValidationOptions.MaxVerticesPerTerritory</c>.
+    /// </summary>
+    public Func<string, string?> LimitSetting { get; init; } = name => $"ValidationOptions.{name}";
+
+    /// <summary><paramref name="fix"/>, followed by how to raise the limit <paramref name="limit"/> when the host allows it.</summary>
+    internal string FixOrRaise(string fix, string limit, string when = "") =>
+        LimitSetting(limit) is { } setting ? $"{fix}, or raise {setting}{when}" : fix;
+
     /// <summary>Throws when a limit is not positive, so bad configuration fails at start-up.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A limit is zero or negative.</exception>
     public void Validate()

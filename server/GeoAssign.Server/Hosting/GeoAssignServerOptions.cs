@@ -103,6 +103,8 @@ public sealed class GeoAssignServerOptions
         // Message sizes bound the rest; a map of 100,000 territories of 1,000 vertices fits easily.
         MaxVerticesPerMap = Math.Max(ValidationOptions.Default.MaxVerticesPerMap, MaxVerticesPerTerritory),
         MaxProblems = 1_000,
+        // Problems name the settings an operator can raise; the other limits are fixed on the server.
+        LimitSetting = name => name is nameof(MaxVerticesPerTerritory) or nameof(MaxTerritoriesPerMap) ? $"GeoAssign:{name}" : null,
     };
 }
 

@@ -56,7 +56,7 @@ internal sealed class ChunkResolver
         var count = points.Lat.Count;
         if (count > maxPoints)
         {
-            throw RpcErrors.ResourceExhausted($"The message has {count} points; the limit is {maxPoints} per message. Send smaller chunks.");
+            throw RpcErrors.ResourceExhausted($"The message has {count} points; the limit is {maxPoints} per message (GeoAssign:MaxPointsPerMessage). Send smaller chunks.");
         }
 
         if (points.Lng.Count != count)

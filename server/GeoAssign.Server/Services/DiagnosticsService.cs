@@ -36,7 +36,7 @@ internal sealed class DiagnosticsService(IOptions<GeoAssignServerOptions> option
         // The response frame adds a few bytes around the payload.
         if (size > (uint)Math.Max(0, _maxBytes - 16))
         {
-            throw RpcErrors.ResourceExhausted($"response_size {size} is above the message-size limit of {_maxBytes} bytes.");
+            throw RpcErrors.ResourceExhausted($"response_size {size} is above the message-size limit of {_maxBytes} bytes (GeoAssign:MaxMessageBytes).");
         }
 
         return size == 0 ? ByteString.Empty : UnsafeByteOperations.UnsafeWrap(new byte[size]);

@@ -130,7 +130,7 @@ internal sealed class ReassignmentService(MapReader maps, GeoAssignMetrics metri
         var count = accounts.Ids.Count;
         if (count > _maxAccounts)
         {
-            throw RpcErrors.ResourceExhausted($"The message has {count} accounts; the limit is {_maxAccounts} per message. Send smaller chunks.");
+            throw RpcErrors.ResourceExhausted($"The message has {count} accounts; the limit is {_maxAccounts} per message (GeoAssign:MaxPointsPerMessage). Send smaller chunks.");
         }
 
         if (accounts.Lat.Count != count || accounts.Lng.Count != count || accounts.CurrentOwnerIds.Count != count)

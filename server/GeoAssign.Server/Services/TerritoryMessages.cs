@@ -110,7 +110,7 @@ internal sealed class TerritoryMessages
                     attributes = CompactJson(JsonFormatter.Default.Format(fields));
                     if (attributes.Length > _options.MaxAttributesBytes)
                     {
-                        tooLarge.Add($"{name}: the attributes are {attributes.Length:N0} bytes as compact JSON; the limit is {_options.MaxAttributesBytes:N0}.");
+                        tooLarge.Add($"{name}: the attributes are {attributes.Length:N0} bytes as compact JSON; the limit is {_options.MaxAttributesBytes:N0} (GeoAssign:MaxAttributesBytes).");
                     }
 
                     foreach (var key in fields.Fields.Keys)

@@ -47,7 +47,7 @@ internal sealed partial class TerritoryService(
 
         if (count > _options.MaxTerritoriesPerEdit)
         {
-            throw Rejected(Rpc, RpcErrors.ResourceExhausted($"The request has {count:N0} territories; the limit is {_options.MaxTerritoriesPerEdit:N0} per call."));
+            throw Rejected(Rpc, RpcErrors.ResourceExhausted($"The request has {count:N0} territories; the limit is {_options.MaxTerritoriesPerEdit:N0} per call (GeoAssign:MaxTerritoriesPerEdit)."));
         }
 
         IReadOnlyList<DomainTerritory> territories;
@@ -85,7 +85,7 @@ internal sealed partial class TerritoryService(
 
         if (ids.Count > _options.MaxTerritoriesPerEdit)
         {
-            throw Rejected(Rpc, RpcErrors.ResourceExhausted($"The request has {ids.Count:N0} ids; the limit is {_options.MaxTerritoriesPerEdit:N0} per call."));
+            throw Rejected(Rpc, RpcErrors.ResourceExhausted($"The request has {ids.Count:N0} ids; the limit is {_options.MaxTerritoriesPerEdit:N0} per call (GeoAssign:MaxTerritoriesPerEdit)."));
         }
 
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -253,7 +253,7 @@ internal sealed partial class TerritoryService(
 
                 if (territory.Attributes.Count > 0 && Encoding.UTF8.GetByteCount(territory.Attributes.ToJson()) > _options.MaxAttributesBytes)
                 {
-                    throw RpcErrors.ResourceExhausted($"{name}: the attributes are larger than {_options.MaxAttributesBytes:N0} bytes as compact JSON; nothing was changed.");
+                    throw RpcErrors.ResourceExhausted($"{name}: the attributes are larger than {_options.MaxAttributesBytes:N0} bytes as compact JSON (GeoAssign:MaxAttributesBytes); nothing was changed.");
                 }
             }
 
