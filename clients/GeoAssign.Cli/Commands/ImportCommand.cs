@@ -32,7 +32,8 @@ internal static class ImportCommand
             long sent = 0;
             var result = await new RowProgress(() => Interlocked.Read(ref sent), bytes: true).RunAsync(host.Error, $"Uploading {path.Name}", length, () => Interlocked.Read(ref sent),
                 () => client.ImportGeoJsonAsync(path.FullName, parse.GetValue(layer), parse.GetValue(replace), parse.GetValue(expected), parse.GetValue(repair),
-                    new Progress(bytes => Interlocked.Exchange(ref sent, bytes)), token)).ConfigureAwait(false);
+                    new Progress(bytes => Interlocked.Exchange(ref sent, bytes)), token),
+                "Server validating, building the index and storing").ConfigureAwait(false);
 
             if (parse.GetValue(json))
             {

@@ -28,8 +28,13 @@ internal sealed class RowProgress(Func<long>? rows = null, bool bytes = false)
 
     public void Add(long rows) => Interlocked.Add(ref _rows, rows);
 
-    /// <summary>Runs <paramref name="work"/> under a progress bar on <paramref name="console"/> that follows <paramref name="position"/> out of <paramref name="total"/>.</summary>
-    public async Task<T> RunAsync<T>(IAnsiConsole console, string description, long total, Func<long> position, Func<Task<T>> work)
+    /// <summary>
+    /// Runs <paramref name="work"/> under a progress bar on <paramref name="console"/> that follows
+    /// <paramref name="position"/> out of <paramref name="total"/>. When <paramref name="afterwards"/> is
+    /// given, a second, indeterminate line with that text appears once everything is sent and the work
+    /// still runs (an import the server is validating and indexing), so a long wait does not look stuck.
+    /// </summary>
+    public async Task<T> RunAsync<T>(IAnsiConsole console, string description, long total, Func<long> position, Func<Task<T>> work, string? afterwards = null)
     {
         if (!console.Profile.Capabilities.Interactive)
         {
@@ -41,21 +46,58 @@ internal sealed class RowProgress(Func<long>? rows = null, bool bytes = false)
         await console.Progress()
             .AutoClear(false)
             .HideCompleted(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RateColumn(this), new ElapsedTimeColumn())
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentColumn(), new RateColumn(this), new ElapsedTimeColumn())
             .StartAsync(async context =>
             {
                 var task = context.AddTask(Markup.Escape(description), maxValue: Math.Max(1, total));
-                using var timer = new Timer(_ => task.Value = Math.Min(position(), total), null, 0, 100);
-                result = await work().ConfigureAwait(false);
+                ProgressTask? waiting = null;
+                var gate = new Lock();
+                var timer = new Timer(_ =>
+                {
+                    var done = Math.Min(position(), total);
+                    task.Value = done;
+                    lock (gate)
+                    {
+                        if (afterwards is not null && waiting is null && done >= total)
+                        {
+                            waiting = context.AddTask(Markup.Escape(afterwards), autoStart: true, maxValue: 1);
+                            waiting.IsIndeterminate = true;
+                        }
+                    }
+                }, null, 0, 100);
+                try
+                {
+                    result = await work().ConfigureAwait(false);
+                }
+                finally
+                {
+                    // Waits for a running tick, so none comes after the lines are finished below.
+                    await timer.DisposeAsync().ConfigureAwait(false);
+                }
+
                 task.Value = Math.Max(1, total);
+                if (waiting is not null)
+                {
+                    waiting.IsIndeterminate = false;
+                    waiting.Value = 1;
+                }
             }).ConfigureAwait(false);
         return result;
     }
 
-    /// <summary>"1,234,567 rows · 98,765 rows/s", or "12.5 MiB · 3.1 MiB/s" for bytes.</summary>
+    /// <summary>The share done, as Spectre's percentage column, but blank on a line that waits (indeterminate).</summary>
+    private sealed class PercentColumn : ProgressColumn
+    {
+        private readonly PercentageColumn _percentage = new();
+
+        public override IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime) =>
+            task.IsIndeterminate ? new Text("    ") : _percentage.Render(options, task, deltaTime);
+    }
+
+    /// <summary>"1,234,567 rows · 98,765 rows/s", or "12.5 MiB · 3.1 MiB/s" for bytes; blank on a line that waits.</summary>
     private sealed class RateColumn(RowProgress progress) : ProgressColumn
     {
-        public override IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime) => new Text(progress.CountsBytes
+        public override IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime) => task.IsIndeterminate ? Text.Empty : new Text(progress.CountsBytes
             ? $"{Names.Bytes(progress.Rows)} · {Names.Bytes((long)progress.RowsPerSecond)}/s"
             : string.Create(CultureInfo.InvariantCulture, $"{progress.Rows:N0} rows · {progress.RowsPerSecond:N0} rows/s"), new Style(Color.Grey));
     }
