@@ -84,6 +84,11 @@ public static partial class GeoAssignServerApp
         AddTelemetry(builder, options.Telemetry);
 
         var app = builder.Build();
+        if (options.EnableGrpcWeb)
+        {
+            app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
+        }
+
         app.MapGrpcService<AssignmentService>();
         app.MapGrpcService<TerritoryService>();
         app.MapGrpcService<ReassignmentService>();

@@ -31,6 +31,14 @@ public sealed class GeoAssignServerOptions
     /// </summary>
     public MapStoreChoice? Store { get; set; }
 
+    /// <summary>
+    /// Whether to accept gRPC-Web (unary and server-streaming calls over HTTP/1.1 or HTTP/2, for
+    /// browsers and HTTP/1.1-only proxies) besides gRPC. Default false: it puts a middleware in front
+    /// of every call. Browsers also need an endpoint that speaks HTTP/1.1 (Kestrel:Endpoints:NAME:Protocols
+    /// = Http1 or Http1AndHttp2) and, from another origin, CORS in front of the server.
+    /// </summary>
+    public bool EnableGrpcWeb { get; set; }
+
     /// <summary>The Redis store (<c>GeoAssign:Redis</c>), used when <see cref="Store"/> is Redis.</summary>
     public RedisStoreSettings Redis { get; set; } = new();
 
