@@ -346,6 +346,25 @@ public sealed class TerritoryServiceTests(EmptyServer fixture) : IClassFixture<E
     }
 
     [Fact]
+    public async Task ImportGeoJsonStream_rejects_text_after_the_FeatureCollection_and_applies_nothing()
+    {
+        var json = "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"id\":\"after-1\",\"geometry\":" + Shapes.Square(70, 10, 1)
+            + ",\"properties\":{\"owner_id\":\"r\"}}]}";
+        var before = await VersionAsync();
+        using var call = Client.ImportGeoJsonStream();
+        await call.RequestStream.WriteAsync(new ImportGeoJsonStreamRequest { Options = new ImportGeoJsonOptions(), Chunk = ByteString.CopyFromUtf8(json) });
+        // Let the server read the whole collection before the rest arrives: a reader that stopped at its
+        // end would apply the import before the stream ends (the assertions hold whatever the timing).
+        await Task.Delay(200);
+        await call.RequestStream.WriteAsync(new ImportGeoJsonStreamRequest { Chunk = ByteString.CopyFromUtf8("  {\"type\":\"FeatureCollection\"") });
+        await call.RequestStream.CompleteAsync();
+
+        var error = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, async () => await call);
+        Assert.Equal(before, await VersionAsync());
+        Assert.Contains("after", error.Status.Detail, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task ImportGeoJsonStream_reads_a_file_larger_than_its_buffers_while_it_arrives()
     {
         // 2,000 features with 6 KB of attributes each: 12 MB, more than the 8 MB the server buffers
