@@ -39,6 +39,17 @@ public sealed class UnexpectedErrorInterceptorTests
     }
 
     [Fact]
+    public async Task Answers_pass_through_whether_ready_at_once_or_later()
+    {
+        Assert.Equal("at once", await _interceptor.UnaryServerHandler<string, string>("request", new Context("/m"), (_, _) => Task.FromResult("at once")));
+        Assert.Equal("later", await _interceptor.UnaryServerHandler<string, string>("request", new Context("/m"), async (_, _) =>
+        {
+            await Task.Yield();
+            return "later";
+        }));
+    }
+
+    [Fact]
     public async Task Streaming_handlers_are_covered_too()
     {
         var error = await Assert.ThrowsAsync<RpcException>(() => _interceptor.DuplexStreamingServerHandler<string, string>(null!, null!,

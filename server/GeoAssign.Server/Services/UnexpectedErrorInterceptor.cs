@@ -15,38 +15,77 @@ namespace GeoAssign.Server.Services;
 /// </summary>
 internal sealed partial class UnexpectedErrorInterceptor(ILogger<UnexpectedErrorInterceptor> logger) : Interceptor
 {
-    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context,
+    // Each handler passes a call that completed without trouble straight through (no state machine, no
+    // allocation on the lookup path) and awaits only the others.
+    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context,
         UnaryServerMethod<TRequest, TResponse> continuation)
     {
+        Task<TResponse> call;
         try
         {
-            return await continuation(request, context).ConfigureAwait(false);
+            call = continuation(request, context);
         }
         catch (Exception e) when (IsUnexpected(e, context))
         {
-            throw Internal(e, context);
+            return Task.FromException<TResponse>(Internal(e, context));
         }
+
+        return call.IsCompletedSuccessfully ? call : Guard(call, context);
     }
 
-    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream,
+    public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream,
         ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
     {
+        Task<TResponse> call;
         try
         {
-            return await continuation(requestStream, context).ConfigureAwait(false);
+            call = continuation(requestStream, context);
         }
         catch (Exception e) when (IsUnexpected(e, context))
         {
-            throw Internal(e, context);
+            return Task.FromException<TResponse>(Internal(e, context));
         }
+
+        return call.IsCompletedSuccessfully ? call : Guard(call, context);
     }
 
-    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream,
+    public override Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream,
         ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
     {
+        Task call;
         try
         {
-            await continuation(request, responseStream, context).ConfigureAwait(false);
+            call = continuation(request, responseStream, context);
+        }
+        catch (Exception e) when (IsUnexpected(e, context))
+        {
+            return Task.FromException(Internal(e, context));
+        }
+
+        return call.IsCompletedSuccessfully ? call : Guard(call, context);
+    }
+
+    public override Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream,
+        IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        Task call;
+        try
+        {
+            call = continuation(requestStream, responseStream, context);
+        }
+        catch (Exception e) when (IsUnexpected(e, context))
+        {
+            return Task.FromException(Internal(e, context));
+        }
+
+        return call.IsCompletedSuccessfully ? call : Guard(call, context);
+    }
+
+    private async Task<TResponse> Guard<TResponse>(Task<TResponse> call, ServerCallContext context)
+    {
+        try
+        {
+            return await call.ConfigureAwait(false);
         }
         catch (Exception e) when (IsUnexpected(e, context))
         {
@@ -54,12 +93,11 @@ internal sealed partial class UnexpectedErrorInterceptor(ILogger<UnexpectedError
         }
     }
 
-    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream,
-        IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    private async Task Guard(Task call, ServerCallContext context)
     {
         try
         {
-            await continuation(requestStream, responseStream, context).ConfigureAwait(false);
+            await call.ConfigureAwait(false);
         }
         catch (Exception e) when (IsUnexpected(e, context))
         {
