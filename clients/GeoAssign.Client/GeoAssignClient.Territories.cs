@@ -58,21 +58,22 @@ public sealed partial class GeoAssignClient
         return new DeleteResult(response.MapVersion, (int)response.DeletedCount);
     }
 
-    /// <summary>Imports a GeoJSON FeatureCollection file; see <see cref="ImportGeoJsonAsync(Stream, string?, bool, ulong?, bool, IProgress{long}?, CancellationToken)"/>.</summary>
+    /// <summary>Imports a GeoJSON FeatureCollection file; see <see cref="ImportGeoJsonAsync(Stream, string?, bool, ulong?, bool, IProgress{long}?, bool, CancellationToken)"/>.</summary>
     /// <param name="path">The file.</param>
     /// <param name="layer">Layer of features without a <c>layer</c> property; <see langword="null"/> means "geo". With <paramref name="replace"/>, the layer replaced.</param>
     /// <param name="replace">Make the layer exactly the file's features (deleting the others of that layer) instead of merging.</param>
     /// <param name="expectedVersion">When set, the import applies only if the map is at exactly this version, else ABORTED.</param>
     /// <param name="repairInvalidGeometry">Let the server repair invalid polygons (self-intersections and the like) instead of rejecting the file; each repair comes back as a warning.</param>
     /// <param name="progress">Receives the bytes sent so far.</param>
+    /// <param name="skipFeaturesWithoutArea">With <paramref name="repairInvalidGeometry"/>, leave out features that have no area once repaired (each named in the warnings) instead of rejecting the file.</param>
     /// <param name="cancellationToken">Cancels the import; a streamed import that is cancelled changes nothing.</param>
     public async Task<ImportResult> ImportGeoJsonAsync(string path, string? layer = null, bool replace = false, ulong? expectedVersion = null,
-        bool repairInvalidGeometry = false, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+        bool repairInvalidGeometry = false, IProgress<long>? progress = null, bool skipFeaturesWithoutArea = false, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16,
             FileOptions.Asynchronous | FileOptions.SequentialScan);
-        return await ImportGeoJsonAsync(file, layer, replace, expectedVersion, repairInvalidGeometry, progress, cancellationToken).ConfigureAwait(false);
+        return await ImportGeoJsonAsync(file, layer, replace, expectedVersion, repairInvalidGeometry, progress, skipFeaturesWithoutArea, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -89,10 +90,11 @@ public sealed partial class GeoAssignClient
     /// <param name="expectedVersion">When set, the import applies only if the map is at exactly this version, else ABORTED.</param>
     /// <param name="repairInvalidGeometry">Let the server repair invalid polygons (self-intersections and the like) instead of rejecting the file; each repair comes back as a warning.</param>
     /// <param name="progress">Receives the bytes sent so far.</param>
+    /// <param name="skipFeaturesWithoutArea">With <paramref name="repairInvalidGeometry"/>, leave out features that have no area once repaired (each named in the warnings) instead of rejecting the file.</param>
     /// <param name="cancellationToken">Cancels the import; a streamed import that is cancelled changes nothing.</param>
     /// <exception cref="GeoAssignException">INVALID_ARGUMENT naming the feature and the problem, FAILED_PRECONDITION, ABORTED, RESOURCE_EXHAUSTED, PERMISSION_DENIED, …</exception>
     public async Task<ImportResult> ImportGeoJsonAsync(Stream geoJson, string? layer = null, bool replace = false, ulong? expectedVersion = null,
-        bool repairInvalidGeometry = false, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+        bool repairInvalidGeometry = false, IProgress<long>? progress = null, bool skipFeaturesWithoutArea = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(geoJson);
         var options = new V1.ImportGeoJsonOptions
@@ -100,6 +102,7 @@ public sealed partial class GeoAssignClient
             Layer = layer ?? "",
             Mode = replace ? V1.ImportMode.Replace : V1.ImportMode.Merge,
             RepairInvalidGeometry = repairInvalidGeometry,
+            SkipFeaturesWithoutArea = skipFeaturesWithoutArea,
         };
         if (expectedVersion is { } expected)
         {

@@ -55,6 +55,25 @@ public sealed class ImportCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_feature_with_no_area_once_repaired_is_left_out_only_when_asked()
+    {
+        // A ring that collapses to a line once repaired, beside a good square.
+        var file = Path.Combine(_folder, "collapsed.geojson");
+        await File.WriteAllTextAsync(file, """{"type":"FeatureCollection","features":[{"type":"Feature","id":"sliver","properties":{"owner_id":"r"},"geometry":{"type":"Polygon","coordinates":[[[40,40],[41,41],[42,42],[41,41],[40,40]]]}},{"type":"Feature","id":"kept","properties":{"owner_id":"r"},"geometry":{"type":"Polygon","coordinates":[[[40,45],[41,45],[41,46],[40,46],[40,45]]]}}]}""");
+        var rejected = CliAssert.Exit(2, await CliRunner.RunAsync(_server, "import", file, "--repair"));
+        CliAssert.Contains("no area left once repaired", rejected.Error, rejected);
+        var withoutRepair = CliAssert.Exit(2, await CliRunner.RunAsync(_server, "import", file, "--skip-no-area"));
+        CliAssert.Contains("needs options.repair_invalid_geometry", withoutRepair.Error, withoutRepair);
+
+        var imported = CliAssert.Exit(0, await CliRunner.RunAsync(_server, "import", file, "--repair", "--skip-no-area", "--json"));
+        using var json = JsonDocument.Parse(imported.Out);
+        Assert.Equal(1, json.RootElement.GetProperty("created").GetInt32());
+        var warning = Assert.Single(json.RootElement.GetProperty("warnings").EnumerateArray()).GetString();
+        Assert.Contains("features[0] (id \"sliver\"): left out, as asked", warning);
+        CliAssert.Exit(2, await CliRunner.RunAsync(_server, "territories", "get", "sliver"));
+    }
+
+    [Fact]
     public async Task On_a_terminal_the_upload_shows_a_progress_bar_in_bytes()
     {
         var result = CliAssert.Exit(0, await CliRunner.RunAsync(

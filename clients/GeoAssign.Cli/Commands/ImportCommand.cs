@@ -14,10 +14,11 @@ internal static class ImportCommand
         var replace = new Option<bool>("--replace") { Description = "Make the layer exactly the file's features, deleting its other territories (default: merge)" };
         var expected = new Option<ulong?>("--expected-version") { Description = "Apply only if the map is at this version (optimistic concurrency)", HelpName = "VERSION" };
         var repair = new Option<bool>("--repair") { Description = "Repair invalid polygons (self-intersections, spikes, rings across ±180 unsplit) instead of rejecting the file; each repair is listed as a warning" };
+        var skipNoArea = new Option<bool>("--skip-no-area") { Description = "With --repair, leave out features with no area left once repaired (each listed as a warning) instead of rejecting the file" };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON" };
         var command = new Command("import", "Import a GeoJSON file of territories (atomically, as one new map version); needs an editor key")
         {
-            file, layer, replace, expected, repair, json,
+            file, layer, replace, expected, repair, skipNoArea, json,
         };
         command.SetAction((parse, cancellationToken) => global.RunAsync(parse, cancellationToken, async (client, settings, token) =>
         {
@@ -32,7 +33,7 @@ internal static class ImportCommand
             long sent = 0;
             var result = await new RowProgress(() => Interlocked.Read(ref sent), bytes: true).RunAsync(host.Error, $"Uploading {path.Name}", length, () => Interlocked.Read(ref sent),
                 () => client.ImportGeoJsonAsync(path.FullName, parse.GetValue(layer), parse.GetValue(replace), parse.GetValue(expected), parse.GetValue(repair),
-                    new Progress(bytes => Interlocked.Exchange(ref sent, bytes)), token),
+                    new Progress(bytes => Interlocked.Exchange(ref sent, bytes)), parse.GetValue(skipNoArea), token),
                 "Server validating, building the index and storing").ConfigureAwait(false);
 
             if (parse.GetValue(json))

@@ -13,13 +13,14 @@ namespace GeoAssign.LoadTest.Commands;
 /// <summary>import, points, answers and export-territories.</summary>
 internal static class SetupCommands
 {
-    /// <summary><c>import FILE [--repair] [--replace]</c>: a GeoJSON FeatureCollection into the first target, through GeoAssign.Client.</summary>
+    /// <summary><c>import FILE [--repair [--skip-no-area]] [--replace]</c>: a GeoJSON FeatureCollection into the first target, through GeoAssign.Client.</summary>
     public static Command Import(LoadOptions options, LoadTestHost host)
     {
         var file = new Argument<string>("FILE") { Description = "GeoJSON FeatureCollection of territories" };
         var repair = new Option<bool>("--repair") { Description = "Let the server repair invalid polygons (us-atlas has 40)" };
+        var skipNoArea = new Option<bool>("--skip-no-area") { Description = "With --repair, leave out features with no area once repaired (us-atlas's Falls Church city, 51610)" };
         var replace = new Option<bool>("--replace") { Description = "Make --layer exactly the file's territories" };
-        var command = new Command("import", "Import a GeoJSON map into the first --target (setup for a run).") { file, repair, replace };
+        var command = new Command("import", "Import a GeoJSON map into the first --target (setup for a run).") { file, repair, skipNoArea, replace };
         command.SetAction((parse, token) => LoadTestCli.GuardAsync(host, token, async () =>
         {
             var path = parse.GetValue(file)!;
@@ -36,7 +37,7 @@ internal static class SetupCommands
             });
             var layer = parse.GetValue(options.Layer);
             var result = await client.ImportGeoJsonAsync(path, string.IsNullOrEmpty(layer) ? null : layer, parse.GetValue(replace),
-                repairInvalidGeometry: parse.GetValue(repair), cancellationToken: token).ConfigureAwait(false);
+                repairInvalidGeometry: parse.GetValue(repair), skipFeaturesWithoutArea: parse.GetValue(skipNoArea), cancellationToken: token).ConfigureAwait(false);
             host.Out.WriteLine(FormattableString.Invariant(
                 $"imported {path}: map version {result.MapVersion}, {result.CreatedCount} created, {result.UpdatedCount} updated, {result.DeletedCount} deleted, {result.Warnings.Count} warnings"));
             return LoadTestCli.Ok;

@@ -219,19 +219,56 @@ internal sealed partial class TerritoryService(
         try
         {
             layer = RequestChecks.Layer(importOptions.Layer, "options.layer");
+            if (importOptions.SkipFeaturesWithoutArea && !importOptions.RepairInvalidGeometry)
+            {
+                throw RpcErrors.InvalidArgument("options.skip_features_without_area needs options.repair_invalid_geometry: only a repair can leave a feature without area.");
+            }
+
             var read = await readAsync(messages.ReaderFor(importOptions.RepairInvalidGeometry, layer)).ConfigureAwait(false);
+            var skipped = new HashSet<int>();
             if (!read.IsValid)
             {
-                throw messages.ReadFailure(read, "features");
+                if (!importOptions.SkipFeaturesWithoutArea || read.Problems.Any(p => p.Kind != ValidationProblemKind.NoAreaAfterRepair || p.FeatureIndex is null))
+                {
+                    throw messages.ReadFailure(read, "features");
+                }
+
+                foreach (var problem in read.Problems)
+                {
+                    skipped.Add(problem.FeatureIndex!.Value);
+                    repairs.Add($"features[{problem.FeatureIndex}] (id \"{RequestChecks.Shorten(problem.TerritoryId ?? "")}\"): left out, as asked: {problem.Detail}.");
+                }
             }
 
             foreach (var repair in read.Repairs)
             {
-                repairs.Add($"features[{repair.FeatureIndex}] (id \"{RequestChecks.Shorten(repair.TerritoryId ?? "")}\"): repaired invalid geometry ({repair.Reason}); {repair.VerticesBefore} vertices before, {repair.VerticesAfter} after.");
+                if (!skipped.Contains(repair.FeatureIndex))
+                {
+                    repairs.Add($"features[{repair.FeatureIndex}] (id \"{RequestChecks.Shorten(repair.TerritoryId ?? "")}\"): repaired invalid geometry ({repair.Reason}); {repair.VerticesBefore} vertices before, {repair.VerticesAfter} after.");
+                }
             }
 
-            featureIndexes = read.FeatureIndexes;
-            territories = read.Territories;
+            if (skipped.Count == 0)
+            {
+                featureIndexes = read.FeatureIndexes;
+                territories = read.Territories;
+            }
+            else
+            {
+                var keptIndexes = new List<int>();
+                var kept = new List<DomainTerritory>();
+                for (var i = 0; i < read.Territories.Count; i++)
+                {
+                    if (!skipped.Contains(read.FeatureIndexes[i]))
+                    {
+                        keptIndexes.Add(read.FeatureIndexes[i]);
+                        kept.Add(read.Territories[i]);
+                    }
+                }
+
+                featureIndexes = keptIndexes;
+                territories = kept;
+            }
             var problems = new List<string>();
             for (var i = 0; i < territories.Count; i++)
             {
