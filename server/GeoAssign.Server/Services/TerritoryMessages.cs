@@ -26,48 +26,32 @@ internal sealed class TerritoryMessages
     private readonly GeoAssignServerOptions _options;
     private readonly TerritoryGeoJsonReader _reader;
     private readonly TerritoryGeoJsonReader _repairingReader;
+    private readonly ValidationOptions _validation;
 
     public TerritoryMessages(IOptions<GeoAssignServerOptions> options)
     {
         _options = options.Value;
-        var readOptions = new GeoJsonReadOptions
-        {
-            Validation = _options.ToValidationOptions(),
-            // A feature of ImportGeoJsonStream may be larger than one message.
-            MaxFeatureBytes = Math.Max(_options.MaxMessageBytes, GeoJsonReadOptions.Default.MaxFeatureBytes),
-        };
-        _reader = new TerritoryGeoJsonReader(readOptions);
-        _repairingReader = new TerritoryGeoJsonReader(new GeoJsonReadOptions
-        {
-            Validation = readOptions.Validation,
-            MaxFeatureBytes = readOptions.MaxFeatureBytes,
-            RepairInvalidGeometry = true,
-        });
+        _validation = _options.ToValidationOptions();
+        _reader = CreateReader(repair: false, DomainTerritory.DefaultLayer);
+        _repairingReader = CreateReader(repair: true, DomainTerritory.DefaultLayer);
     }
-
-    /// <summary>The GeoJSON reader imports use, with the server's limits.</summary>
-    public TerritoryGeoJsonReader Reader => _reader;
-
-    /// <summary>The same reader, repairing invalid polygons (ImportGeoJsonOptions.repair_invalid_geometry).</summary>
-    public TerritoryGeoJsonReader RepairingReader => _repairingReader;
 
     /// <summary>
-    /// The reader of an import: repairing or not, and giving features without a <c>layer</c> property
-    /// <paramref name="layer"/> (ImportGeoJsonOptions.layer).
+    /// The reader of an import, with the server's limits: repairing or not, and giving features without
+    /// a <c>layer</c> property <paramref name="layer"/> (ImportGeoJsonOptions.layer). The two readers for
+    /// the default layer are made once; another layer gets its own.
     /// </summary>
-    public TerritoryGeoJsonReader ReaderFor(bool repair, string layer)
+    public TerritoryGeoJsonReader ReaderFor(bool repair, string layer) =>
+        layer == DomainTerritory.DefaultLayer ? (repair ? _repairingReader : _reader) : CreateReader(repair, layer);
+
+    private TerritoryGeoJsonReader CreateReader(bool repair, string layer) => new(new GeoJsonReadOptions
     {
-        var reader = repair ? _repairingReader : _reader;
-        return layer == reader.Options.DefaultLayer
-            ? reader
-            : new TerritoryGeoJsonReader(new GeoJsonReadOptions
-            {
-                Validation = reader.Options.Validation,
-                MaxFeatureBytes = reader.Options.MaxFeatureBytes,
-                RepairInvalidGeometry = repair,
-                DefaultLayer = layer,
-            });
-    }
+        Validation = _validation,
+        // A feature of ImportGeoJsonStream may be larger than one message.
+        MaxFeatureBytes = Math.Max(_options.MaxMessageBytes, GeoJsonReadOptions.Default.MaxFeatureBytes),
+        RepairInvalidGeometry = repair,
+        DefaultLayer = layer,
+    });
 
     /// <summary>
     /// The domain territories of an upsert; INVALID_ARGUMENT or RESOURCE_EXHAUSTED naming
@@ -201,7 +185,7 @@ internal sealed class TerritoryMessages
         var problems = new List<ValidationProblem>(read.Problems);
         var total = read.Validation.TotalProblemCount;
         var broken = new HashSet<int>(read.Problems.Where(p => p.FeatureIndex is not null).Select(p => p.FeatureIndex!.Value));
-        var validator = new TerritoryValidator(_reader.Options.Validation);
+        var validator = new TerritoryValidator(_validation);
         for (var i = 0; i < read.Territories.Count && problems.Count < 100; i++)
         {
             var index = read.FeatureIndexes[i];
