@@ -1,14 +1,8 @@
 // gRPC-Web over HTTP/1.1, for browsers and proxies that cannot speak HTTP/2, when the operator turns it on.
 using GeoAssign.Protos.V1;
-using GeoAssign.Server.Hosting;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Grpc.Net.Client.Web;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace GeoAssign.Server.Tests;
@@ -18,8 +12,8 @@ public sealed class GrpcWebTests
     [Fact]
     public async Task With_GrpcWeb_enabled_an_HTTP1_endpoint_serves_imports_lookups_and_server_streams()
     {
-        await using var server = await Http1Server.StartAsync(enableGrpcWeb: true);
-        using var channel = server.Channel();
+        await using var server = await StartHttp1Async(enableGrpcWeb: true);
+        using var channel = GrpcWebChannel(server);
         var territories = new TerritoryService.TerritoryServiceClient(channel);
         var assignments = new AssignmentService.AssignmentServiceClient(channel);
 
@@ -51,8 +45,8 @@ public sealed class GrpcWebTests
     [Fact]
     public async Task Without_it_gRPC_Web_calls_are_refused()
     {
-        await using var server = await Http1Server.StartAsync(enableGrpcWeb: false);
-        using var channel = server.Channel();
+        await using var server = await StartHttp1Async(enableGrpcWeb: false);
+        using var channel = GrpcWebChannel(server);
 
         var error = await Assert.ThrowsAsync<RpcException>(async () =>
             await new AssignmentService.AssignmentServiceClient(channel).ResolveAsync(new ResolveRequest { Lat = 10.5, Lng = 10.5 }));
@@ -61,37 +55,19 @@ public sealed class GrpcWebTests
         Assert.Contains("application/grpc-web", error.Status.Detail);
     }
 
-    // The real server with one endpoint that speaks HTTP/1.1 only, on a port the OS picks.
-    private sealed class Http1Server(WebApplication app, string address, string dataDirectory) : IAsyncDisposable
+    // The real server with one endpoint that speaks HTTP/1.1 only (Kestrel:Endpoints overrides the
+    // test server's HTTP/2 urls), on a port the OS picks.
+    private static Task<TestServer> StartHttp1Async(bool enableGrpcWeb) => TestServer.StartAsync(new Dictionary<string, string?>
     {
-        public static async Task<Http1Server> StartAsync(bool enableGrpcWeb)
-        {
-            var dataDirectory = Path.Combine(Path.GetTempPath(), "geoassign-server-tests", Guid.NewGuid().ToString("N"));
-            var app = GeoAssignServerApp.Build([], builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Kestrel:Endpoints:web:Url"] = "http://127.0.0.1:0",
-                ["Kestrel:Endpoints:web:Protocols"] = "Http1",
-                ["GeoAssign:EnableGrpcWeb"] = enableGrpcWeb ? "true" : "false",
-                ["GeoAssign:DataDirectory"] = dataDirectory,
-                ["Logging:LogLevel:Default"] = "Error",
-            }));
-            await app.StartAsync();
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-            return new Http1Server(app, address, dataDirectory);
-        }
+        ["Kestrel:Endpoints:web:Url"] = "http://127.0.0.1:0",
+        ["Kestrel:Endpoints:web:Protocols"] = "Http1",
+        ["GeoAssign:EnableGrpcWeb"] = enableGrpcWeb ? "true" : "false",
+    });
 
-        public GrpcChannel Channel() => GrpcChannel.ForAddress(address, new GrpcChannelOptions
-        {
-            HttpHandler = new GrpcWebHandler(GrpcWebMode.GrpcWeb, new HttpClientHandler()),
-            HttpVersion = System.Net.HttpVersion.Version11,
-            HttpVersionPolicy = System.Net.Http.HttpVersionPolicy.RequestVersionExact,
-        });
-
-        public async ValueTask DisposeAsync()
-        {
-            await app.StopAsync();
-            await app.DisposeAsync();
-            Directory.Delete(dataDirectory, recursive: true);
-        }
-    }
+    private static GrpcChannel GrpcWebChannel(TestServer server) => GrpcChannel.ForAddress(server.Address, new GrpcChannelOptions
+    {
+        HttpHandler = new GrpcWebHandler(GrpcWebMode.GrpcWeb, new HttpClientHandler()),
+        HttpVersion = System.Net.HttpVersion.Version11,
+        HttpVersionPolicy = System.Net.Http.HttpVersionPolicy.RequestVersionExact,
+    });
 }
