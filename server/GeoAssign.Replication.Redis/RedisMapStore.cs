@@ -199,22 +199,8 @@ public sealed class RedisMapStore : IMapStore
     {
         ThrowIfDisposed();
         var sentAt = Stopwatch.GetTimestamp();
-        var transaction = _database.CreateTransaction();
-        var versionTask = transaction.StringGetAsync(_keys.Version);
-        var territoriesTask = transaction.HashGetAllAsync(_keys.Territories);
-        HashEntry[] entries;
-        long version;
-        try
-        {
-            await transaction.ExecuteAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-            version = ParseVersion(await versionTask.ConfigureAwait(false));
-            entries = await territoriesTask.ConfigureAwait(false);
-        }
-        catch (Exception e) when (IsRedisFailure(e))
-        {
-            Observe(versionTask, territoriesTask);
-            throw ReadFailure("load the map", e);
-        }
+        var (version, entries) = await ReadWithVersionAsync(t => t.HashGetAllAsync(_keys.Territories), "load the map", cancellationToken)
+            .ConfigureAwait(false);
 
         var territories = new List<Territory>(entries.Length);
         foreach (var entry in entries)
@@ -304,22 +290,9 @@ public sealed class RedisMapStore : IMapStore
         }
 
         var sentAt = Stopwatch.GetTimestamp();
-        var transaction = _database.CreateTransaction();
-        var versionTask = transaction.StringGetAsync(_keys.Version);
-        var pageTask = transaction.StreamRangeAsync(_keys.Changes, RedisMapKeys.EntryId(afterVersion + 1), "+", ChangesPageSize);
-        long storeVersion;
-        StreamEntry[] page;
-        try
-        {
-            await transaction.ExecuteAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-            storeVersion = ParseVersion(await versionTask.ConfigureAwait(false));
-            page = await pageTask.ConfigureAwait(false);
-        }
-        catch (Exception e) when (IsRedisFailure(e))
-        {
-            Observe(versionTask, pageTask);
-            throw ReadFailure("read the change stream", e);
-        }
+        var (storeVersion, page) = await ReadWithVersionAsync(
+            t => t.StreamRangeAsync(_keys.Changes, RedisMapKeys.EntryId(afterVersion + 1), "+", ChangesPageSize), "read the change stream", cancellationToken)
+            .ConfigureAwait(false);
 
         NoteReply(storeVersion, sentAt);
         if (storeVersion == afterVersion)
@@ -726,6 +699,24 @@ public sealed class RedisMapStore : IMapStore
     }
 
     // Tasks of a transaction that failed as a whole: their exceptions are the transaction's, reported once.
+    // The version and one more read in one MULTI/EXEC, so that both describe the same moment.
+    private async Task<(long Version, T Value)> ReadWithVersionAsync<T>(Func<ITransaction, Task<T>> read, string what, CancellationToken cancellationToken)
+    {
+        var transaction = _database.CreateTransaction();
+        var versionTask = transaction.StringGetAsync(_keys.Version);
+        var valueTask = read(transaction);
+        try
+        {
+            await transaction.ExecuteAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+            return (ParseVersion(await versionTask.ConfigureAwait(false)), await valueTask.ConfigureAwait(false));
+        }
+        catch (Exception e) when (IsRedisFailure(e))
+        {
+            Observe(versionTask, valueTask);
+            throw ReadFailure(what, e);
+        }
+    }
+
     private static void Observe(params Task[] tasks)
     {
         foreach (var task in tasks)
