@@ -162,8 +162,8 @@ internal static class IndexReport
                 }
             }
 
-            Console.WriteLine($"{mix,-10} points: {Share(reasons[(int)LookupReason.InteriorCell], points.Length)} interior cell, " +
-                              $"{Share(reasons[(int)LookupReason.ExactTest], points.Length)} exact test, {Share(reasons[(int)LookupReason.Unassigned], points.Length)} unassigned");
+            Console.WriteLine($"{mix,-10} points: {Share(reasons[(int)AssignmentReason.InteriorCell], points.Length)} interior cell, " +
+                              $"{Share(reasons[(int)AssignmentReason.ExactTest], points.Length)} exact test, {Share(reasons[(int)AssignmentReason.Unassigned], points.Length)} unassigned");
             Console.WriteLine("  " + LookupAnatomy.Describe(layer, points));
         }
 

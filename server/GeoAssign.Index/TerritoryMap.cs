@@ -12,7 +12,7 @@ namespace GeoAssign.Index;
 /// changes after publication, so any number of readers may use a map concurrently without locks while
 /// a <see cref="TerritoryMapWriter"/> prepares the next version. Immutable and thread-safe.
 /// </summary>
-public sealed class TerritoryMap : ITerritoryLookup
+public sealed class TerritoryMap : ITerritoryCatalog
 {
     internal TerritoryMap(long version, ImmutableDictionary<string, IndexedTerritory> territories,
         ImmutableDictionary<string, ImmutableSortedSet<string>> children, ImmutableSortedDictionary<string, LayerIndex> layers)
@@ -47,7 +47,7 @@ public sealed class TerritoryMap : ITerritoryLookup
     /// The owner of a point in <paramref name="layer"/> under the border rule. Returns false when the
     /// layer has no territories. Coordinates must be valid (finite, |lat| ≤ 90, |lng| ≤ 180); allocates nothing.
     /// </summary>
-    public bool TryResolve(string layer, double lat, double lng, out LayerLookup result)
+    public bool TryResolve(string layer, double lat, double lng, out LayerAssignment result)
     {
         if (Layers.TryGetValue(layer, out var index))
         {

@@ -55,8 +55,8 @@ public sealed class MillionRowCsvTests(MillionPointServer fixture, ITestOutputHe
             var territory = want.Territory?.Territory;
             var reason = want.Reason switch
             {
-                Index.Cells.LookupReason.InteriorCell => "interior_cell",
-                Index.Cells.LookupReason.ExactTest => "exact_test",
+                Index.Cells.AssignmentReason.InteriorCell => "interior_cell",
+                Index.Cells.AssignmentReason.ExactTest => "exact_test",
                 _ => "unassigned",
             };
             if (fields[0] != $"pt-{row}" || fields[1] != (territory?.Id ?? "") || fields[2] != (territory?.OwnerId ?? "") || fields[3] != reason || fields[4] != version)

@@ -163,10 +163,10 @@ public sealed class MillionPointTests(UsExtractServer fixture) : IClassFixture<U
         Assert.Equal(ordered, summary.Transitions.Select(t => (t.OldOwnerId, t.NewOwnerId, t.Count)));
     }
 
-    private static Protos.V1.Reason Reason(Index.Cells.LookupReason reason) => reason switch
+    private static Protos.V1.Reason Reason(Index.Cells.AssignmentReason reason) => reason switch
     {
-        Index.Cells.LookupReason.InteriorCell => Protos.V1.Reason.InteriorCell,
-        Index.Cells.LookupReason.ExactTest => Protos.V1.Reason.ExactTest,
+        Index.Cells.AssignmentReason.InteriorCell => Protos.V1.Reason.InteriorCell,
+        Index.Cells.AssignmentReason.ExactTest => Protos.V1.Reason.ExactTest,
         _ => Protos.V1.Reason.Unassigned,
     };
 }

@@ -6,8 +6,8 @@ using H3Api = GeoAssign.H3.H3;
 
 namespace GeoAssign.Index.Cells;
 
-/// <summary>Why a lookup gave its answer.</summary>
-public enum LookupReason
+/// <summary>Why a point was assigned as it was (or not at all).</summary>
+public enum AssignmentReason
 {
     /// <summary>No territory of the layer covers the point.</summary>
     Unassigned = 0,
@@ -17,8 +17,8 @@ public enum LookupReason
     ExactTest = 2,
 }
 
-/// <summary>The answer of one lookup: the winning territory (null when unassigned) and why.</summary>
-public readonly record struct LayerLookup(IndexedTerritory? Territory, LookupReason Reason);
+/// <summary>The assignment of one point in one layer: the winning territory (null when unassigned) and why.</summary>
+public readonly record struct LayerAssignment(IndexedTerritory? Territory, AssignmentReason Reason);
 
 /// <summary>
 /// One layer's index at one map version. Every resolution-R cell is either outside every territory
@@ -122,7 +122,7 @@ public sealed class LayerIndex
     /// (finite, latitude within ±90, longitude within ±180). Allocates nothing.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public LayerLookup Resolve(double lat, double lng)
+    public LayerAssignment Resolve(double lat, double lng)
     {
         ulong h = H3Api.LatLngToCell(lat, lng, Resolution).Value;
         int baseCell = (int)((h >> 45) & 0x7F);
@@ -144,13 +144,13 @@ public sealed class LayerIndex
             value = jumps[value * JumpStride + (int)((h >> shift) & 7) * 7 + (int)((h >> (shift - 3)) & 7)];
             shift -= 6;
         }
-        if (value == EmptyLeaf) return new LayerLookup(null, LookupReason.Unassigned);
+        if (value == EmptyLeaf) return new LayerAssignment(null, AssignmentReason.Unassigned);
         int code = -2 - value;
-        if ((code & 1) == 0) return new LayerLookup(Slots[code >> 1], LookupReason.InteriorCell);
+        if ((code & 1) == 0) return new LayerAssignment(Slots[code >> 1], AssignmentReason.InteriorCell);
         return ResolveCandidates(code >> 1, lat, lng);
     }
 
-    private LayerLookup ResolveCandidates(int offset, double lat, double lng)
+    private LayerAssignment ResolveCandidates(int offset, double lat, double lng)
     {
         var lists = Lists;
         int count = lists[offset];
@@ -158,11 +158,11 @@ public sealed class LayerIndex
         for (int i = 1; i <= count; i++)
         {
             int entry = lists[offset + i];
-            if ((entry & 1) == 0) return new LayerLookup(Slots[entry >> 1], tested ? LookupReason.ExactTest : LookupReason.InteriorCell);
-            if (TerritoryShape.CoversIn(ShapeData[entry >> 1]!, lng, lat)) return new LayerLookup(Slots[entry >> 1], LookupReason.ExactTest);
+            if ((entry & 1) == 0) return new LayerAssignment(Slots[entry >> 1], tested ? AssignmentReason.ExactTest : AssignmentReason.InteriorCell);
+            if (TerritoryShape.CoversIn(ShapeData[entry >> 1]!, lng, lat)) return new LayerAssignment(Slots[entry >> 1], AssignmentReason.ExactTest);
             tested = true;
         }
-        return new LayerLookup(null, LookupReason.Unassigned);
+        return new LayerAssignment(null, AssignmentReason.Unassigned);
     }
 
     /// <summary>

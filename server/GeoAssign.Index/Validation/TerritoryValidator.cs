@@ -139,7 +139,7 @@ public sealed class TerritoryValidator
     public ValidationResult ValidateChange(IReadOnlyDictionary<string, Territory> current, MapChange change)
     {
         ArgumentNullException.ThrowIfNull(current);
-        return ValidateChange(new DictionaryTerritoryLookup(current), change);
+        return ValidateChange(new DictionaryTerritoryCatalog(current), change);
     }
 
     /// <summary>
@@ -147,7 +147,7 @@ public sealed class TerritoryValidator
     /// the same change, a territory may not be left with a deleted parent. Problems about upserts name
     /// them by id and by index in <see cref="MapChange.Upserts"/>.
     /// </summary>
-    public ValidationResult ValidateChange(ITerritoryLookup current, MapChange change)
+    public ValidationResult ValidateChange(ITerritoryCatalog current, MapChange change)
     {
         ArgumentNullException.ThrowIfNull(current);
         ArgumentNullException.ThrowIfNull(change);
@@ -662,7 +662,7 @@ public sealed class TerritoryValidator
         }
 
         // After a change: an upsert that moved deeper also moves its existing descendants deeper.
-        public void CheckDescendantDepth(string id, int index, ITerritoryLookup current,
+        public void CheckDescendantDepth(string id, int index, ITerritoryCatalog current,
             Dictionary<string, Territory> upserts, HashSet<string> deletes)
         {
             if (!_depth.TryGetValue(id, out var depth) || depth < 0)
@@ -748,7 +748,7 @@ public sealed class TerritoryValidator
     }
 
     // An adapter that indexes children on first use.
-    private sealed class DictionaryTerritoryLookup(IReadOnlyDictionary<string, Territory> territories) : ITerritoryLookup
+    private sealed class DictionaryTerritoryCatalog(IReadOnlyDictionary<string, Territory> territories) : ITerritoryCatalog
     {
         private Dictionary<string, List<string>>? _children;
 

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 
 namespace GeoAssign.Server.Services;
 
-/// <summary>Point lookups: translates messages and calls the map. See assignment.proto for the contract.</summary>
+/// <summary>Resolving points: translates messages and calls the map. See assignment.proto for the contract.</summary>
 internal sealed class AssignmentService(MapReader maps, GeoAssignMetrics metrics, IOptions<GeoAssignServerOptions> options)
     : Protos.V1.AssignmentService.AssignmentServiceBase
 {
@@ -30,11 +30,11 @@ internal sealed class AssignmentService(MapReader maps, GeoAssignMetrics metrics
 
         var map = await maps.AtLeastAsync(request.MinVersion, context).ConfigureAwait(false);
         var start = Stopwatch.GetTimestamp();
-        var lookup = ChunkResolver.IndexOf(map, layer).Resolve(request.Lat, request.Lng);
+        var assignment = ChunkResolver.IndexOf(map, layer).Resolve(request.Lat, request.Lng);
         var counts = default(ReasonCounts);
-        counts.Add(lookup.Reason);
-        metrics.Lookups("Resolve", start, counts);
-        return new ResolveResponse { Assignment = ChunkResolver.ToAssignment(lookup, layer, map.Version) };
+        counts.Add(assignment.Reason);
+        metrics.Resolved("Resolve", start, counts);
+        return new ResolveResponse { Assignment = ChunkResolver.ToAssignment(assignment, layer, map.Version) };
     }
 
     public override async Task<ResolveBatchResponse> ResolveBatch(ResolveBatchRequest request, ServerCallContext context)
@@ -46,7 +46,7 @@ internal sealed class AssignmentService(MapReader maps, GeoAssignMetrics metrics
         var start = Stopwatch.GetTimestamp();
         var counts = default(ReasonCounts);
         var chunk = resolver.Resolve(request.Points, ref counts);
-        metrics.Lookups("ResolveBatch", start, counts);
+        metrics.Resolved("ResolveBatch", start, counts);
         return new ResolveBatchResponse { Assignments = chunk };
     }
 
@@ -83,7 +83,7 @@ internal sealed class AssignmentService(MapReader maps, GeoAssignMetrics metrics
             var start = Stopwatch.GetTimestamp();
             var counts = default(ReasonCounts);
             var chunk = resolver.Resolve(request.Points, ref counts);
-            metrics.Lookups("ResolveStream", start, counts);
+            metrics.Resolved("ResolveStream", start, counts);
             await responseStream.WriteAsync(new ResolveStreamResponse { FirstIndex = (ulong)answered, Assignments = chunk }, cancellationToken)
                 .ConfigureAwait(false);
             answered += chunk.Count;

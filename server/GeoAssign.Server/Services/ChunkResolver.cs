@@ -99,9 +99,9 @@ internal sealed class ChunkResolver
         _refs.Clear();
         for (var i = 0; i < count; i++)
         {
-            var lookup = _index.Resolve(lat[i], lng[i]);
-            counts.Add(lookup.Reason);
-            if (lookup.Territory is not { } territory)
+            var assignment = _index.Resolve(lat[i], lng[i]);
+            counts.Add(assignment.Reason);
+            if (assignment.Territory is not { } territory)
             {
                 refs.Add(0);
                 reasons.Add(Reason.Unassigned);
@@ -116,7 +116,7 @@ internal sealed class ChunkResolver
             }
 
             refs.Add(reference);
-            reasons.Add(ToProto(lookup.Reason));
+            reasons.Add(ToProto(assignment.Reason));
         }
 
         if (points.Ids.Count != 0)
@@ -128,12 +128,12 @@ internal sealed class ChunkResolver
     }
 
     /// <summary>The owner of a point (no territory: null) with the reason, for Reassign.</summary>
-    public LayerLookup ResolveOne(double lat, double lng) => _index.Resolve(lat, lng);
+    public LayerAssignment ResolveOne(double lat, double lng) => _index.Resolve(lat, lng);
 
-    public static Reason ToProto(LookupReason reason) => reason switch
+    public static Reason ToProto(AssignmentReason reason) => reason switch
     {
-        LookupReason.InteriorCell => Reason.InteriorCell,
-        LookupReason.ExactTest => Reason.ExactTest,
+        AssignmentReason.InteriorCell => Reason.InteriorCell,
+        AssignmentReason.ExactTest => Reason.ExactTest,
         _ => Reason.Unassigned,
     };
 
@@ -150,10 +150,10 @@ internal sealed class ChunkResolver
     }
 
     /// <summary>A single answer, for Resolve.</summary>
-    public static Assignment ToAssignment(LayerLookup lookup, string layer, long version)
+    public static Assignment ToAssignment(LayerAssignment answer, string layer, long version)
     {
-        var assignment = new Assignment { Layer = layer, MapVersion = (ulong)version, Reason = ToProto(lookup.Reason) };
-        if (lookup.Territory is { } territory)
+        var assignment = new Assignment { Layer = layer, MapVersion = (ulong)version, Reason = ToProto(answer.Reason) };
+        if (answer.Territory is { } territory)
         {
             assignment.TerritoryId = territory.Territory.Id;
             assignment.OwnerId = territory.Territory.OwnerId;

@@ -54,9 +54,9 @@ internal sealed class ReassignmentService(MapReader maps, GeoAssignMetrics metri
             var count = accounts?.Ids.Count ?? 0;
             for (var i = 0; i < count; i++)
             {
-                var lookup = resolver.ResolveOne(accounts!.Lat[i], accounts.Lng[i]);
-                counts.Add(lookup.Reason);
-                var territory = lookup.Territory?.Territory;
+                var assignment = resolver.ResolveOne(accounts!.Lat[i], accounts.Lng[i]);
+                counts.Add(assignment.Reason);
+                var territory = assignment.Territory?.Territory;
                 if (territory is null)
                 {
                     unassigned++;
@@ -78,7 +78,7 @@ internal sealed class ReassignmentService(MapReader maps, GeoAssignMetrics metri
                     OldOwnerId = oldOwner,
                     NewOwnerId = newOwner,
                     TerritoryId = territory?.Id ?? "",
-                    Reason = ChunkResolver.ToProto(lookup.Reason),
+                    Reason = ChunkResolver.ToProto(assignment.Reason),
                     AccountIndex = (ulong)(processed + i),
                 });
             }
@@ -86,7 +86,7 @@ internal sealed class ReassignmentService(MapReader maps, GeoAssignMetrics metri
             processed += count;
             messages++;
             answer.ProcessedCount = (ulong)processed;
-            metrics.Lookups("Reassign", start, counts);
+            metrics.Resolved("Reassign", start, counts);
             await responseStream.WriteAsync(new ReassignResponse { Changes = answer }, cancellationToken).ConfigureAwait(false);
         }
 

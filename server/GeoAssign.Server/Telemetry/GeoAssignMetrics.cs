@@ -27,15 +27,15 @@ internal sealed class GeoAssignMetrics : IDisposable
     public const string MeterName = "GeoAssign";
 
     private readonly Meter _meter;
-    private readonly Counter<long> _lookups;
-    private readonly Histogram<double> _lookupDuration;
+    private readonly Counter<long> _resolvedPoints;
+    private readonly Histogram<double> _resolveDuration;
     private readonly Counter<long> _edits;
 
     public GeoAssignMetrics(IMeterFactory meterFactory, Maps.MapHost maps)
     {
         _meter = meterFactory.Create(MeterName);
-        _lookups = _meter.CreateCounter<long>("geoassign.lookups", "{point}", "Points resolved, by RPC and reason.");
-        _lookupDuration = _meter.CreateHistogram<double>("geoassign.lookup.duration", "s",
+        _resolvedPoints = _meter.CreateCounter<long>("geoassign.lookups", "{point}", "Points resolved, by RPC and reason.");
+        _resolveDuration = _meter.CreateHistogram<double>("geoassign.lookup.duration", "s",
             "Time to resolve one request message (one point for Resolve, one chunk for batches and streams).",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1e-6, 5e-6, 1e-5, 5e-5, 1e-4, 5e-4, 1e-3, 5e-3, 0.01, 0.05, 0.1, 0.5, 1] });
         _edits = _meter.CreateCounter<long>("geoassign.edits", "{edit}", "Edits, by RPC and outcome.");
@@ -58,11 +58,11 @@ internal sealed class GeoAssignMetrics : IDisposable
     ];
 
     /// <summary>Records one resolved message: its duration and its points by reason.</summary>
-    public void Lookups(string rpc, long startTimestamp, in ReasonCounts counts)
+    public void Resolved(string rpc, long startTimestamp, in ReasonCounts counts)
     {
         var rpcTag = new KeyValuePair<string, object?>("rpc", rpc);
-        _lookupDuration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds, rpcTag);
-        if (!_lookups.Enabled)
+        _resolveDuration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds, rpcTag);
+        if (!_resolvedPoints.Enabled)
         {
             return;
         }
@@ -76,7 +76,7 @@ internal sealed class GeoAssignMetrics : IDisposable
     {
         if (count > 0)
         {
-            _lookups.Add(count, rpcTag, new KeyValuePair<string, object?>("reason", reason));
+            _resolvedPoints.Add(count, rpcTag, new KeyValuePair<string, object?>("reason", reason));
         }
     }
 
@@ -93,14 +93,14 @@ internal struct ReasonCounts
     public long Exact;
     public long Unassigned;
 
-    public void Add(LookupReason reason)
+    public void Add(AssignmentReason reason)
     {
         switch (reason)
         {
-            case LookupReason.InteriorCell:
+            case AssignmentReason.InteriorCell:
                 Interior++;
                 break;
-            case LookupReason.ExactTest:
+            case AssignmentReason.ExactTest:
                 Exact++;
                 break;
             default:

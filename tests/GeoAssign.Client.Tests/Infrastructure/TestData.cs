@@ -41,10 +41,10 @@ public static class TestData
     public static List<SamplePoint> MillionPoints => LazyMillionPoints.Value;
 
     /// <summary>The reason the index gives, spelt as the client spells it.</summary>
-    public static AssignmentReason Reason(Index.Cells.LookupReason reason) => reason switch
+    public static AssignmentReason Reason(Index.Cells.AssignmentReason reason) => reason switch
     {
-        Index.Cells.LookupReason.InteriorCell => AssignmentReason.InteriorCell,
-        Index.Cells.LookupReason.ExactTest => AssignmentReason.ExactTest,
+        Index.Cells.AssignmentReason.InteriorCell => AssignmentReason.InteriorCell,
+        Index.Cells.AssignmentReason.ExactTest => AssignmentReason.ExactTest,
         _ => AssignmentReason.Unassigned,
     };
 

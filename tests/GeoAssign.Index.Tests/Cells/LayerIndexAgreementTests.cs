@@ -60,15 +60,15 @@ public sealed class LayerIndexAgreementTests
             var envelope = territories[random.Next(territories.Count)].Geometry.EnvelopeInternal;
             double lng = envelope.MinX + random.NextDouble() * envelope.Width, lat = envelope.MinY + random.NextDouble() * envelope.Height;
             var answer = layer.Resolve(lat, lng);
-            if (answer.Reason == LookupReason.Unassigned) continue;
+            if (answer.Reason == AssignmentReason.Unassigned) continue;
             assigned++;
-            if (answer.Reason == LookupReason.InteriorCell) interior++;
+            if (answer.Reason == AssignmentReason.InteriorCell) interior++;
         }
         foreach (var p in sampler.Vertices(2_000))
         {
             var answer = layer.Resolve(p.Lat, p.Lng);
-            Assert.NotEqual(LookupReason.InteriorCell, answer.Reason);
-            if (answer.Reason == LookupReason.ExactTest) exact++;
+            Assert.NotEqual(AssignmentReason.InteriorCell, answer.Reason);
+            if (answer.Reason == AssignmentReason.ExactTest) exact++;
         }
 
         // Boundary cells cover a small share of the area at the automatic resolution (more for the small counties this sampling favours).

@@ -1,15 +1,14 @@
-// The view of the current map that validating a change needs.
+// Territories by id: the view of a map that validating a change needs.
 using System.Diagnostics.CodeAnalysis;
-using GeoAssign.Index.Model;
 
-namespace GeoAssign.Index.Validation;
+namespace GeoAssign.Index.Model;
 
 /// <summary>
-/// The current territories, as <see cref="TerritoryValidator.ValidateChange(ITerritoryLookup, MapChange)"/>
+/// The current territories, as <see cref="Validation.TerritoryValidator.ValidateChange(ITerritoryCatalog, MapChange)"/>
 /// needs them. A snapshot implements it with its own indexes; implementations must be safe for
 /// concurrent readers.
 /// </summary>
-public interface ITerritoryLookup
+public interface ITerritoryCatalog
 {
     /// <summary>The number of territories in the map.</summary>
     int Count { get; }
