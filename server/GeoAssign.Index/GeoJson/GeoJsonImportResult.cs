@@ -42,6 +42,34 @@ public sealed class GeoJsonImportResult
     /// <summary>The largest the read buffer grew, in bytes (for tests of streaming).</summary>
     internal int LargestBufferBytes { get; init; }
 
+    /// <summary>
+    /// Every problem the read found, together with what validation finds in the features that did read
+    /// (a broken feature is not validated again), ordered by feature: one answer lists every problem it
+    /// can. Problems name feature indexes.
+    /// </summary>
+    public ValidationResult AllProblems(ValidationOptions validation)
+    {
+        var problems = new List<ValidationProblem>(Problems);
+        var total = Validation.TotalProblemCount;
+        var broken = new HashSet<int>(Problems.Where(p => p.FeatureIndex is not null).Select(p => p.FeatureIndex!.Value));
+        var validator = new TerritoryValidator(validation);
+        for (var i = 0; i < Territories.Count && problems.Count < 100; i++)
+        {
+            var index = FeatureIndexes[i];
+            if (broken.Contains(index))
+            {
+                continue;
+            }
+
+            var result = validator.ValidateTerritory(Territories[i]);
+            problems.AddRange(result.Problems.Select(p => p with { FeatureIndex = index }));
+            total += result.TotalProblemCount;
+        }
+
+        var ordered = problems.OrderBy(p => p.FeatureIndex ?? int.MaxValue).ToList();
+        return new ValidationResult(ordered, Math.Max(total, ordered.Count));
+    }
+
     /// <summary>The territories; throws <see cref="TerritoryValidationException"/> with every problem unless valid.</summary>
     public IReadOnlyList<Territory> GetTerritoriesOrThrow()
     {

@@ -2,8 +2,11 @@
 namespace GeoAssign.Index.Validation;
 
 /// <summary>What is wrong. The gRPC layer maps <see cref="TooManyVertices"/>,
-/// <see cref="TooManyTerritories"/>, <see cref="TooManyVerticesInMap"/> and <see cref="FeatureTooLarge"/>
-/// to <c>RESOURCE_EXHAUSTED</c> and the others to <c>INVALID_ARGUMENT</c>.</summary>
+/// <see cref="TooManyTerritories"/>, <see cref="TooManyVerticesInMap"/>, <see cref="FeatureTooLarge"/> and
+/// <see cref="AttributesTooLarge"/> to <c>RESOURCE_EXHAUSTED</c>; <see cref="UnknownParent"/>,
+/// <see cref="DeletedParent"/> and <see cref="IdInOtherLayer"/> (the map, not the input, is in the way)
+/// to <c>FAILED_PRECONDITION</c>; <see cref="UnknownDelete"/> to <c>NOT_FOUND</c>; the others to
+/// <c>INVALID_ARGUMENT</c>.</summary>
 public enum ValidationProblemKind
 {
     /// <summary>The input is not well-formed JSON, or not a GeoJSON FeatureCollection.</summary>
@@ -30,7 +33,7 @@ public enum ValidationProblemKind
     /// <summary>A territory has no <c>owner_id</c>.</summary>
     MissingOwner,
 
-    /// <summary>A layer name is empty.</summary>
+    /// <summary>A layer name is empty or breaks <see cref="Model.TerritoryNames"/>' rules.</summary>
     InvalidLayer,
 
     /// <summary>An id, owner id, layer or parent id is longer than <see cref="ValidationOptions.MaxIdLength"/>.</summary>
@@ -101,4 +104,16 @@ public enum ValidationProblemKind
 
     /// <summary>One GeoJSON feature is larger than <see cref="GeoJson.GeoJsonReadOptions.MaxFeatureBytes"/>.</summary>
     FeatureTooLarge,
+
+    /// <summary>An id breaks <see cref="Model.TerritoryNames"/>' rules (e.g. a control character).</summary>
+    InvalidId,
+
+    /// <summary>A feature of an import that replaces one layer names another layer.</summary>
+    LayerMismatch,
+
+    /// <summary>A territory's attributes are larger than the host allows.</summary>
+    AttributesTooLarge,
+
+    /// <summary>An imported id belongs to a territory of another layer in the map (ids are unique across layers).</summary>
+    IdInOtherLayer,
 }
