@@ -2,10 +2,16 @@
 using GeoAssign.Index;
 using GeoAssign.Index.Model;
 
-namespace GeoAssign.Server.Maps;
+namespace GeoAssign.Replication.Replicas;
 
-/// <summary>What changed from <see cref="PreviousVersion"/> to <see cref="Version"/>.</summary>
-internal sealed record ChangeSummary(
+/// <summary>What changed from <see cref="PreviousVersion"/> to <see cref="Version"/> (ids and layers, not geometry). Immutable.</summary>
+/// <param name="PreviousVersion">The version before the change.</param>
+/// <param name="Version">The version after it.</param>
+/// <param name="AppliedTime">When this replica applied the last change of the span.</param>
+/// <param name="Layers">The layers whose territories changed, in ordinal order.</param>
+/// <param name="UpsertedIds">The ids created or changed, in the order they first changed.</param>
+/// <param name="DeletedIds">The ids deleted, in the order they first changed.</param>
+public sealed record ChangeSummary(
     long PreviousVersion,
     long Version,
     DateTimeOffset AppliedTime,

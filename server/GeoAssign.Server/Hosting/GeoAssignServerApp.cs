@@ -1,5 +1,6 @@
 // Builds the server: configuration, Kestrel (h2c on loopback by default), services and endpoints.
 using GeoAssign.Replication;
+using GeoAssign.Replication.Replicas;
 using GeoAssign.Server.Maps;
 using GeoAssign.Server.Security;
 using GeoAssign.Server.Services;
@@ -62,8 +63,16 @@ public static partial class GeoAssignServerApp
         // GeoAssign:Redis); tests may register their own factory first.
         builder.Services.TryAddSingleton<Func<CancellationToken, Task<IMapStore>>>(services => cancellationToken => MapStores.OpenAsync(
             services.GetRequiredService<IOptions<GeoAssignServerOptions>>().Value, services.GetRequiredService<IHostEnvironment>().ContentRootPath, cancellationToken));
-        builder.Services.AddSingleton<MapHost>();
-        builder.Services.AddHostedService(services => services.GetRequiredService<MapHost>());
+        builder.Services.AddSingleton(services =>
+        {
+            var configured = services.GetRequiredService<IOptions<GeoAssignServerOptions>>().Value;
+            return new MapReplica(
+                services.GetRequiredService<Func<CancellationToken, Task<IMapStore>>>(),
+                new MapReplicaOptions { ReplicaId = configured.EffectiveReplicaId, Index = configured.ToIndexOptions() },
+                services.GetRequiredService<ILogger<MapReplica>>(),
+                services.GetRequiredService<IHostApplicationLifetime>().StopApplication);
+        });
+        builder.Services.AddHostedService<MapReplicaService>();
         builder.Services.AddSingleton<MapReader>();
         builder.Services.AddSingleton<TerritoryMessages>();
         builder.Services.AddSingleton<ApiKeyRegistry>();
@@ -104,10 +113,10 @@ public static partial class GeoAssignServerApp
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {
-            var maps = app.Services.GetRequiredService<MapHost>();
+            var maps = app.Services.GetRequiredService<MapReplica>();
             var store = options.EffectiveStore == MapStoreChoice.Redis
                 ? $"Redis {options.Redis.ConnectionString} (map \"{options.Redis.MapName}\")"
-                : $"data folder {maps.DataDirectory}";
+                : $"data folder {MapStores.DataDirectory(options.DataDirectory, app.Environment.ContentRootPath)}";
             LogListening(logger, string.Join(", ", app.Urls), store, maps.Current.Version);
         });
         return app;
@@ -153,12 +162,12 @@ public static partial class GeoAssignServerApp
 /// over gRPC health, since lookups are answered from the last map) while the store is unreachable or
 /// the replica is catching up. Reports version, lag and last sync.
 /// </summary>
-internal sealed class MapHealthCheck(MapHost maps) : IHealthCheck
+internal sealed class MapHealthCheck(MapReplica maps) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var map = maps.Current;
         var status = maps.Status;
+        var map = status.Map;
         var data = new Dictionary<string, object>
         {
             ["map_version"] = map.Version,
@@ -170,8 +179,8 @@ internal sealed class MapHealthCheck(MapHost maps) : IHealthCheck
         };
         var result = status.State switch
         {
-            ReplicaStatusState.Serving => HealthCheckResult.Healthy($"Serving map version {map.Version}", data),
-            ReplicaStatusState.CatchingUp => HealthCheckResult.Degraded(
+            ReplicaState.Serving => HealthCheckResult.Healthy($"Serving map version {map.Version}", data),
+            ReplicaState.CatchingUp => HealthCheckResult.Degraded(
                 $"Serving map version {map.Version} while catching up with store version {status.StoreVersion}. {status.LastError}", data: data),
             _ => HealthCheckResult.Degraded(
                 $"Serving map version {map.Version} from memory; the store is unreachable, so edits fail with UNAVAILABLE until it is back. {status.LastError}", data: data),

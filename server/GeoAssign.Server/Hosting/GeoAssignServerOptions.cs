@@ -48,6 +48,9 @@ public sealed class GeoAssignServerOptions
     /// <summary>This replica's id in GetMapInfo. Default: host name and process id.</summary>
     public string? ReplicaId { get; set; }
 
+    /// <summary>The replica id in effect: <see cref="ReplicaId"/>, else host name and process id.</summary>
+    public string EffectiveReplicaId => string.IsNullOrWhiteSpace(ReplicaId) ? $"{Environment.MachineName}-{Environment.ProcessId}" : ReplicaId;
+
     /// <summary>Largest request and response message, in bytes. Default 16 MiB.</summary>
     public int MaxMessageBytes { get; set; } = 16 * 1024 * 1024;
 

@@ -1,5 +1,6 @@
 // Gives a call the map it may answer from: at least its min_version, waiting a bounded time.
 using GeoAssign.Index;
+using GeoAssign.Replication.Replicas;
 using GeoAssign.Server.Hosting;
 using GeoAssign.Server.Services;
 using Grpc.Core;
@@ -13,11 +14,12 @@ namespace GeoAssign.Server.Maps;
 /// (never past the deadline), then fails with UNAVAILABLE (or DEADLINE_EXCEEDED) carrying the
 /// replica's version in the <c>geoassign-map-version</c> trailer. Thread-safe.
 /// </summary>
-internal sealed class MapReader(MapHost maps, IOptions<GeoAssignServerOptions> options)
+internal sealed class MapReader(MapReplica maps, IOptions<GeoAssignServerOptions> options)
 {
     private readonly TimeSpan _wait = options.Value.MinVersionWait;
 
-    public MapHost Host => maps;
+    /// <summary>The replica the reads are answered from.</summary>
+    public MapReplica Replica => maps;
 
     public ValueTask<TerritoryMap> AtLeastAsync(ulong minVersion, ServerCallContext context)
     {

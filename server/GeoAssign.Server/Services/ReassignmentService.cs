@@ -90,7 +90,7 @@ internal sealed class ReassignmentService(MapReader maps, GeoAssignMetrics metri
             await responseStream.WriteAsync(new ReassignResponse { Changes = answer }, cancellationToken).ConfigureAwait(false);
         }
 
-        var answered = resolver?.Map ?? maps.Host.Current;
+        var answered = resolver?.Map ?? maps.Replica.Current;
         var summary = new ReassignSummary
         {
             TotalCount = (ulong)processed,

@@ -29,8 +29,9 @@ internal static class RpcErrors
 
     /// <summary>
     /// The status for rejected territories: INVALID_ARGUMENT when anything is malformed, else
-    /// RESOURCE_EXHAUSTED for a limit, else FAILED_PRECONDITION (a parent missing from the map) or
-    /// NOT_FOUND (a delete of an unknown id). The message lists the problems, each naming its item.
+    /// RESOURCE_EXHAUSTED for a limit, else FAILED_PRECONDITION (the map is in the way: a parent missing
+    /// from it, an id of another layer) or NOT_FOUND (a delete of an unknown id). The message lists the
+    /// problems, each naming its item: the one way every service says "N problems, nothing was changed".
     /// </summary>
     /// <param name="problems">The problems.</param>
     /// <param name="totalCount">How many there are in all.</param>
@@ -47,10 +48,11 @@ internal static class RpcErrors
             switch (problem.Kind)
             {
                 case ValidationProblemKind.TooManyVertices or ValidationProblemKind.TooManyTerritories
-                    or ValidationProblemKind.TooManyVerticesInMap or ValidationProblemKind.FeatureTooLarge:
+                    or ValidationProblemKind.TooManyVerticesInMap or ValidationProblemKind.FeatureTooLarge
+                    or ValidationProblemKind.AttributesTooLarge:
                     limit = true;
                     break;
-                case ValidationProblemKind.UnknownParent or ValidationProblemKind.DeletedParent:
+                case ValidationProblemKind.UnknownParent or ValidationProblemKind.DeletedParent or ValidationProblemKind.IdInOtherLayer:
                     break;
                 case ValidationProblemKind.UnknownDelete:
                     missing = true;

@@ -36,6 +36,9 @@ internal sealed class TerritoryMessages
         _repairingReader = CreateReader(repair: true, DomainTerritory.DefaultLayer);
     }
 
+    /// <summary>The validation limits of this server.</summary>
+    public ValidationOptions Validation => _validation;
+
     /// <summary>
     /// The reader of an import, with the server's limits: repairing or not, and giving features without
     /// a <c>layer</c> property <paramref name="layer"/> (ImportGeoJsonOptions.layer). The two readers for
@@ -73,17 +76,17 @@ internal sealed class TerritoryMessages
                 var territory = territories[i];
                 var name = $"territories[{i}]" + (territory.Id.Length == 0 ? "" : $" (id \"{RequestChecks.Shorten(territory.Id)}\")");
                 var before = problems.Count + tooLarge.Count;
-                if (RequestChecks.IdProblem(territory.Id) is { } idProblem)
+                if (GeoAssign.Index.Model.TerritoryNames.IdProblem(territory.Id) is { } idProblem)
                 {
                     problems.Add($"{name}: {idProblem}.");
                 }
 
-                if (territory.Layer.Length != 0 && RequestChecks.LayerProblem(territory.Layer) is { } layerProblem)
+                if (territory.Layer.Length != 0 && GeoAssign.Index.Model.TerritoryNames.LayerProblem(territory.Layer) is { } layerProblem)
                 {
                     problems.Add($"{name}: layer \"{RequestChecks.Shorten(territory.Layer)}\" {layerProblem}.");
                 }
 
-                if (territory.ParentId.Length != 0 && RequestChecks.IdProblem(territory.ParentId) is { } parentProblem)
+                if (territory.ParentId.Length != 0 && GeoAssign.Index.Model.TerritoryNames.IdProblem(territory.ParentId) is { } parentProblem)
                 {
                     problems.Add($"{name}: parent_id: {parentProblem}.");
                 }
@@ -182,25 +185,8 @@ internal sealed class TerritoryMessages
     /// </summary>
     public RpcException ReadFailure(GeoJsonImportResult read, string items)
     {
-        var problems = new List<ValidationProblem>(read.Problems);
-        var total = read.Validation.TotalProblemCount;
-        var broken = new HashSet<int>(read.Problems.Where(p => p.FeatureIndex is not null).Select(p => p.FeatureIndex!.Value));
-        var validator = new TerritoryValidator(_validation);
-        for (var i = 0; i < read.Territories.Count && problems.Count < 100; i++)
-        {
-            var index = read.FeatureIndexes[i];
-            if (broken.Contains(index))
-            {
-                continue;
-            }
-
-            var result = validator.ValidateTerritory(read.Territories[i]);
-            problems.AddRange(result.Problems.Select(p => p with { FeatureIndex = index }));
-            total += result.TotalProblemCount;
-        }
-
-        var ordered = problems.OrderBy(p => p.FeatureIndex ?? int.MaxValue).ToList();
-        return RpcErrors.FromProblems(ordered, Math.Max(total, ordered.Count), items);
+        var all = read.AllProblems(_validation);
+        return RpcErrors.FromProblems(all.Problems, all.TotalProblemCount, items);
     }
 
     /// <summary>A territory as a message, with or without its geometry.</summary>

@@ -31,7 +31,7 @@ internal sealed class GeoAssignMetrics : IDisposable
     private readonly Histogram<double> _resolveDuration;
     private readonly Counter<long> _edits;
 
-    public GeoAssignMetrics(IMeterFactory meterFactory, Maps.MapHost maps)
+    public GeoAssignMetrics(IMeterFactory meterFactory, Replication.Replicas.MapReplica maps)
     {
         _meter = meterFactory.Create(MeterName);
         _resolvedPoints = _meter.CreateCounter<long>("geoassign.lookups", "{point}", "Points resolved, by RPC and reason.");
@@ -50,11 +50,11 @@ internal sealed class GeoAssignMetrics : IDisposable
             "1 for the replica's state (serving, catching_up, degraded), 0 for the others.");
     }
 
-    private static Measurement<int>[] StateMeasurements(Maps.ReplicaStatusState state) =>
+    private static Measurement<int>[] StateMeasurements(Replication.Replicas.ReplicaState state) =>
     [
-        new(state == Maps.ReplicaStatusState.Serving ? 1 : 0, new KeyValuePair<string, object?>("state", "serving")),
-        new(state == Maps.ReplicaStatusState.CatchingUp ? 1 : 0, new KeyValuePair<string, object?>("state", "catching_up")),
-        new(state == Maps.ReplicaStatusState.Degraded ? 1 : 0, new KeyValuePair<string, object?>("state", "degraded")),
+        new(state == Replication.Replicas.ReplicaState.Serving ? 1 : 0, new KeyValuePair<string, object?>("state", "serving")),
+        new(state == Replication.Replicas.ReplicaState.CatchingUp ? 1 : 0, new KeyValuePair<string, object?>("state", "catching_up")),
+        new(state == Replication.Replicas.ReplicaState.Degraded ? 1 : 0, new KeyValuePair<string, object?>("state", "degraded")),
     ];
 
     /// <summary>Records one resolved message: its duration and its points by reason.</summary>

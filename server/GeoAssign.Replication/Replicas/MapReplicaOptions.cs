@@ -1,0 +1,32 @@
+// Settings of a replica: who it is, how it builds its index, how much history it keeps.
+using GeoAssign.Index;
+
+namespace GeoAssign.Replication.Replicas;
+
+/// <summary>Settings of a <see cref="MapReplica"/>. Immutable once the replica is created.</summary>
+public sealed class MapReplicaOptions
+{
+    /// <summary>This replica's id, as reported by GetMapInfo and in logs.</summary>
+    public required string ReplicaId { get; init; }
+
+    /// <summary>How the index is built and what validation allows; the defaults when not set.</summary>
+    public TerritoryIndexOptions Index { get; init; } = TerritoryIndexOptions.Default;
+
+    /// <summary>How many versions a watcher can be told about after the fact. Default 1,024.</summary>
+    public int HistoryLength { get; init; } = 1024;
+
+    /// <summary>
+    /// How often an edit without an expected version is planned again when other replicas keep
+    /// winning the race to append. Default 5.
+    /// </summary>
+    public int MaxEditAttempts { get; init; } = 5;
+
+    /// <summary>Throws when a setting is out of range.</summary>
+    public void Validate()
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(ReplicaId);
+        ArgumentOutOfRangeException.ThrowIfLessThan(HistoryLength, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxEditAttempts, 1);
+        Index.Validate();
+    }
+}
