@@ -25,7 +25,7 @@ public static class RedisPubSubProbe
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(samples);
         var timeout = TimeSpan.FromSeconds(5);
-        var configuration = RedisMapStore.CreateConfiguration(connectionString, timeout);
+        var configuration = RedisConnection.CreateConfiguration(connectionString, timeout);
         // Unlike an edit, a probe request may wait for a connection that is still coming up (the
         // subscription connection may be when ConnectAsync returns).
         configuration.BacklogPolicy = BacklogPolicy.Default;
