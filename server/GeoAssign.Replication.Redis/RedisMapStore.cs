@@ -2,7 +2,6 @@
 using System.Diagnostics;
 using GeoAssign.Index;
 using GeoAssign.Index.Model;
-using GeoAssign.Replication.Embedded;
 using StackExchange.Redis;
 
 namespace GeoAssign.Replication.Redis;
