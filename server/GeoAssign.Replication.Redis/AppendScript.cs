@@ -1,7 +1,6 @@
 // The Lua script that appends one change: compare the version, then write everything at once.
 using System.Globalization;
 using GeoAssign.Index.Model;
-using GeoAssign.Replication.Embedded;
 using StackExchange.Redis;
 
 namespace GeoAssign.Replication.Redis;

@@ -1,4 +1,5 @@
 // The Redis keys and channel of one map.
+using System.Globalization;
 using StackExchange.Redis;
 
 namespace GeoAssign.Replication.Redis;
@@ -37,8 +38,22 @@ internal sealed class RedisMapKeys
     /// <inheritdoc cref="VersionsChannelName"/>
     public RedisChannel VersionsChannel { get; }
 
+    /// <summary>The version held by the <see cref="Version"/> key; 0 when it is missing.</summary>
+    /// <exception cref="MapStoreException">The key holds something else than a version.</exception>
+    public long ParseVersion(RedisValue value)
+    {
+        if (value.IsNull)
+        {
+            return 0;
+        }
+
+        return long.TryParse((string?)value, NumberStyles.None, CultureInfo.InvariantCulture, out var version)
+            ? version
+            : throw new MapStoreException($"The Redis key {Version} holds \"{value}\", not a version; the store is corrupt.");
+    }
+
     /// <summary>The stream entry id of a version's change.</summary>
-    public static RedisValue EntryId(long version) => version.ToString(System.Globalization.CultureInfo.InvariantCulture) + "-0";
+    public static RedisValue EntryId(long version) => version.ToString(CultureInfo.InvariantCulture) + "-0";
 
     /// <summary>The version of a stream entry id <c>{version}-0</c>; false for any other id.</summary>
     public static bool TryParseEntryId(RedisValue id, out long version)
@@ -46,7 +61,7 @@ internal sealed class RedisMapKeys
         var text = (string?)id;
         version = 0;
         return text is not null && text.EndsWith("-0", StringComparison.Ordinal)
-            && long.TryParse(text.AsSpan(0, text.Length - 2), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out version)
+            && long.TryParse(text.AsSpan(0, text.Length - 2), NumberStyles.None, CultureInfo.InvariantCulture, out version)
             && version > 0;
     }
 }

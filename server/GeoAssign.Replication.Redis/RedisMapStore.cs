@@ -1,14 +1,7 @@
-// The replicated store: Redis is the source of truth that every server follows.
+// The replicated store's operations: load, append, read changes, watch; Redis is the source of truth.
 using System.Diagnostics;
-using System.Globalization;
-using System.Net;
-using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 using GeoAssign.Index;
 using GeoAssign.Index.Model;
-using GeoAssign.Replication.Embedded;
-using Polly;
-using Polly.Retry;
 using StackExchange.Redis;
 
 namespace GeoAssign.Replication.Redis;
@@ -22,6 +15,10 @@ namespace GeoAssign.Replication.Redis;
 /// pub/sub delivers at most once.
 /// </summary>
 /// <remarks>
+/// <para>The parts: <see cref="RedisConnection"/> (connecting, the multiplexer's settings, health),
+/// <see cref="RedisVersionFeed"/> (the version this server knows and the feed watchers follow),
+/// <see cref="RedisFailures"/> (which failures mean "not stored" and which "outcome unknown") and
+/// <see cref="AppendScript"/>.</para>
 /// <para>Keys (all with the hash tag <c>{map}</c>): <c>geoassign:{map}:version</c> (string),
 /// <c>geoassign:{map}:territories</c> (hash id → encoded territory), <c>geoassign:{map}:changes</c>
 /// (stream, entry <c>{version}-0</c>, field <c>change</c>, the last
@@ -40,33 +37,20 @@ public sealed class RedisMapStore : IMapStore
     // Changes per XRANGE page while catching up: bounds one reply (a page of large imports is large).
     private const int ChangesPageSize = 200;
 
-    // Recent changes that arrived inside published messages, by version: a follower that is at most
-    // this many versions behind (and never more than the stream keeps) catches up without reading it.
-    private const int PublishedChangesKept = 64;
-
     private readonly RedisMapStoreOptions _options;
-    private readonly ConnectionMultiplexer _connection;
+    private readonly RedisConnection _connection;
     private readonly IDatabase _database;
     private readonly RedisMapKeys _keys;
-    private readonly string _endpoints;
-    private readonly Lock _stateLock = new();
-    private readonly List<Channel<long>> _watchers = [];
-    private readonly SortedDictionary<long, MapChange> _publishedChanges = [];
-    private readonly CancellationTokenSource _disposing = new();
-    private long _version;
-    private long _versionLearnedAt;
-    private MapStoreHealth _health;
-    private Task _pollTask = Task.CompletedTask;
+    private readonly RedisVersionFeed _feed;
     private int _disposed;
 
-    private RedisMapStore(RedisMapStoreOptions options, ConnectionMultiplexer connection, string endpoints)
+    private RedisMapStore(RedisMapStoreOptions options, RedisConnection connection)
     {
         _options = options;
         _connection = connection;
-        _database = connection.GetDatabase();
+        _database = connection.Database;
         _keys = new RedisMapKeys(options.MapName);
-        _endpoints = endpoints;
-        _health = new MapStoreHealth(true, DateTimeOffset.UtcNow, null);
+        _feed = new RedisVersionFeed(connection, _keys, options);
     }
 
     /// <summary>
@@ -78,48 +62,24 @@ public sealed class RedisMapStore : IMapStore
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var configuration = CreateConfiguration(options.ConnectionString, options.OperationTimeout);
-        var endpoints = DescribeEndpoints(configuration);
-        var started = Stopwatch.GetTimestamp();
-        var retry = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
-        {
-            ShouldHandle = arguments => ValueTask.FromResult(
-                arguments.Outcome.Exception is RedisConnectionException or RedisTimeoutException
-                && Stopwatch.GetElapsedTime(started) < options.ConnectRetryTime),
-            MaxRetryAttempts = int.MaxValue,
-            BackoffType = DelayBackoffType.Exponential,
-            Delay = TimeSpan.FromMilliseconds(200),
-            MaxDelay = TimeSpan.FromSeconds(2),
-            UseJitter = true,
-        }).Build();
-
-        ConnectionMultiplexer connection;
-        try
-        {
-            connection = await retry.ExecuteAsync(
-                static async (configuration, _) => await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false),
-                configuration, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
-        {
-            throw new MapStoreException(
-                $"Cannot reach Redis at {endpoints} (tried for {options.ConnectRetryTime.TotalSeconds:0.#} s; last: {Describe(e, options.OperationTimeout)}). "
-                + "Check that Redis is running and reachable, and the connection string (GeoAssign:Redis:ConnectionString).", e);
-        }
-
-        var store = new RedisMapStore(options, connection, endpoints);
+        // One retry for connecting and subscribing: both within the same ConnectRetryTime.
+        var retry = RedisConnection.CreateRetry(options.ConnectRetryTime);
+        var connection = await RedisConnection.ConnectAsync(options.ConnectionString, options.OperationTimeout, options.ConnectRetryTime, retry, cancellationToken)
+            .ConfigureAwait(false);
+        var store = new RedisMapStore(options, connection);
         try
         {
             // The subscription connection may still be coming up when ConnectAsync returns, and a
             // request on a connection that is down fails at once: retry within the same time.
-            await retry.ExecuteAsync(static async (store, _) => await store.StartFollowingAsync().ConfigureAwait(false), store, cancellationToken)
+            await retry.ExecuteAsync(static async (feed, _) => await feed.SubscribeAsync().ConfigureAwait(false), store._feed, cancellationToken)
                 .ConfigureAwait(false);
-            store.StartPolling();
+            store._feed.StartPolling();
         }
         catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
         {
             await store.DisposeAsync().ConfigureAwait(false);
-            throw new MapStoreException($"Cannot subscribe to the Redis channel {store._keys.VersionsChannelName} at {endpoints} ({Describe(e, options.OperationTimeout)}).", e);
+            throw new MapStoreException(
+                $"Cannot subscribe to the Redis channel {store._keys.VersionsChannelName} at {connection.Endpoints} ({RedisFailures.Describe(e, options.OperationTimeout)}).", e);
         }
         catch
         {
@@ -128,36 +88,6 @@ public sealed class RedisMapStore : IMapStore
         }
 
         return store;
-    }
-
-    /// <summary>The StackExchange.Redis configuration the store uses: the connection string with the store's timeouts and retry policy.</summary>
-    internal static ConfigurationOptions CreateConfiguration(string connectionString, TimeSpan operationTimeout)
-    {
-        ConfigurationOptions configuration;
-        try
-        {
-            configuration = ConfigurationOptions.Parse(connectionString);
-        }
-        catch (ArgumentException e)
-        {
-            throw new MapStoreException($"The Redis connection string is invalid: {e.Message}", e);
-        }
-
-        var timeout = (int)operationTimeout.TotalMilliseconds;
-        configuration.AbortOnConnectFail = true; // for ConnectAsync only: the retry above handles start-up.
-        configuration.ConnectRetry = 1;
-        configuration.ConnectTimeout = Math.Max(timeout, 1000);
-        configuration.AsyncTimeout = timeout;
-        configuration.SyncTimeout = timeout;
-        // A request made while disconnected fails at once: it was never sent, so an edit that fails
-        // this way changed nothing. Queueing it instead could apply it long after the caller gave up.
-        configuration.BacklogPolicy = BacklogPolicy.FailFast;
-        // Reconnect soon after Redis is back: retries 250 ms apart, growing to at most 2 s.
-        configuration.ReconnectRetryPolicy = new ExponentialRetry(250, 2000);
-        // Pings an idle connection every 5 s, so a silently dead link (no FIN) is found in seconds, not minutes.
-        configuration.KeepAlive = 5;
-        configuration.ClientName ??= "geoassign";
-        return configuration;
     }
 
     /// <inheritdoc/>
@@ -169,19 +99,10 @@ public sealed class RedisMapStore : IMapStore
     /// goes down when a request sent after the higher version was learned reports a lower one (Redis
     /// lost changes), never because an older reply arrived late.
     /// </remarks>
-    public long Version => Volatile.Read(ref _version);
+    public long Version => _feed.Version;
 
     /// <inheritdoc/>
-    public MapStoreHealth Health
-    {
-        get
-        {
-            lock (_stateLock)
-            {
-                return _health;
-            }
-        }
-    }
+    public MapStoreHealth Health => _connection.Health;
 
     /// <summary>The map's name (the hash tag of its keys).</summary>
     public string MapName => _options.MapName;
@@ -210,7 +131,7 @@ public sealed class RedisMapStore : IMapStore
             {
                 territory = TerritoryCodec.DecodeTerritory((byte[])entry.Value!);
             }
-            catch (Exception e) when (IsDecodeFailure(e))
+            catch (Exception e) when (RedisFailures.IsDecodeFailure(e))
             {
                 throw new MapStoreException($"The territory '{entry.Name}' in Redis key {_keys.Territories} is corrupt ({e.Message}); the map cannot be loaded.", e);
             }
@@ -225,7 +146,7 @@ public sealed class RedisMapStore : IMapStore
 
         // Hash order is arbitrary; a fixed order makes every replica build from the same sequence.
         territories.Sort(static (a, b) => string.CompareOrdinal(a.Id, b.Id));
-        NoteReply(version, sentAt);
+        _feed.NoteReply(version, sentAt);
         return new StoredMap(version, territories, []);
     }
 
@@ -252,9 +173,9 @@ public sealed class RedisMapStore : IMapStore
             // unknown one; the operation timeout bounds the wait.
             reply = await _database.ScriptEvaluateAsync(AppendScript.Source, AppendScript.Keys(_keys), arguments).ConfigureAwait(false);
         }
-        catch (Exception e) when (IsRedisFailure(e))
+        catch (Exception e) when (RedisFailures.IsRedisFailure(e))
         {
-            throw AppendFailure(change.Version, e);
+            throw RedisFailures.AppendFailure(change.Version, e, _connection);
         }
 
         AppendResult result;
@@ -268,7 +189,7 @@ public sealed class RedisMapStore : IMapStore
                 outcomeUnknown: true);
         }
 
-        NoteReply(result.StoreVersion, sentAt);
+        _feed.NoteReply(result.StoreVersion, sentAt);
         return result;
     }
 
@@ -284,7 +205,7 @@ public sealed class RedisMapStore : IMapStore
     {
         ArgumentOutOfRangeException.ThrowIfNegative(afterVersion);
         ThrowIfDisposed();
-        if (TakePublishedChanges(afterVersion) is { } published)
+        if (_feed.TakePublishedChanges(afterVersion) is { } published)
         {
             return published;
         }
@@ -294,7 +215,7 @@ public sealed class RedisMapStore : IMapStore
             t => t.StreamRangeAsync(_keys.Changes, RedisMapKeys.EntryId(afterVersion + 1), "+", ChangesPageSize), "read the change stream", cancellationToken)
             .ConfigureAwait(false);
 
-        NoteReply(storeVersion, sentAt);
+        _feed.NoteReply(storeVersion, sentAt);
         if (storeVersion == afterVersion)
         {
             return [];
@@ -332,9 +253,9 @@ public sealed class RedisMapStore : IMapStore
                 page = await _database.StreamRangeAsync(_keys.Changes, RedisMapKeys.EntryId(expected), "+", ChangesPageSize)
                     .WaitAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (IsRedisFailure(e))
+            catch (Exception e) when (RedisFailures.IsRedisFailure(e))
             {
-                throw ReadFailure("read the change stream", e);
+                throw RedisFailures.ReadFailure("read the change stream", e, _connection);
             }
         }
 
@@ -344,6 +265,41 @@ public sealed class RedisMapStore : IMapStore
         }
 
         return changes;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Yields the version Redis holds as soon as it answers, then every version published on the
+    /// map's channel, the version re-read whenever a connection to Redis is restored (messages
+    /// published meanwhile are lost), and the polled version every
+    /// <see cref="RedisMapStoreOptions.PollInterval"/>. Versions repeat (each poll) and may arrive
+    /// out of order; what is queued when the caller asks for more is merged into its maximum. While
+    /// Redis is down nothing is yielded and <see cref="Health"/> says why. Cancellation, or disposing
+    /// the store, ends the enumeration without an exception.
+    /// </remarks>
+    public IAsyncEnumerable<long> WatchVersionsAsync(CancellationToken cancellationToken)
+    {
+        ThrowIfDisposed();
+        return _feed.WatchAsync(cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Nothing to do: Redis holds the whole map (the territory hash is updated by every append), so
+    /// there is nothing to checkpoint, and the stream is trimmed by the appends themselves.
+    /// </remarks>
+    public void OnMapPublished(TerritoryMap map) => ArgumentNullException.ThrowIfNull(map);
+
+    /// <summary>Stops polling, ends every watcher's enumeration and closes the connection.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _feed.DisposeAsync().ConfigureAwait(false);
+        await _connection.DisposeAsync().ConfigureAwait(false);
     }
 
     private MapChange DecodeEntry(StreamEntry entry, long expected)
@@ -364,7 +320,7 @@ public sealed class RedisMapStore : IMapStore
         {
             change = TerritoryCodec.DecodeChange((byte[])payload!);
         }
-        catch (Exception e) when (IsDecodeFailure(e))
+        catch (Exception e) when (RedisFailures.IsDecodeFailure(e))
         {
             throw new MapStoreException($"The entry {entry.Id} of the Redis stream {_keys.Changes} is corrupt ({e.Message}).", e);
         }
@@ -373,333 +329,8 @@ public sealed class RedisMapStore : IMapStore
             : throw new MapStoreException($"The entry {entry.Id} of the Redis stream {_keys.Changes} holds the change to version {change.Version}; the store is corrupt.");
     }
 
-    /// <inheritdoc/>
-    /// <remarks>
-    /// Yields the version Redis holds as soon as it answers, then every version published on the
-    /// map's channel, the version re-read whenever a connection to Redis is restored (messages
-    /// published meanwhile are lost), and the polled version every
-    /// <see cref="RedisMapStoreOptions.PollInterval"/>. Versions repeat (each poll) and may arrive
-    /// out of order; what is queued when the caller asks for more is merged into its maximum. While
-    /// Redis is down nothing is yielded and <see cref="Health"/> says why. Cancellation, or disposing
-    /// the store, ends the enumeration without an exception.
-    /// </remarks>
-    public async IAsyncEnumerable<long> WatchVersionsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        ThrowIfDisposed();
-        // Bounded: a reader that stops reading loses old versions, and only the newest matters.
-        var channel = Channel.CreateBounded<long>(new BoundedChannelOptions(64)
-        {
-            FullMode = BoundedChannelFullMode.DropOldest,
-            SingleReader = true,
-        });
-        lock (_stateLock)
-        {
-            _watchers.Add(channel);
-        }
-
-        try
-        {
-            _ = RefreshVersionAsync();
-            while (true)
-            {
-                bool more;
-                try
-                {
-                    more = await channel.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                {
-                    yield break;
-                }
-
-                if (!more)
-                {
-                    yield break;
-                }
-
-                var latest = long.MinValue;
-                while (channel.Reader.TryRead(out var version))
-                {
-                    latest = Math.Max(latest, version);
-                }
-
-                if (latest != long.MinValue)
-                {
-                    yield return latest;
-                }
-            }
-        }
-        finally
-        {
-            lock (_stateLock)
-            {
-                _watchers.Remove(channel);
-            }
-        }
-    }
-
-    /// <inheritdoc/>
-    /// <remarks>
-    /// Nothing to do: Redis holds the whole map (the territory hash is updated by every append), so
-    /// there is nothing to checkpoint, and the stream is trimmed by the appends themselves.
-    /// </remarks>
-    public void OnMapPublished(TerritoryMap map) => ArgumentNullException.ThrowIfNull(map);
-
-    // Subscribes to the versions channel; with the poll (StartPolling) it feeds every watcher.
-    private async Task StartFollowingAsync()
-    {
-        var subscriber = _connection.GetSubscriber();
-        try
-        {
-            // A failed subscribe leaves its handler registered: remove it, so a retry adds it once.
-            await subscriber.UnsubscribeAsync(_keys.VersionsChannel, OnVersionPublished, CommandFlags.FireAndForget).ConfigureAwait(false);
-        }
-        catch (RedisConnectionException)
-        {
-            // Not connected: the handler is removed all the same, and Redis has no subscription to drop.
-        }
-
-        await subscriber.SubscribeAsync(_keys.VersionsChannel, OnVersionPublished).ConfigureAwait(false);
-    }
-
-    private void StartPolling()
-    {
-        _connection.ConnectionFailed += OnConnectionFailed;
-        _connection.ConnectionRestored += OnConnectionRestored;
-        _pollTask = Task.Run(PollAsync);
-    }
-
-    private async Task PollAsync()
-    {
-        using var timer = new PeriodicTimer(_options.PollInterval);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(_disposing.Token).ConfigureAwait(false))
-            {
-                await RefreshVersionAsync().ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // Disposed.
-        }
-    }
-
-    // Reads the version and hands it to every watcher; a failure only updates the health.
-    private async Task RefreshVersionAsync()
-    {
-        if (_disposing.IsCancellationRequested)
-        {
-            return;
-        }
-
-        var sentAt = Stopwatch.GetTimestamp();
-        long version;
-        try
-        {
-            version = ParseVersion(await _database.StringGetAsync(_keys.Version).ConfigureAwait(false));
-        }
-        catch (Exception e) when (IsRedisFailure(e) || e is MapStoreException)
-        {
-            if (!_disposing.IsCancellationRequested)
-            {
-                NoteFailure(e);
-            }
-
-            return;
-        }
-
-        NoteReply(version, sentAt);
-        Broadcast(version);
-    }
-
-    // No more than the stream keeps, so that the store answers as if it had read the stream.
-    private int PublishedKept => Math.Min(PublishedChangesKept, _options.StreamMaxLength);
-
-    // The changes after afterVersion up to the latest known version, when every one of them arrived
-    // in a published message; else null (read the stream). The same bytes as the stream's entries.
-    private List<MapChange>? TakePublishedChanges(long afterVersion)
-    {
-        lock (_stateLock)
-        {
-            var latest = _version;
-            if (latest <= afterVersion || latest - afterVersion > PublishedKept)
-            {
-                return null;
-            }
-
-            var changes = new List<MapChange>((int)(latest - afterVersion));
-            for (var version = afterVersion + 1; version <= latest; version++)
-            {
-                if (!_publishedChanges.TryGetValue(version, out var change))
-                {
-                    return null;
-                }
-
-                changes.Add(change);
-            }
-
-            return changes;
-        }
-    }
-
-    private void OnVersionPublished(RedisChannel channel, RedisValue message)
-    {
-        if (message.IsNull || !AppendScript.TryParseMessage((byte[])message!, out var version, out var change))
-        {
-            return;
-        }
-
-        // A message was in flight before it was received: it can only raise the known version.
-        lock (_stateLock)
-        {
-            if (change is not null)
-            {
-                _publishedChanges[version] = change;
-                while (_publishedChanges.Count > PublishedKept)
-                {
-                    _publishedChanges.Remove(_publishedChanges.Keys.First());
-                }
-            }
-
-            if (version > _version)
-            {
-                Volatile.Write(ref _version, version);
-                _versionLearnedAt = Stopwatch.GetTimestamp();
-            }
-
-            _health = new MapStoreHealth(true, DateTimeOffset.UtcNow, null);
-        }
-
-        Broadcast(version);
-    }
-
-    private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e)
-    {
-        if (!_disposing.IsCancellationRequested)
-        {
-            NoteFailure(e.Exception ?? new RedisConnectionException(e.FailureType, e.FailureType.ToString()));
-        }
-    }
-
-    // Messages published while the subscription was down are lost: re-read the version at once.
-    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e) => _ = RefreshVersionAsync();
-
-    private void Broadcast(long version)
-    {
-        lock (_stateLock)
-        {
-            foreach (var watcher in _watchers)
-            {
-                watcher.Writer.TryWrite(version);
-            }
-        }
-    }
-
-    // Redis answered a request sent at sentAt with the version it held when it ran the request.
-    private void NoteReply(long version, long sentAt)
-    {
-        lock (_stateLock)
-        {
-            // Lower only when the request left after the higher version was learned: then Redis
-            // really is behind it; otherwise this reply is merely older than a message or reply seen since.
-            if (version >= _version || sentAt > _versionLearnedAt)
-            {
-                Volatile.Write(ref _version, version);
-                _versionLearnedAt = Stopwatch.GetTimestamp();
-            }
-
-            _health = new MapStoreHealth(true, DateTimeOffset.UtcNow, null);
-        }
-    }
-
-    private void NoteFailure(Exception e)
-    {
-        var problem = $"Redis at {_endpoints} does not answer ({Reason(e)}). Lookups are served from the last map; edits fail until Redis is back. "
-            + "Check that Redis is running and reachable from this server.";
-        lock (_stateLock)
-        {
-            _health = new MapStoreHealth(false, _health.LastContact, problem);
-        }
-    }
-
-    private MapStoreException AppendFailure(long version, Exception e)
-    {
-        if (e is RedisServerException)
-        {
-            // An error reply: the script stopped at its first write or before, so nothing changed.
-            return new MapStoreException($"Redis at {_endpoints} refused the edit to version {version}: {e.Message}. Nothing changed.", e);
-        }
-
-        NoteFailure(e);
-        if (WasNotSent(e))
-        {
-            return new MapStoreException(
-                $"The edit to version {version} was not sent to Redis at {_endpoints} ({Reason(e)}). Nothing changed; retry when Redis is back.", e);
-        }
-
-        return new MapStoreException(
-            $"Redis at {_endpoints} did not confirm the edit to version {version} ({Reason(e)}): the edit may or may not have been applied; read the map version before retrying.", e,
-            outcomeUnknown: true);
-    }
-
-    private MapStoreException ReadFailure(string what, Exception e)
-    {
-        if (e is RedisServerException)
-        {
-            return new MapStoreException($"Redis at {_endpoints} refused to {what}: {e.Message}", e);
-        }
-
-        NoteFailure(e);
-        return new MapStoreException($"Cannot {what}: Redis at {_endpoints} does not answer ({Reason(e)}).", e);
-    }
-
-    private static bool WasNotSent(Exception e) => e switch
-    {
-        RedisConnectionException c => c.CommandStatus is CommandStatus.WaitingToBeSent or CommandStatus.WaitingInBacklog
-            || c.FailureType is ConnectionFailureType.UnableToResolvePhysicalConnection or ConnectionFailureType.UnableToConnect,
-        RedisTimeoutException t => t.Commandstatus is CommandStatus.WaitingToBeSent or CommandStatus.WaitingInBacklog,
-        ObjectDisposedException => true,
-        _ => false,
-    };
-
-    private string Reason(Exception e) => Describe(e, _options.OperationTimeout);
-
-    // What went wrong in a few words: StackExchange.Redis messages carry long diagnostics (and
-    // advice about its own options that does not apply here).
-    private static string Describe(Exception e, TimeSpan timeout) => e switch
-    {
-        RedisTimeoutException => $"no reply within {timeout.TotalMilliseconds:0} ms",
-        RedisConnectionException { FailureType: ConnectionFailureType.UnableToConnect, InnerException: { } inner } => "cannot connect: " + inner.Message,
-        RedisConnectionException { FailureType: ConnectionFailureType.UnableToConnect } => "cannot connect",
-        RedisConnectionException { FailureType: ConnectionFailureType.UnableToResolvePhysicalConnection } => "not connected",
-        RedisConnectionException { FailureType: ConnectionFailureType.SocketClosed } => "the connection was closed",
-        RedisConnectionException { FailureType: ConnectionFailureType.SocketFailure } => "the connection failed",
-        RedisConnectionException { FailureType: ConnectionFailureType.AuthenticationFailure } => "authentication failed; check the password in the connection string",
-        RedisConnectionException c => c.FailureType.ToString(),
-        ObjectDisposedException => "the store is closed",
-        _ => e.Message,
-    };
-
-    private static bool IsRedisFailure(Exception e) => e is RedisException or RedisTimeoutException or ObjectDisposedException;
-
-    private static bool IsDecodeFailure(Exception e) =>
-        e is InvalidDataException or EndOfStreamException or ArgumentException or NetTopologySuite.IO.ParseException or System.Text.Json.JsonException;
-
-    private long ParseVersion(RedisValue value)
-    {
-        if (value.IsNull)
-        {
-            return 0;
-        }
-
-        return long.TryParse((string?)value, NumberStyles.None, CultureInfo.InvariantCulture, out var version)
-            ? version
-            : throw new MapStoreException($"The Redis key {_keys.Version} holds \"{value}\", not a version; the store is corrupt.");
-    }
-
-    // Tasks of a transaction that failed as a whole: their exceptions are the transaction's, reported once.
-    // The version and one more read in one MULTI/EXEC, so that both describe the same moment.
+    // The version and one more read in one MULTI/EXEC, so that both describe the same moment. The
+    // tasks of a transaction that failed as a whole carry its exception, reported once.
     private async Task<(long Version, T Value)> ReadWithVersionAsync<T>(Func<ITransaction, Task<T>> read, string what, CancellationToken cancellationToken)
     {
         var transaction = _database.CreateTransaction();
@@ -708,54 +339,14 @@ public sealed class RedisMapStore : IMapStore
         try
         {
             await transaction.ExecuteAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-            return (ParseVersion(await versionTask.ConfigureAwait(false)), await valueTask.ConfigureAwait(false));
+            return (_keys.ParseVersion(await versionTask.ConfigureAwait(false)), await valueTask.ConfigureAwait(false));
         }
-        catch (Exception e) when (IsRedisFailure(e))
+        catch (Exception e) when (RedisFailures.IsRedisFailure(e))
         {
-            Observe(versionTask, valueTask);
-            throw ReadFailure(what, e);
-        }
-    }
-
-    private static void Observe(params Task[] tasks)
-    {
-        foreach (var task in tasks)
-        {
-            _ = task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            RedisFailures.Observe(versionTask, valueTask);
+            throw RedisFailures.ReadFailure(what, e, _connection);
         }
     }
-
-    private static string DescribeEndpoints(ConfigurationOptions configuration) =>
-        string.Join(",", configuration.EndPoints.Select(static endpoint => endpoint switch
-        {
-            DnsEndPoint dns => $"{dns.Host}:{dns.Port}",
-            _ => endpoint.ToString(),
-        }));
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-
-    /// <summary>Stops polling, ends every watcher's enumeration and closes the connection.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-        {
-            return;
-        }
-
-        _disposing.Cancel();
-        _connection.ConnectionFailed -= OnConnectionFailed;
-        _connection.ConnectionRestored -= OnConnectionRestored;
-        await _pollTask.ConfigureAwait(false);
-        lock (_stateLock)
-        {
-            foreach (var watcher in _watchers)
-            {
-                watcher.Writer.TryComplete();
-            }
-        }
-
-        await _connection.CloseAsync(allowCommandsToComplete: false).ConfigureAwait(false);
-        await _connection.DisposeAsync().ConfigureAwait(false);
-        _disposing.Dispose();
-    }
 }

@@ -1,4 +1,4 @@
-// The binary form of territories and changes in the change log and snapshots.
+// The binary form of territories and changes, shared by every store (log, snapshots, Redis).
 using System.Text;
 using GeoAssign.Index.Model;
 using NetTopologySuite;
@@ -6,12 +6,14 @@ using NetTopologySuite.Geometries;
 using NetTopologySuite.Geometries.Implementation;
 using NetTopologySuite.IO;
 
-namespace GeoAssign.Replication.Embedded;
+namespace GeoAssign.Replication;
 
 /// <summary>
 /// Encodes territories and changes compactly and exactly: strings as length-prefixed UTF-8, the
 /// attributes as their JSON text, the geometry as little-endian 2D WKB (IEEE doubles, so every
 /// coordinate and the ring order come back bit for bit). A decoded territory equals the encoded one.
+/// The embedded store's change log and snapshots and the Redis store's hash, stream and messages
+/// all use it, so a change reads the same wherever it was kept.
 /// </summary>
 /// <remarks>
 /// Layout of a change: <c>[byte format = 1][int64 version][7-bit count][territory]…[7-bit count][string id]…</c>.
@@ -19,7 +21,7 @@ namespace GeoAssign.Replication.Embedded;
 /// [bool has parent][string parent?][string attributes JSON, empty for none][7-bit WKB length][WKB]</c>.
 /// Thread-safe: every call uses its own readers and writers.
 /// </remarks>
-internal static class TerritoryCodec
+public static class TerritoryCodec
 {
     private const byte ChangeFormat = 1;
 
@@ -27,8 +29,10 @@ internal static class TerritoryCodec
     private static readonly NtsGeometryServices Services = new(
         PackedCoordinateSequenceFactory.DoubleFactory, PrecisionModel.Floating.Value, 4326);
 
+    /// <summary>Encodes a change: its version, the territories it upserts and the ids it deletes.</summary>
     public static byte[] EncodeChange(MapChange change)
     {
+        ArgumentNullException.ThrowIfNull(change);
         using var stream = new MemoryStream();
         using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
         {
@@ -51,6 +55,10 @@ internal static class TerritoryCodec
         return stream.ToArray();
     }
 
+    /// <summary>Decodes what <see cref="EncodeChange"/> wrote.</summary>
+    /// <exception cref="InvalidDataException">An unknown format, a negative count, or bytes after the end.</exception>
+    /// <exception cref="EndOfStreamException">The payload ends early.</exception>
+    /// <exception cref="ArgumentException">A territory's attributes or geometry are malformed (also <see cref="ParseException"/> or <see cref="System.Text.Json.JsonException"/>).</exception>
     public static MapChange DecodeChange(ReadOnlySpan<byte> payload)
     {
         using var stream = new MemoryStream(payload.ToArray(), writable: false);
@@ -83,8 +91,10 @@ internal static class TerritoryCodec
         return new MapChange(version, upserts, deletes);
     }
 
+    /// <summary>Encodes one territory (a snapshot record, a Redis hash value).</summary>
     public static byte[] EncodeTerritory(Territory territory)
     {
+        ArgumentNullException.ThrowIfNull(territory);
         using var stream = new MemoryStream();
         using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
         {
@@ -94,6 +104,10 @@ internal static class TerritoryCodec
         return stream.ToArray();
     }
 
+    /// <summary>Decodes what <see cref="EncodeTerritory"/> wrote.</summary>
+    /// <exception cref="InvalidDataException">A negative count, or bytes after the end.</exception>
+    /// <exception cref="EndOfStreamException">The payload ends early.</exception>
+    /// <exception cref="ArgumentException">The attributes or geometry are malformed (also <see cref="ParseException"/> or <see cref="System.Text.Json.JsonException"/>).</exception>
     public static Territory DecodeTerritory(ReadOnlySpan<byte> payload)
     {
         using var stream = new MemoryStream(payload.ToArray(), writable: false);
