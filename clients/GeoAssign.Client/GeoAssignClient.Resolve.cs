@@ -1,4 +1,4 @@
-// Point lookups: Resolve, and ResolveBatch or ResolveStream behind ResolveManyAsync.
+// The AssignmentService calls: Resolve, and ResolveBatch or ResolveStream behind ResolveManyAsync.
 using System.Runtime.CompilerServices;
 using Grpc.Core;
 using V1 = GeoAssign.Protos.V1;
