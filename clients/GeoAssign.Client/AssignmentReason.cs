@@ -1,7 +1,7 @@
 // Why a point is assigned to its territory, or to none.
 namespace GeoAssign.Client;
 
-/// <summary>Why a point got its answer (the API's <c>Reason</c>).</summary>
+/// <summary>Why a point is assigned as it is (the API's <c>Reason</c>).</summary>
 public enum AssignmentReason
 {
     /// <summary>Not set: the server is newer than this client.</summary>
