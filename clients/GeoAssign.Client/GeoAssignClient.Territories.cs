@@ -1,4 +1,4 @@
-// The territory map: edits, imports, reads, listings, map info and watching.
+// The TerritoryService calls: edits, imports, reads, listings, map info and watching.
 using System.Runtime.CompilerServices;
 using Google.Protobuf;
 using Grpc.Core;

@@ -21,7 +21,7 @@ internal static class ProtoMapping
         _ => AssignmentReason.Unspecified,
     };
 
-    public static ResolveResult Result(V1.Assignment assignment, string? id) => new(
+    public static Assignment Assignment(V1.Assignment assignment, string? id) => new(
         id,
         NullIfEmpty(assignment.TerritoryId),
         NullIfEmpty(assignment.OwnerId),

@@ -1,6 +1,7 @@
 // One load run from settings to reports: points, connections, warm-up, measurement, results.
 using System.Diagnostics;
 using System.Text;
+using GeoAssign.Client;
 using GeoAssign.LoadTest.Measurement;
 using GeoAssign.LoadTest.Points;
 using GeoAssign.LoadTest.Reporting;

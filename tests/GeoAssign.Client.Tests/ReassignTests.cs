@@ -18,7 +18,7 @@ public sealed class ReassignTests(SampleServer fixture) : IClassFixture<SampleSe
             o.MaxChunksInFlight = 2;
         });
         var accounts = Accounts(12_000);
-        var answers = new List<ResolveResult>();
+        var answers = new List<Assignment>();
         await foreach (var answer in client.ResolveManyAsync(accounts.Select(a => new GeoPoint(a.Lat, a.Lng, a.Id))))
         {
             answers.Add(answer);

@@ -11,9 +11,9 @@ public sealed class ResolveManyTests(SampleServer fixture) : IClassFixture<Sampl
     private static List<GeoPoint> Grid(int count, bool ids = true) =>
         [.. Enumerable.Range(0, count).Select(i => new GeoPoint(22 + (i * 7 % 290) * 0.1, -128 + (i * 13 % 650) * 0.1, ids ? $"p-{i}" : null))];
 
-    private static async Task<List<ResolveResult>> AllAsync(IAsyncEnumerable<ResolveResult> results)
+    private static async Task<List<Assignment>> AllAsync(IAsyncEnumerable<Assignment> results)
     {
-        var list = new List<ResolveResult>();
+        var list = new List<Assignment>();
         await foreach (var result in results)
         {
             list.Add(result);

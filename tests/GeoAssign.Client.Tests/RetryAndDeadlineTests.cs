@@ -102,7 +102,7 @@ public sealed class RetryTests
             Directory.Delete(data, recursive: true);
         }
 
-        static async Task<long> CountColoradoAsync(IAsyncEnumerable<ResolveResult> answers)
+        static async Task<long> CountColoradoAsync(IAsyncEnumerable<Assignment> answers)
         {
             long count = 0;
             await foreach (var answer in answers)

@@ -1,4 +1,5 @@
 // The point sources: uniform boxes, population-weighted cities, points near borders, CSV files.
+using GeoAssign.Client;
 using GeoAssign.LoadTest.Points;
 
 namespace GeoAssign.LoadTest.Tests;

@@ -60,9 +60,9 @@ internal static class H3Command
             grid.AddRow("[bold]Cell[/]", cell.ToString());
             grid.AddRow("[bold]Resolution[/]", H3Api.GetResolution(cell).ToString(CultureInfo.InvariantCulture) + (H3Api.IsResClassIII(res) ? " (class III)" : " (class II)"));
             grid.AddRow("[bold]Base cell[/]", H3Api.GetBaseCellNumber(cell).ToString(CultureInfo.InvariantCulture) + (H3Api.IsPentagon(cell) ? " (pentagon)" : ""));
-            grid.AddRow("[bold]Centre[/]", $"{Names.Number(center.Lat, 9)}, {Names.Number(center.Lng, 9)}");
+            grid.AddRow("[bold]Centre[/]", $"{TextFormat.Number(center.Lat, 9)}, {TextFormat.Number(center.Lng, 9)}");
             grid.AddRow("[bold]Area[/]", string.Create(CultureInfo.InvariantCulture, $"{H3Api.CellAreaKm2(cell):G6} km²"));
-            grid.AddRow("[bold]Boundary[/]", string.Join("\n", boundary.Select(v => $"{Names.Number(v.Lat, 9)}, {Names.Number(v.Lng, 9)}")));
+            grid.AddRow("[bold]Boundary[/]", string.Join("\n", boundary.Select(v => $"{TextFormat.Number(v.Lat, 9)}, {TextFormat.Number(v.Lng, 9)}")));
             host.Out.Write(grid);
             return Task.FromResult(ExitCodes.Success);
         }));

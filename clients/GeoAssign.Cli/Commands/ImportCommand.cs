@@ -52,7 +52,7 @@ internal static class ImportCommand
             else
             {
                 host.Out.MarkupLine(Markup.Escape(
-                    $"Imported {path.Name} ({Names.Bytes(result.Bytes)}): {Names.Count(result.CreatedCount)} created, {Names.Count(result.UpdatedCount)} updated, {Names.Count(result.DeletedCount)} deleted.")
+                    $"Imported {path.Name} ({TextFormat.Bytes(result.Bytes)}): {TextFormat.Count(result.CreatedCount)} created, {TextFormat.Count(result.UpdatedCount)} updated, {TextFormat.Count(result.DeletedCount)} deleted.")
                     + $" Map version [bold]{result.MapVersion}[/].");
                 foreach (var warning in result.Warnings)
                 {

@@ -67,7 +67,7 @@ internal static class MapCommand
             var grid = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
             grid.AddRow("[bold]Server[/]", Markup.Escape(settings.Address.ToString().TrimEnd('/')));
             grid.AddRow("[bold]Map version[/]", info.MapVersion.ToString(CultureInfo.InvariantCulture));
-            grid.AddRow("[bold]Territories[/]", Names.Count(info.TerritoryCount));
+            grid.AddRow("[bold]Territories[/]", TextFormat.Count(info.TerritoryCount));
             grid.AddRow("[bold]Replica[/]", Markup.Escape($"{replica.ReplicaId} ({replica.StoreKind} store, {replica.State})"));
             grid.AddRow("[bold]Lag[/]", Markup.Escape($"{replica.LagVersions} versions, {replica.Lag.TotalSeconds:0.###} s"
                 + (replica.LastSyncTime is { } sync ? $"; last sync {sync.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC" : "")));
@@ -89,9 +89,9 @@ internal static class MapCommand
                 .AddColumn(new TableColumn("Built at").RightAligned()).AddColumn(new TableColumn("Build").RightAligned());
             foreach (var layer in info.Layers)
             {
-                table.AddRow(Markup.Escape(layer.Layer), Names.Count(layer.TerritoryCount), Names.Count(layer.VertexCount),
+                table.AddRow(Markup.Escape(layer.Layer), TextFormat.Count(layer.TerritoryCount), TextFormat.Count(layer.VertexCount),
                     layer.FinestResolution.ToString(CultureInfo.InvariantCulture), layer.BoundaryCellShare.ToString("P1", CultureInfo.InvariantCulture),
-                    Names.Bytes(layer.IndexBytes), layer.BuiltVersion.ToString(CultureInfo.InvariantCulture),
+                    TextFormat.Bytes(layer.IndexBytes), layer.BuiltVersion.ToString(CultureInfo.InvariantCulture),
                     string.Create(CultureInfo.InvariantCulture, $"{layer.BuildDuration.TotalMilliseconds:N0} ms"));
             }
 

@@ -82,11 +82,11 @@ internal static class ReassignCommand
     private static void Print(CliHost host, Client.ReassignmentSummary summary, FileInfo source, FileInfo target, RowProgress progress)
     {
         host.Out.MarkupLine(Markup.Escape(
-            $"Checked {Names.Count(summary.TotalCount)} accounts from {source.Name} against map version {summary.MapVersion} (layer {summary.Layer}) in {progress.Elapsed.TotalSeconds:0.0} s."));
+            $"Checked {TextFormat.Count(summary.TotalCount)} accounts from {source.Name} against map version {summary.MapVersion} (layer {summary.Layer}) in {progress.Elapsed.TotalSeconds:0.0} s."));
         var totals = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn(new GridColumn().RightAligned()).AddColumn();
-        totals.AddRow("Changed owner", Names.Count(summary.ChangedCount), Markup.Escape($"written to {target.Name}"));
-        totals.AddRow("Unchanged", Names.Count(summary.UnchangedCount), "");
-        totals.AddRow("Unassigned", Names.Count(summary.UnassignedCount), "no territory covers them");
+        totals.AddRow("Changed owner", TextFormat.Count(summary.ChangedCount), Markup.Escape($"written to {target.Name}"));
+        totals.AddRow("Unchanged", TextFormat.Count(summary.UnchangedCount), "");
+        totals.AddRow("Unassigned", TextFormat.Count(summary.UnassignedCount), "no territory covers them");
         host.Out.Write(totals);
         if (summary.Transitions.Count == 0)
         {
@@ -97,13 +97,13 @@ internal static class ReassignCommand
         var table = new Table().Title("Owner changes").AddColumn("Old owner").AddColumn("New owner").AddColumn(new TableColumn("Accounts").RightAligned());
         foreach (var transition in summary.Transitions.Take(ListedTransitions))
         {
-            table.AddRow(Markup.Escape(Names.OrNone(transition.OldOwnerId)), Markup.Escape(Names.OrNone(transition.NewOwnerId)), Names.Count(transition.Count));
+            table.AddRow(Markup.Escape(TextFormat.OrNone(transition.OldOwnerId)), Markup.Escape(TextFormat.OrNone(transition.NewOwnerId)), TextFormat.Count(transition.Count));
         }
 
         if (summary.Transitions.Count > ListedTransitions)
         {
             var rest = summary.Transitions.Skip(ListedTransitions).ToList();
-            table.AddRow($"… {Names.Count(rest.Count)} more pairs", "", Names.Count(rest.Sum(t => t.Count)));
+            table.AddRow($"… {TextFormat.Count(rest.Count)} more pairs", "", TextFormat.Count(rest.Sum(t => t.Count)));
         }
 
         host.Out.Write(table);

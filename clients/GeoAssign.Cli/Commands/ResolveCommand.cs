@@ -12,12 +12,12 @@ internal static class ResolveCommand
         var lat = new Argument<double>("LAT") { Description = "Latitude in degrees WGS84, -90 to 90" };
         var lng = new Argument<double>("LNG") { Description = "Longitude in degrees WGS84, -180 to 180" };
         var layer = new Option<string?>("--layer") { Description = "Layer to look in [default: geo]", HelpName = "LAYER" };
-        var json = new Option<bool>("--json") { Description = "Print the answer as JSON" };
+        var json = new Option<bool>("--json") { Description = "Print the assignment as JSON" };
         var command = new Command("resolve", "Which territory, and so which owner, covers a point") { lat, lng, layer, json };
         command.SetAction((parse, cancellationToken) => global.RunAsync(parse, cancellationToken, async (client, settings, token) =>
         {
             var (latitude, longitude) = (parse.GetValue(lat), parse.GetValue(lng));
-            var answer = await client.ResolveAsync(latitude, longitude, parse.GetValue(layer), token).ConfigureAwait(false);
+            var assignment = await client.ResolveAsync(latitude, longitude, parse.GetValue(layer), token).ConfigureAwait(false);
             var host = global.Host;
             if (parse.GetValue(json))
             {
@@ -25,31 +25,31 @@ internal static class ResolveCommand
                 {
                     lat = latitude,
                     lng = longitude,
-                    territory_id = answer.TerritoryId,
-                    owner_id = answer.OwnerId,
-                    layer = answer.Layer,
-                    reason = Names.Reason(answer.Reason),
-                    ancestor_ids = answer.AncestorIds,
-                    map_version = answer.MapVersion,
+                    territory_id = assignment.TerritoryId,
+                    owner_id = assignment.OwnerId,
+                    layer = assignment.Layer,
+                    reason = TextFormat.Reason(assignment.Reason),
+                    ancestor_ids = assignment.AncestorIds,
+                    map_version = assignment.MapVersion,
                 });
                 return ExitCodes.Success;
             }
 
-            var point = $"({Names.Number(latitude)}, {Names.Number(longitude)})";
-            if (!answer.IsAssigned)
+            var point = $"({TextFormat.Number(latitude)}, {TextFormat.Number(longitude)})";
+            if (!assignment.IsAssigned)
             {
-                host.Out.MarkupLine(Markup.Escape($"No territory of layer {answer.Layer} covers {point} (map version {answer.MapVersion})."));
+                host.Out.MarkupLine(Markup.Escape($"No territory of layer {assignment.Layer} covers {point} (map version {assignment.MapVersion})."));
                 return ExitCodes.Success;
             }
 
             var grid = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
             grid.AddRow("[bold]Point[/]", Markup.Escape(point));
-            grid.AddRow("[bold]Territory[/]", Markup.Escape(answer.TerritoryId!));
-            grid.AddRow("[bold]Owner[/]", Markup.Escape(Names.OrNone(answer.OwnerId)));
-            grid.AddRow("[bold]Layer[/]", Markup.Escape(answer.Layer));
-            grid.AddRow("[bold]Reason[/]", Names.Reason(answer.Reason));
-            grid.AddRow("[bold]Ancestors[/]", Markup.Escape(answer.AncestorIds.Count == 0 ? "(none)" : string.Join(" → ", answer.AncestorIds)));
-            grid.AddRow("[bold]Map version[/]", answer.MapVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            grid.AddRow("[bold]Territory[/]", Markup.Escape(assignment.TerritoryId!));
+            grid.AddRow("[bold]Owner[/]", Markup.Escape(TextFormat.OrNone(assignment.OwnerId)));
+            grid.AddRow("[bold]Layer[/]", Markup.Escape(assignment.Layer));
+            grid.AddRow("[bold]Reason[/]", TextFormat.Reason(assignment.Reason));
+            grid.AddRow("[bold]Ancestors[/]", Markup.Escape(assignment.AncestorIds.Count == 0 ? "(none)" : string.Join(" → ", assignment.AncestorIds)));
+            grid.AddRow("[bold]Map version[/]", assignment.MapVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
             host.Out.Write(grid);
             return ExitCodes.Success;
         }));

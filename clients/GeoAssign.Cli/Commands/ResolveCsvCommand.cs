@@ -39,16 +39,16 @@ internal static class ResolveCsvCommand
                 await progress.RunAsync(host.Error, $"Resolving {source.Name}", rows.Length, () => rows.BytesRead, async () =>
                 {
                     var versionText = "";
-                    await foreach (var answer in client.ResolveManyAsync(rows.Points(), parse.GetValue(layer), token).ConfigureAwait(false))
+                    await foreach (var assignment in client.ResolveManyAsync(rows.Points(), parse.GetValue(layer), token).ConfigureAwait(false))
                     {
-                        if (answer.MapVersion != version)
+                        if (assignment.MapVersion != version)
                         {
-                            version = answer.MapVersion;
-                            versionText = answer.MapVersion.ToString(CultureInfo.InvariantCulture);
+                            version = assignment.MapVersion;
+                            versionText = assignment.MapVersion.ToString(CultureInfo.InvariantCulture);
                         }
 
-                        file.Writer.WriteRecord(answer.Id, answer.TerritoryId, answer.OwnerId, Names.Reason(answer.Reason), versionText);
-                        assigned += answer.IsAssigned ? 1 : 0;
+                        file.Writer.WriteRecord(assignment.Id, assignment.TerritoryId, assignment.OwnerId, TextFormat.Reason(assignment.Reason), versionText);
+                        assigned += assignment.IsAssigned ? 1 : 0;
                         progress.Add(1);
                     }
 
@@ -77,10 +77,10 @@ internal static class ResolveCsvCommand
             else
             {
                 host.Out.MarkupLine(Markup.Escape(
-                    $"Resolved {Names.Count(resolved)} points from {source.Name} into {target.Name} in {progress.Elapsed.TotalSeconds:0.0} s"
+                    $"Resolved {TextFormat.Count(resolved)} points from {source.Name} into {target.Name} in {progress.Elapsed.TotalSeconds:0.0} s"
                     // A rate over a handful of rows measures the connection set-up, not the throughput.
-                    + (resolved >= 10_000 ? $" ({Names.Count((long)progress.RowsPerSecond)} points/s): " : ": ")
-                    + $"{Names.Count(assigned)} assigned, {Names.Count(resolved - assigned)} unassigned"
+                    + (resolved >= 10_000 ? $" ({TextFormat.Count((long)progress.RowsPerSecond)} points/s): " : ": ")
+                    + $"{TextFormat.Count(assigned)} assigned, {TextFormat.Count(resolved - assigned)} unassigned"
                     + (version is { } v ? $"; map version {v}." : ".")));
             }
 
@@ -98,7 +98,7 @@ internal static class ResolveCsvCommand
             return;
         }
 
-        CliErrors.Warn(host, $"Skipped {Names.Count(stats.Skipped)} invalid row{(stats.Skipped == 1 ? "" : "s")}:");
+        CliErrors.Warn(host, $"Skipped {TextFormat.Count(stats.Skipped)} invalid row{(stats.Skipped == 1 ? "" : "s")}:");
         foreach (var (line, problem) in stats.SkippedRows)
         {
             host.Error.MarkupLine(Markup.Escape($"  line {line}: {problem}"));
@@ -106,7 +106,7 @@ internal static class ResolveCsvCommand
 
         if (stats.Skipped > stats.SkippedRows.Count)
         {
-            host.Error.MarkupLine(Markup.Escape($"  … and {Names.Count(stats.Skipped - stats.SkippedRows.Count)} more."));
+            host.Error.MarkupLine(Markup.Escape($"  … and {TextFormat.Count(stats.Skipped - stats.SkippedRows.Count)} more."));
         }
     }
 }

@@ -48,7 +48,7 @@ internal static class TerritoriesCommand
             var count = 0;
             await foreach (var territory in territories.ConfigureAwait(false))
             {
-                table.AddRow(Markup.Escape(territory.Id), Markup.Escape(territory.Name), Markup.Escape(Names.OrNone(territory.OwnerId)),
+                table.AddRow(Markup.Escape(territory.Id), Markup.Escape(territory.Name), Markup.Escape(TextFormat.OrNone(territory.OwnerId)),
                     Markup.Escape(territory.Layer), territory.Priority.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     Markup.Escape(territory.ParentId ?? ""));
                 count++;
@@ -61,7 +61,7 @@ internal static class TerritoriesCommand
             }
 
             host.Out.Write(table);
-            host.Out.MarkupLine(Markup.Escape($"{Names.Count(count)} territor{(count == 1 ? "y" : "ies")}."));
+            host.Out.MarkupLine(Markup.Escape($"{TextFormat.Count(count)} territor{(count == 1 ? "y" : "ies")}."));
             return ExitCodes.Success;
         }));
         return command;
@@ -87,10 +87,10 @@ internal static class TerritoriesCommand
             var grid = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
             grid.AddRow("[bold]Id[/]", Markup.Escape(territory.Id));
             grid.AddRow("[bold]Name[/]", Markup.Escape(territory.Name));
-            grid.AddRow("[bold]Owner[/]", Markup.Escape(Names.OrNone(territory.OwnerId)));
+            grid.AddRow("[bold]Owner[/]", Markup.Escape(TextFormat.OrNone(territory.OwnerId)));
             grid.AddRow("[bold]Layer[/]", Markup.Escape(territory.Layer));
             grid.AddRow("[bold]Priority[/]", territory.Priority.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            grid.AddRow("[bold]Parent[/]", Markup.Escape(Names.OrNone(territory.ParentId)));
+            grid.AddRow("[bold]Parent[/]", Markup.Escape(TextFormat.OrNone(territory.ParentId)));
             grid.AddRow("[bold]Attributes[/]", Markup.Escape(territory.AttributesJson ?? "(none)"));
             grid.AddRow("[bold]Geometry[/]", Markup.Escape(GeometrySummary(territory.GeometryGeoJson)));
             host.Out.Write(grid);
@@ -121,7 +121,7 @@ internal static class TerritoriesCommand
             }
             else
             {
-                host.Out.MarkupLine(Markup.Escape($"Deleted {Names.Count(result.DeletedCount)} territor{(result.DeletedCount == 1 ? "y" : "ies")}.") + $" Map version [bold]{result.MapVersion}[/].");
+                host.Out.MarkupLine(Markup.Escape($"Deleted {TextFormat.Count(result.DeletedCount)} territor{(result.DeletedCount == 1 ? "y" : "ies")}.") + $" Map version [bold]{result.MapVersion}[/].");
             }
 
             return ExitCodes.Success;
@@ -178,7 +178,7 @@ internal static class TerritoriesCommand
             }
         }
 
-        return $"{type}, {Names.Count(polygons)} polygon{(polygons == 1 ? "" : "s")}, {Names.Count(positions)} positions (--geometry prints it)";
+        return $"{type}, {TextFormat.Count(polygons)} polygon{(polygons == 1 ? "" : "s")}, {TextFormat.Count(positions)} positions (--geometry prints it)";
 
         void Count(System.Text.Json.JsonElement element, int depth, int level)
         {

@@ -98,7 +98,7 @@ internal sealed class RowProgress(Func<long>? rows = null, bool bytes = false)
     private sealed class RateColumn(RowProgress progress) : ProgressColumn
     {
         public override IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime) => task.IsIndeterminate ? Text.Empty : new Text(progress.CountsBytes
-            ? $"{Names.Bytes(progress.Rows)} · {Names.Bytes((long)progress.RowsPerSecond)}/s"
+            ? $"{TextFormat.Bytes(progress.Rows)} · {TextFormat.Bytes((long)progress.RowsPerSecond)}/s"
             : string.Create(CultureInfo.InvariantCulture, $"{progress.Rows:N0} rows · {progress.RowsPerSecond:N0} rows/s"), new Style(Color.Grey));
     }
 }

@@ -1,5 +1,6 @@
 // Points where people live: cities drawn in proportion to their population.
 using System.Globalization;
+using GeoAssign.Client;
 
 namespace GeoAssign.LoadTest.Points;
 

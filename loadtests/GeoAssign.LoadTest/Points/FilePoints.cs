@@ -1,5 +1,6 @@
 // Points read from a CSV file.
 using System.Globalization;
+using GeoAssign.Client;
 
 namespace GeoAssign.LoadTest.Points;
 

@@ -1,5 +1,6 @@
 // Points within metres of territory borders: where lookups need the exact geometry test.
 using System.Text.Json;
+using GeoAssign.Client;
 
 namespace GeoAssign.LoadTest.Points;
 

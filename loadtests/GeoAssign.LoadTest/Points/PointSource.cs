@@ -1,5 +1,6 @@
 // Where the points of a run come from, parsed from --points.
 using System.Globalization;
+using GeoAssign.Client;
 
 namespace GeoAssign.LoadTest.Points;
 

@@ -1,4 +1,6 @@
 // Points uniform in a lon/lat box.
+using GeoAssign.Client;
+
 namespace GeoAssign.LoadTest.Points;
 
 /// <summary>Points uniformly distributed in longitude and latitude inside a box. Immutable.</summary>

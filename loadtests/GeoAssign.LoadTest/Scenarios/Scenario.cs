@@ -1,4 +1,5 @@
 // A load scenario: what one operation is, and how a run of it is driven.
+using GeoAssign.Client;
 using GeoAssign.LoadTest.Measurement;
 using GeoAssign.LoadTest.Points;
 using GeoAssign.LoadTest.Scheduling;

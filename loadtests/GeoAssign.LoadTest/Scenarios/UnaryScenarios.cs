@@ -1,4 +1,5 @@
 // The request/response scenarios: resolve, batch, reassign and echo.
+using GeoAssign.Client;
 using GeoAssign.LoadTest.Measurement;
 using GeoAssign.LoadTest.Points;
 using GeoAssign.LoadTest.Scheduling;

@@ -1,4 +1,4 @@
-// Reassignment: which accounts change owner under the current map.
+// The ReassignmentService call: which accounts change owner under the current map.
 using Grpc.Core;
 using V1 = GeoAssign.Protos.V1;
 

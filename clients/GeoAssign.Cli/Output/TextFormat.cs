@@ -1,10 +1,11 @@
-// How the CLI spells the API's enums and values in tables, CSV files and JSON.
+// How the CLI writes reasons, counts, numbers and byte sizes in tables, CSV files and JSON.
 using System.Globalization;
 using GeoAssign.Client;
 
 namespace GeoAssign.Cli.Output;
 
-internal static class Names
+/// <summary>The CLI's text for the API's enums and values. Stateless and thread-safe.</summary>
+internal static class TextFormat
 {
     /// <summary>The reason as it appears in CSV and JSON: <c>interior_cell</c>, <c>exact_test</c>, <c>account_override</c>, <c>unassigned</c>.</summary>
     public static string Reason(AssignmentReason reason) => reason switch

@@ -1,4 +1,4 @@
-// Point lookups: Resolve, and ResolveBatch or ResolveStream behind ResolveManyAsync.
+// The AssignmentService calls: Resolve, and ResolveBatch or ResolveStream behind ResolveManyAsync.
 using System.Runtime.CompilerServices;
 using Grpc.Core;
 using V1 = GeoAssign.Protos.V1;
@@ -7,40 +7,40 @@ namespace GeoAssign.Client;
 
 public sealed partial class GeoAssignClient
 {
-    /// <summary>Resolves one point: which territory of the layer owns it, who owns that, and why.</summary>
+    /// <summary>Resolves one point to its assignment: which territory of the layer owns it, who owns that, and why.</summary>
     /// <param name="lat">Latitude in degrees WGS84, in [-90, 90].</param>
     /// <param name="lng">Longitude in degrees WGS84, in [-180, 180].</param>
     /// <param name="layer">The layer to look in; <see langword="null"/> means "geo".</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="GeoAssignException">INVALID_ARGUMENT for a coordinate that is NaN, infinite or out of range; NOT_FOUND when the layer holds no territory; others as the API lists.</exception>
-    public async Task<ResolveResult> ResolveAsync(double lat, double lng, string? layer = null, CancellationToken cancellationToken = default)
+    public async Task<Assignment> ResolveAsync(double lat, double lng, string? layer = null, CancellationToken cancellationToken = default)
     {
         var request = new V1.ResolveRequest { Lat = lat, Lng = lng, Layer = layer ?? "", MinVersion = MinReadVersion };
         var response = await UnaryAsync("Resolve", CallSafety.Read, request,
             (r, options) => _assignments.ResolveAsync(r, options), cancellationToken).ConfigureAwait(false);
-        return ProtoMapping.Result(response.Assignment ?? new V1.Assignment(), null);
+        return ProtoMapping.Assignment(response.Assignment ?? new V1.Assignment(), null);
     }
 
     /// <summary>
-    /// Resolves many points and yields their answers in input order, each with the point's id. Up to
+    /// Resolves many points and yields their assignments in input order, each with the point's id. Up to
     /// <see cref="GeoAssignClientOptions.BatchThreshold"/> points go in one ResolveBatch call; more
     /// go over one ResolveStream, written and read at once in chunks of
     /// <see cref="GeoAssignClientOptions.ChunkSize"/> with at most
     /// <see cref="GeoAssignClientOptions.MaxChunksInFlight"/> unanswered, so memory stays bounded
-    /// however many points there are. Every answer of one call comes from one map version.
+    /// however many points there are. Every assignment of one call comes from one map version.
     /// </summary>
     /// <param name="points">The points; enumerated once, on a background task when streamed. An exception it throws ends the call and is rethrown as it is.</param>
     /// <param name="layer">The layer to look in; <see langword="null"/> means "geo".</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="GeoAssignException">As <see cref="ResolveAsync"/>; the message of INVALID_ARGUMENT names the index of the first bad point.</exception>
-    public IAsyncEnumerable<ResolveResult> ResolveManyAsync(IEnumerable<GeoPoint> points, string? layer = null, CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<Assignment> ResolveManyAsync(IEnumerable<GeoPoint> points, string? layer = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(points);
         return ResolveManyAsync(new SyncAsyncEnumerable<GeoPoint>(points), layer, cancellationToken);
     }
 
     /// <inheritdoc cref="ResolveManyAsync(IEnumerable{GeoPoint}, string?, CancellationToken)"/>
-    public async IAsyncEnumerable<ResolveResult> ResolveManyAsync(IAsyncEnumerable<GeoPoint> points, string? layer = null,
+    public async IAsyncEnumerable<Assignment> ResolveManyAsync(IAsyncEnumerable<GeoPoint> points, string? layer = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(points);
@@ -66,9 +66,9 @@ public sealed partial class GeoAssignClient
             await source.DisposeAsync().ConfigureAwait(false);
             if (head.Count > 0)
             {
-                foreach (var result in await ResolveBatchAsync(head, layer ?? "", cancellationToken).ConfigureAwait(false))
+                foreach (var assignment in await ResolveBatchAsync(head, layer ?? "", cancellationToken).ConfigureAwait(false))
                 {
-                    yield return result;
+                    yield return assignment;
                 }
             }
 
@@ -85,16 +85,16 @@ public sealed partial class GeoAssignClient
                 throw ProtocolError("ResolveStream", $"an answer chunk starts at point {response.FirstIndex:N0} but {answered:N0} were answered before it");
             }
 
-            var results = Results(response.Assignments, chunk!, "ResolveStream");
-            answered += (ulong)results.Length;
-            foreach (var result in results)
+            var assignments = Assignments(response.Assignments, chunk!, "ResolveStream");
+            answered += (ulong)assignments.Length;
+            foreach (var assignment in assignments)
             {
-                yield return result;
+                yield return assignment;
             }
         }
     }
 
-    private async Task<ResolveResult[]> ResolveBatchAsync(List<GeoPoint> points, string layer, CancellationToken cancellationToken)
+    private async Task<Assignment[]> ResolveBatchAsync(List<GeoPoint> points, string layer, CancellationToken cancellationToken)
     {
         var batch = new PointBatch();
         foreach (var point in points)
@@ -105,11 +105,11 @@ public sealed partial class GeoAssignClient
         var request = new V1.ResolveBatchRequest { Points = batch.Points, Layer = layer, MinVersion = MinReadVersion };
         var response = await UnaryAsync("ResolveBatch", CallSafety.Read, request,
             (r, options) => _assignments.ResolveBatchAsync(r, options), cancellationToken).ConfigureAwait(false);
-        return Results(response.Assignments ?? new V1.AssignmentChunk(), batch, "ResolveBatch");
+        return Assignments(response.Assignments ?? new V1.AssignmentChunk(), batch, "ResolveBatch");
     }
 
-    /// <summary>Turns a chunk of answers into results, sharing one ancestor list per territory.</summary>
-    private ResolveResult[] Results(V1.AssignmentChunk answers, PointBatch batch, string method)
+    /// <summary>Turns a chunk of answers into assignments, sharing one ancestor list per territory.</summary>
+    private Assignment[] Assignments(V1.AssignmentChunk answers, PointBatch batch, string method)
     {
         if (answers.Count != batch.Count || answers.Reasons.Count != answers.Count)
         {
@@ -124,22 +124,22 @@ public sealed partial class GeoAssignClient
                 territory.AncestorIds.Count == 0 ? [] : [.. territory.AncestorIds]);
         }
 
-        var results = new ResolveResult[answers.Count];
+        var assignments = new Assignment[answers.Count];
         var layer = answers.Layer;
         var version = answers.MapVersion;
-        for (var i = 0; i < results.Length; i++)
+        for (var i = 0; i < assignments.Length; i++)
         {
             var reference = answers.TerritoryRefs[i];
             var reason = ProtoMapping.Reason(answers.Reasons[i]);
             var id = batch.IdAt(i);
             if (reference == 0)
             {
-                results[i] = new ResolveResult(id, null, null, layer, reason, [], version);
+                assignments[i] = new Assignment(id, null, null, layer, reason, [], version);
             }
             else if (reference <= (uint)territories.Length)
             {
                 var (territoryId, owner, ancestors) = territories[reference - 1];
-                results[i] = new ResolveResult(id, territoryId, owner, layer, reason, ancestors, version);
+                assignments[i] = new Assignment(id, territoryId, owner, layer, reason, ancestors, version);
             }
             else
             {
@@ -147,7 +147,7 @@ public sealed partial class GeoAssignClient
             }
         }
 
-        return results;
+        return assignments;
     }
 
     private GeoAssignException ProtocolError(string method, string problem) =>
