@@ -42,6 +42,19 @@ public sealed class GeoJsonImportResult
     /// <summary>The largest the read buffer grew, in bytes (for tests of streaming).</summary>
     internal int LargestBufferBytes { get; init; }
 
+    /// <summary>
+    /// For a read that found problems (e.g. <see cref="TerritoryGeoJsonReader.Read(Stream)"/>): those,
+    /// plus what <paramref name="validator"/> finds in each territory whose feature read without a
+    /// problem, ordered by feature, so that one answer lists every problem it can. Each territory is
+    /// checked on its own (ids and parents across features are not), and checking stops once about
+    /// a hundred problems are listed.
+    /// </summary>
+    public ValidationResult ProblemsWithTerritoryChecks(TerritoryValidator validator)
+    {
+        ArgumentNullException.ThrowIfNull(validator);
+        return ImportProblems.WithTerritoryChecks(this, validator);
+    }
+
     /// <summary>The territories; throws <see cref="TerritoryValidationException"/> with every problem unless valid.</summary>
     public IReadOnlyList<Territory> GetTerritoriesOrThrow()
     {

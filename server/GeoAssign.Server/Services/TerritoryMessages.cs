@@ -182,25 +182,8 @@ internal sealed class TerritoryMessages
     /// </summary>
     public RpcException ReadFailure(GeoJsonImportResult read, string items)
     {
-        var problems = new List<ValidationProblem>(read.Problems);
-        var total = read.Validation.TotalProblemCount;
-        var broken = new HashSet<int>(read.Problems.Where(p => p.FeatureIndex is not null).Select(p => p.FeatureIndex!.Value));
-        var validator = new TerritoryValidator(_validation);
-        for (var i = 0; i < read.Territories.Count && problems.Count < 100; i++)
-        {
-            var index = read.FeatureIndexes[i];
-            if (broken.Contains(index))
-            {
-                continue;
-            }
-
-            var result = validator.ValidateTerritory(read.Territories[i]);
-            problems.AddRange(result.Problems.Select(p => p with { FeatureIndex = index }));
-            total += result.TotalProblemCount;
-        }
-
-        var ordered = problems.OrderBy(p => p.FeatureIndex ?? int.MaxValue).ToList();
-        return RpcErrors.FromProblems(ordered, Math.Max(total, ordered.Count), items);
+        var problems = read.ProblemsWithTerritoryChecks(new TerritoryValidator(_validation));
+        return RpcErrors.FromProblems(problems.Problems, problems.TotalProblemCount, items);
     }
 
     /// <summary>A territory as a message, with or without its geometry.</summary>
