@@ -27,6 +27,11 @@ internal sealed class FeatureCollectionScanner(GeoJsonReadSession session)
     private byte[] _buffer = new byte[Math.Min(InitialBufferBytes, session.Options.MaxFeatureBytes)];
     private int _start;
     private int _end;
+
+    // Bytes of the input dropped from the front of the buffer, and the end of the text checked so far
+    // (both counted in the input, so that problems give offsets in the input).
+    private long _discarded;
+    private long _checkedTo;
     private bool _endOfInput;
     private bool _started;
     private JsonReaderState _state = new(new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
@@ -97,6 +102,7 @@ internal sealed class FeatureCollectionScanner(GeoJsonReadSession session)
             if (_buffer[0] == 0xEF && _buffer[1] == 0xBB && _buffer[2] == 0xBF)
             {
                 _start = 3;
+                _checkedTo = 3;
             }
         }
     }
@@ -106,6 +112,7 @@ internal sealed class FeatureCollectionScanner(GeoJsonReadSession session)
     {
         if (_start > 0)
         {
+            _discarded += _start;
             Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
             _end -= _start;
             _start = 0;
@@ -191,6 +198,12 @@ internal sealed class FeatureCollectionScanner(GeoJsonReadSession session)
                     break;
 
                 case Phase.Members:
+                    if (!TextIsValid(ref reader))
+                    {
+                        Stopped = true;
+                        return true;
+                    }
+
                     if (reader.TokenType == JsonTokenType.EndObject)
                     {
                         _phase = Phase.End;
@@ -213,6 +226,12 @@ internal sealed class FeatureCollectionScanner(GeoJsonReadSession session)
                 case Phase.TypeValue:
                     if (reader.TokenType == JsonTokenType.String)
                     {
+                        if (!TextIsValid(ref reader))
+                        {
+                            Stopped = true;
+                            return true;
+                        }
+
                         TopLevelType = reader.GetString();
                     }
                     else if (!TrySkip(ref reader))
@@ -273,7 +292,12 @@ internal sealed class FeatureCollectionScanner(GeoJsonReadSession session)
                     }
 
                     var length = reader.BytesConsumed - tokenStart;
-                    if (length > session.Options.MaxFeatureBytes)
+                    if (!TextIsValid(ref reader, _featureIndex, _start + (int)tokenStart))
+                    {
+                        // Reported; the feature is left out and the others are still read.
+                        _featureIndex++;
+                    }
+                    else if (length > session.Options.MaxFeatureBytes)
                     {
                         session.OnFeatureTooLarge(_featureIndex++);
                     }
@@ -300,6 +324,25 @@ internal sealed class FeatureCollectionScanner(GeoJsonReadSession session)
         }
     }
 
+    private bool TextIsValid(ref Utf8JsonReader reader, int? featureIndex = null, int featureStart = 0) =>
+        TextIsValid(_start + (int)reader.BytesConsumed, featureIndex, featureStart);
+
+    // Checks the text from where the last check ended (always a token boundary) to end, an index into
+    // the buffer, and reports what is invalid; a problem within [featureStart, end) names the feature.
+    private bool TextIsValid(int end, int? featureIndex, int featureStart)
+    {
+        var from = (int)(_checkedTo - _discarded);
+        var at = JsonTextCheck.FindInvalid(_buffer.AsSpan(from, end - from), out var what, out var fix);
+        _checkedTo = _discarded + end;
+        if (at < 0)
+        {
+            return true;
+        }
+
+        session.OnInvalidText(from + at >= featureStart ? featureIndex : null, _discarded + from + at, what, fix);
+        return false;
+    }
+
     private static bool TrySkip(ref Utf8JsonReader reader) =>
         reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray) || reader.TrySkip();
 
@@ -307,6 +350,14 @@ internal sealed class FeatureCollectionScanner(GeoJsonReadSession session)
     {
         _state = stateBefore;
         _start += (int)consumedBefore;
+
+        // What is consumed leaves the buffer: its text is checked first.
+        if (!TextIsValid(_start, null, 0))
+        {
+            Stopped = true;
+            return true;
+        }
+
         if (!_endOfInput)
         {
             return false;

@@ -97,6 +97,20 @@ internal sealed class GeoJsonReadSession(GeoJsonReadOptions options)
             $"the feature is a JSON {Describe(token)}, not a GeoJSON Feature object"));
     }
 
+    public void OnInvalidText(int? index, long offset, string what, string fix)
+    {
+        if (index is not null)
+        {
+            FeatureCount++;
+        }
+
+        Problems.Add(new ValidationProblem(ValidationProblemKind.MalformedJson, null, index,
+            $"invalid text at byte offset {offset} of the input: {what}")
+        {
+            Fix = fix,
+        });
+    }
+
     private static string Describe(JsonTokenType token) => token switch
     {
         JsonTokenType.StartArray => "array",

@@ -50,8 +50,43 @@ public sealed class TerritoryGeoJsonReader
     public GeoJsonImportResult ImportString(string geoJson, TerritoryValidator? validator = null)
     {
         ArgumentNullException.ThrowIfNull(geoJson);
-        using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(geoJson), false);
+        using var stream = new MemoryStream(ToUtf8(geoJson), false);
         return Import(stream, validator);
+    }
+
+    // Encoding.UTF8 would turn a lone surrogate into U+FFFD, a silent rewrite. Written as the three
+    // bytes UTF-8 would give its code point, it is not UTF-8, and the read reports it with its feature
+    // and offset like any other invalid text.
+    private static byte[] ToUtf8(string text)
+    {
+        var chars = text.AsSpan();
+        if (chars.IndexOfAnyInRange('\ud800', '\udfff') < 0)
+        {
+            return System.Text.Encoding.UTF8.GetBytes(text);
+        }
+
+        var bytes = new System.Buffers.ArrayBufferWriter<byte>(text.Length + 16);
+        while (!chars.IsEmpty)
+        {
+            if (System.Text.Rune.DecodeFromUtf16(chars, out var rune, out var used) == System.Buffers.OperationStatus.Done)
+            {
+                bytes.Advance(rune.EncodeToUtf8(bytes.GetSpan(4)));
+            }
+            else
+            {
+                int unit = chars[0];
+                var span = bytes.GetSpan(3);
+                span[0] = (byte)(0xE0 | (unit >> 12));
+                span[1] = (byte)(0x80 | ((unit >> 6) & 0x3F));
+                span[2] = (byte)(0x80 | (unit & 0x3F));
+                bytes.Advance(3);
+                used = 1;
+            }
+
+            chars = chars[used..];
+        }
+
+        return bytes.WrittenSpan.ToArray();
     }
 
     /// <summary>
