@@ -34,7 +34,9 @@ internal sealed class FeatureCollectionScanner(GeoJsonReadSession session)
     private long _checkedTo;
     private bool _endOfInput;
     private bool _started;
-    private JsonReaderState _state = new(new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
+    // Strict RFC 8259: no comments, no trailing commas (the defaults). A comment would otherwise be
+    // skipped between features yet refused inside one, and JSON has none.
+    private JsonReaderState _state = new(new JsonReaderOptions());
     private Phase _phase = Phase.Start;
     private int _featureIndex;
 
@@ -159,10 +161,14 @@ internal sealed class FeatureCollectionScanner(GeoJsonReadSession session)
         }
         catch (JsonException exception)
         {
-            session.Problems.Add(new ValidationProblem(ValidationProblemKind.MalformedJson, null, null,
+            // Within the features array the error is in the feature being read (or where the next should start).
+            session.Problems.Add(new ValidationProblem(ValidationProblemKind.MalformedJson, null, _phase == Phase.Features ? _featureIndex : null,
                 $"the input is not valid JSON near line {exception.LineNumber + 1}, byte {exception.BytePositionInLine + 1}: {exception.Message}")
             {
-                Fix = "the file must be one GeoJSON FeatureCollection in UTF-8 JSON",
+                // The reader's message names the character it refused; a '/' starts a comment.
+                Fix = exception.Message.Contains("'/'", StringComparison.Ordinal)
+                    ? "remove the comment: JSON (RFC 8259) has no comments"
+                    : "the file must be one GeoJSON FeatureCollection in UTF-8 JSON",
             });
             Stopped = true;
             return true;
