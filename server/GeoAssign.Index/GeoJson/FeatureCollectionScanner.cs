@@ -39,6 +39,8 @@ internal sealed class FeatureCollectionScanner(GeoJsonReadSession session)
     private JsonReaderState _state = new(new JsonReaderOptions());
     private Phase _phase = Phase.Start;
     private int _featureIndex;
+    private int _typeMembers;
+    private int _featuresMembers;
 
     public string? TopLevelType { get; private set; }
 
@@ -216,10 +218,13 @@ internal sealed class FeatureCollectionScanner(GeoJsonReadSession session)
                     }
                     else if (reader.ValueTextEquals("type"u8))
                     {
+                        ReportIfRepeated(ref _typeMembers, "type");
                         _phase = Phase.TypeValue;
                     }
                     else if (reader.ValueTextEquals("features"u8))
                     {
+                        // The features of both arrays are read (and numbered on), so that all are checked.
+                        ReportIfRepeated(ref _featuresMembers, "features");
                         _phase = Phase.FeaturesValue;
                     }
                     else
@@ -347,6 +352,21 @@ internal sealed class FeatureCollectionScanner(GeoJsonReadSession session)
 
         session.OnInvalidText(from + at >= featureStart ? featureIndex : null, _discarded + from + at, what, fix);
         return false;
+    }
+
+    // RFC 8259 leaves it to each reader which of two equal names counts: the file would mean different
+    // things to different readers, so it is refused rather than read one way. (Foreign members are
+    // ignored, so a repeated one changes nothing and is accepted.)
+    private void ReportIfRepeated(ref int count, string member)
+    {
+        if (++count == 2)
+        {
+            session.Problems.Add(new ValidationProblem(ValidationProblemKind.MalformedJson, null, null,
+                $"the FeatureCollection has \"{member}\" more than once")
+            {
+                Fix = $"give \"{member}\" once",
+            });
+        }
     }
 
     private static bool TrySkip(ref Utf8JsonReader reader) =>

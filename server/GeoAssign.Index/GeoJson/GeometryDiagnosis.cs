@@ -165,7 +165,38 @@ internal static class GeometryDiagnosis
         }
     }
 
-    private static ValidationProblem Malformed(string? id, int index, string detail) =>
+    /// <summary>The first of <c>type</c>, <c>coordinates</c>, <c>geometries</c> and <c>bbox</c> that a geometry object has twice, or null.</summary>
+    public static string? RepeatedMember(JsonElement geometry)
+    {
+        if (geometry.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        var seen = 0;
+        foreach (var member in geometry.EnumerateObject())
+        {
+            var bit = member.Name switch
+            {
+                "type" => 1,
+                "coordinates" => 2,
+                "geometries" => 4,
+                "bbox" => 8,
+                _ => 0,
+            };
+            if ((seen & bit) != 0)
+            {
+                return member.Name;
+            }
+
+            seen |= bit;
+        }
+
+        return null;
+    }
+
+    /// <summary>A problem of a geometry that is not RFC 7946 GeoJSON.</summary>
+    public static ValidationProblem Malformed(string? id, int index, string detail) =>
         new(ValidationProblemKind.MalformedGeometry, id, index, detail)
         {
             Fix = "write the geometry as RFC 7946 GeoJSON, e.g. {\"type\": \"Polygon\", \"coordinates\": [[[lng, lat], …, [lng, lat]]]}",

@@ -60,4 +60,60 @@ public sealed class GeoJsonStrictnessTests
         Assert.Equal(feature, problem.FeatureIndex);
         Assert.Contains("trailing comma", problem.Detail);
     }
+
+    [Theory]
+    [InlineData("features")]
+    [InlineData("type")]
+    public void A_collection_member_given_twice_is_a_problem(string member)
+    {
+        var json = Collection(Feature("a"))[..^1] + (member == "type" ? ",\"type\":\"FeatureCollection\"}" : $",\"features\":[{Feature("b")}]}}");
+
+        var problem = Assert.Single(Import(json).Problems);
+
+        Assert.Equal(ValidationProblemKind.MalformedJson, problem.Kind);
+        Assert.Null(problem.FeatureIndex);
+        Assert.Contains($"\"{member}\" more than once", problem.Detail);
+    }
+
+    [Theory]
+    [InlineData("type", "\"Feature\"")]
+    [InlineData("geometry", "null")]
+    [InlineData("geometry", Square)]
+    [InlineData("properties", "{}")]
+    [InlineData("properties", """{"owner_id":"r"}""")]
+    [InlineData("id", "\"z\"")]
+    public void A_feature_member_given_twice_is_a_problem_naming_the_feature(string member, string value)
+    {
+        var second = Feature("b")[..^1] + $",\"{member}\":{value}}}";
+
+        var result = Import(Collection(Feature("a"), second));
+
+        var problem = Assert.Single(result.Problems, p => p.Kind == ValidationProblemKind.MalformedFeature);
+        Assert.Equal(1, problem.FeatureIndex);
+        Assert.Contains($"\"{member}\" more than once", problem.Detail);
+        Assert.All(result.Problems, p => Assert.Equal(1, p.FeatureIndex));
+    }
+
+    [Theory]
+    [InlineData("""{"type":"Point","type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1],[0,0]]]}""", "type")]
+    [InlineData("""{"type":"Polygon","coordinates":[],"coordinates":[[[0,0],[1,0],[1,1],[0,1],[0,0]]]}""", "coordinates")]
+    public void A_geometry_member_given_twice_is_a_problem(string geometry, string member)
+    {
+        var problem = Assert.Single(Import(Collection(Feature("a", geometry: geometry))).Problems);
+
+        Assert.Equal(ValidationProblemKind.MalformedGeometry, problem.Kind);
+        Assert.Equal("a", problem.TerritoryId);
+        Assert.Contains($"\"{member}\" more than once", problem.Detail);
+    }
+
+    [Fact]
+    public void Foreign_members_given_twice_are_accepted_as_the_reader_ignores_them()
+    {
+        var feature = Feature("a")[..^1] + ",\"title\":1,\"title\":2}";
+        var json = Collection(feature)[..^1] + ",\"name\":\"x\",\"name\":\"y\"}";
+
+        var result = Import(json);
+
+        Assert.True(result.IsValid, result.Validation.ToString());
+    }
 }
