@@ -279,6 +279,12 @@ internal sealed class TerritoryFeatureReader(GeoJsonReadOptions options)
             return null;
         }
 
+        if (!GeometryDiagnosis.HasExactType(element))
+        {
+            GeometryDiagnosis.Diagnose(element, id, index, problems);
+            return null;
+        }
+
         try
         {
             var geometry = element.Deserialize<NtsGeometry>(GeoJsonSerialization.Options);

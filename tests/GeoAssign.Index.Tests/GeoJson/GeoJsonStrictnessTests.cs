@@ -116,4 +116,27 @@ public sealed class GeoJsonStrictnessTests
 
         Assert.True(result.IsValid, result.Validation.ToString());
     }
+
+    [Theory]
+    [InlineData("Polygon ", "Polygon")]
+    [InlineData(" Polygon", "Polygon")]
+    [InlineData("Polygon\\t", "Polygon")]
+    [InlineData("\\nMultiPolygon", "MultiPolygon")]
+    [InlineData("polygon", "Polygon")]
+    [InlineData("MULTIPOLYGON", "MultiPolygon")]
+    public void A_geometry_type_that_is_not_exactly_a_GeoJSON_type_is_a_problem(string type, string meant)
+    {
+        var geometry = Square.Replace("\"Polygon\"", $"\"{type}\"");
+        if (meant == "MultiPolygon")
+        {
+            geometry = geometry.Replace("[[[", "[[[[").Replace("]]]", "]]]]");
+        }
+
+        var problem = Assert.Single(Import(Collection(Feature("a", geometry: geometry))).Problems);
+
+        Assert.Equal(ValidationProblemKind.MalformedGeometry, problem.Kind);
+        Assert.Equal("a", problem.TerritoryId);
+        Assert.Contains("not a GeoJSON type", problem.Detail);
+        Assert.Contains($"\"{meant}\"", problem.Detail);
+    }
 }
