@@ -34,9 +34,16 @@ internal sealed class FeatureCollectionScanner(GeoJsonReadSession session)
     private long _checkedTo;
     private bool _endOfInput;
     private bool _started;
+    /// <summary>
+    /// How deep the input may nest: twice the JSON reader's default, so that an attribute nested past
+    /// <see cref="Model.TerritoryAttributes.MaxDepth"/> (at depth 4 of the input) is still read and
+    /// reported by name, while a file nested without end is refused.
+    /// </summary>
+    internal const int MaxJsonDepth = 128;
+
     // Strict RFC 8259: no comments, no trailing commas (the defaults). A comment would otherwise be
     // skipped between features yet refused inside one, and JSON has none.
-    private JsonReaderState _state = new(new JsonReaderOptions());
+    private JsonReaderState _state = new(new JsonReaderOptions { MaxDepth = MaxJsonDepth });
     private Phase _phase = Phase.Start;
     private int _featureIndex;
     private int _typeMembers;

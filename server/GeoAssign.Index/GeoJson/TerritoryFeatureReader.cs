@@ -125,7 +125,16 @@ internal sealed class TerritoryFeatureReader(GeoJsonReadOptions options)
                         priority = ReadPriority(value, id, index, problems);
                         break;
                     default:
-                        (extra ??= []).Add(new(property.Name, value));
+                        // An attribute that could not come back as given is reported and left out.
+                        if (AttributeRules.Check(property.Name, value, id, index) is { } problem)
+                        {
+                            problems.Add(problem);
+                        }
+                        else
+                        {
+                            (extra ??= []).Add(new(property.Name, value));
+                        }
+
                         break;
                 }
             }

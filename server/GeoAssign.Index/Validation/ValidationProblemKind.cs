@@ -101,4 +101,10 @@ public enum ValidationProblemKind
 
     /// <summary>One GeoJSON feature is larger than <see cref="GeoJson.GeoJsonReadOptions.MaxFeatureBytes"/>.</summary>
     FeatureTooLarge,
+
+    /// <summary>
+    /// An attribute cannot be stored as given: it has an empty name, a number beyond the range of a
+    /// double, an object with a key given twice, or nesting deeper than <see cref="Model.TerritoryAttributes.MaxDepth"/>.
+    /// </summary>
+    InvalidAttribute,
 }
