@@ -19,6 +19,15 @@ namespace GeoAssign.Index.GeoJson;
 /// <see cref="TerritoryValidator.ValidateMap"/>, so one call reports every problem of the file.
 /// </para>
 /// <para>
+/// Strict where leniency would hide a mistake: the input is RFC 8259 JSON in UTF-8 (no comments, no
+/// trailing commas, no bytes that are not UTF-8, no <c>\u</c> escape of half a surrogate pair, nesting
+/// at most 128 deep); <c>type</c>, <c>features</c>, and a feature's <c>type</c>, <c>id</c>,
+/// <c>geometry</c> and <c>properties</c> appear once; a geometry's <c>type</c> is exactly a GeoJSON type
+/// name; an attribute has a name, no number beyond the range of a double, no key twice inside its value,
+/// and at most <see cref="Model.TerritoryAttributes.MaxDepth"/> levels of nesting. Repeated foreign
+/// members are accepted: the reader ignores them, so they change nothing.
+/// </para>
+/// <para>
 /// Streams: the file is read in chunks and each feature is parsed on its own, so memory is the
 /// resulting territories plus a buffer of about the largest feature, however large the file.
 /// </para>
