@@ -11,6 +11,13 @@ namespace GeoAssign.Index.GeoJson;
 /// </summary>
 internal sealed class FeatureCollectionScanner(GeoJsonReadSession session)
 {
+    /// <summary>
+    /// How deep the input may nest: twice the JSON reader's default, so that an attribute nested past
+    /// <see cref="Model.TerritoryAttributes.MaxDepth"/> (at depth 4 of the input) is still read and
+    /// reported by name, while a file nested without end is refused.
+    /// </summary>
+    internal const int MaxJsonDepth = 128;
+
     private const int InitialBufferBytes = 64 * 1024;
 
     private enum Phase
@@ -27,19 +34,13 @@ internal sealed class FeatureCollectionScanner(GeoJsonReadSession session)
     private byte[] _buffer = new byte[Math.Min(InitialBufferBytes, session.Options.MaxFeatureBytes)];
     private int _start;
     private int _end;
+    private bool _endOfInput;
+    private bool _started;
 
     // Bytes of the input dropped from the front of the buffer, and the end of the text checked so far
     // (both counted in the input, so that problems give offsets in the input).
     private long _discarded;
     private long _checkedTo;
-    private bool _endOfInput;
-    private bool _started;
-    /// <summary>
-    /// How deep the input may nest: twice the JSON reader's default, so that an attribute nested past
-    /// <see cref="Model.TerritoryAttributes.MaxDepth"/> (at depth 4 of the input) is still read and
-    /// reported by name, while a file nested without end is refused.
-    /// </summary>
-    internal const int MaxJsonDepth = 128;
 
     // Strict RFC 8259: no comments, no trailing commas (the defaults). A comment would otherwise be
     // skipped between features yet refused inside one, and JSON has none.
