@@ -11,6 +11,13 @@ namespace GeoAssign.Index.GeoJson;
 /// </summary>
 internal sealed class FeatureCollectionScanner(GeoJsonReadSession session)
 {
+    /// <summary>
+    /// How deep the input may nest: twice the JSON reader's default, so that an attribute nested past
+    /// <see cref="Model.TerritoryAttributes.MaxDepth"/> (at depth 4 of the input) is still read and
+    /// reported by name, while a file nested without end is refused.
+    /// </summary>
+    internal const int MaxJsonDepth = 128;
+
     private const int InitialBufferBytes = 64 * 1024;
 
     private enum Phase
@@ -29,9 +36,19 @@ internal sealed class FeatureCollectionScanner(GeoJsonReadSession session)
     private int _end;
     private bool _endOfInput;
     private bool _started;
-    private JsonReaderState _state = new(new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
+
+    // Bytes of the input dropped from the front of the buffer, and the end of the text checked so far
+    // (both counted in the input, so that problems give offsets in the input).
+    private long _discarded;
+    private long _checkedTo;
+
+    // Strict RFC 8259: no comments, no trailing commas (the defaults). A comment would otherwise be
+    // skipped between features yet refused inside one, and JSON has none.
+    private JsonReaderState _state = new(new JsonReaderOptions { MaxDepth = MaxJsonDepth });
     private Phase _phase = Phase.Start;
     private int _featureIndex;
+    private int _typeMembers;
+    private int _featuresMembers;
 
     public string? TopLevelType { get; private set; }
 
@@ -97,6 +114,7 @@ internal sealed class FeatureCollectionScanner(GeoJsonReadSession session)
             if (_buffer[0] == 0xEF && _buffer[1] == 0xBB && _buffer[2] == 0xBF)
             {
                 _start = 3;
+                _checkedTo = 3;
             }
         }
     }
@@ -106,6 +124,7 @@ internal sealed class FeatureCollectionScanner(GeoJsonReadSession session)
     {
         if (_start > 0)
         {
+            _discarded += _start;
             Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
             _end -= _start;
             _start = 0;
@@ -152,10 +171,14 @@ internal sealed class FeatureCollectionScanner(GeoJsonReadSession session)
         }
         catch (JsonException exception)
         {
-            session.Problems.Add(new ValidationProblem(ValidationProblemKind.MalformedJson, null, null,
+            // Within the features array the error is in the feature being read (or where the next should start).
+            session.Problems.Add(new ValidationProblem(ValidationProblemKind.MalformedJson, null, _phase == Phase.Features ? _featureIndex : null,
                 $"the input is not valid JSON near line {exception.LineNumber + 1}, byte {exception.BytePositionInLine + 1}: {exception.Message}")
             {
-                Fix = "the file must be one GeoJSON FeatureCollection in UTF-8 JSON",
+                // The reader's message names the character it refused; a '/' starts a comment.
+                Fix = exception.Message.Contains("'/'", StringComparison.Ordinal)
+                    ? "remove the comment: JSON (RFC 8259) has no comments"
+                    : "the file must be one GeoJSON FeatureCollection in UTF-8 JSON",
             });
             Stopped = true;
             return true;
@@ -191,16 +214,25 @@ internal sealed class FeatureCollectionScanner(GeoJsonReadSession session)
                     break;
 
                 case Phase.Members:
+                    if (!TextIsValid(ref reader))
+                    {
+                        Stopped = true;
+                        return true;
+                    }
+
                     if (reader.TokenType == JsonTokenType.EndObject)
                     {
                         _phase = Phase.End;
                     }
                     else if (reader.ValueTextEquals("type"u8))
                     {
+                        ReportIfRepeated(ref _typeMembers, "type");
                         _phase = Phase.TypeValue;
                     }
                     else if (reader.ValueTextEquals("features"u8))
                     {
+                        // The features of both arrays are read (and numbered on), so that all are checked.
+                        ReportIfRepeated(ref _featuresMembers, "features");
                         _phase = Phase.FeaturesValue;
                     }
                     else
@@ -213,6 +245,12 @@ internal sealed class FeatureCollectionScanner(GeoJsonReadSession session)
                 case Phase.TypeValue:
                     if (reader.TokenType == JsonTokenType.String)
                     {
+                        if (!TextIsValid(ref reader))
+                        {
+                            Stopped = true;
+                            return true;
+                        }
+
                         TopLevelType = reader.GetString();
                     }
                     else if (!TrySkip(ref reader))
@@ -273,7 +311,12 @@ internal sealed class FeatureCollectionScanner(GeoJsonReadSession session)
                     }
 
                     var length = reader.BytesConsumed - tokenStart;
-                    if (length > session.Options.MaxFeatureBytes)
+                    if (!TextIsValid(ref reader, _featureIndex, _start + (int)tokenStart))
+                    {
+                        // Reported; the feature is left out and the others are still read.
+                        _featureIndex++;
+                    }
+                    else if (length > session.Options.MaxFeatureBytes)
                     {
                         session.OnFeatureTooLarge(_featureIndex++);
                     }
@@ -300,6 +343,40 @@ internal sealed class FeatureCollectionScanner(GeoJsonReadSession session)
         }
     }
 
+    private bool TextIsValid(ref Utf8JsonReader reader, int? featureIndex = null, int featureStart = 0) =>
+        TextIsValid(_start + (int)reader.BytesConsumed, featureIndex, featureStart);
+
+    // Checks the text from where the last check ended (always a token boundary) to end, an index into
+    // the buffer, and reports what is invalid; a problem within [featureStart, end) names the feature.
+    private bool TextIsValid(int end, int? featureIndex, int featureStart)
+    {
+        var from = (int)(_checkedTo - _discarded);
+        var at = JsonTextCheck.FindInvalid(_buffer.AsSpan(from, end - from), out var what, out var fix);
+        _checkedTo = _discarded + end;
+        if (at < 0)
+        {
+            return true;
+        }
+
+        session.OnInvalidText(from + at >= featureStart ? featureIndex : null, _discarded + from + at, what, fix);
+        return false;
+    }
+
+    // RFC 8259 leaves it to each reader which of two equal names counts: the file would mean different
+    // things to different readers, so it is refused rather than read one way. (Foreign members are
+    // ignored, so a repeated one changes nothing and is accepted.)
+    private void ReportIfRepeated(ref int count, string member)
+    {
+        if (++count == 2)
+        {
+            session.Problems.Add(new ValidationProblem(ValidationProblemKind.MalformedJson, null, null,
+                $"the FeatureCollection has \"{member}\" more than once")
+            {
+                Fix = $"give \"{member}\" once",
+            });
+        }
+    }
+
     private static bool TrySkip(ref Utf8JsonReader reader) =>
         reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray) || reader.TrySkip();
 
@@ -307,6 +384,14 @@ internal sealed class FeatureCollectionScanner(GeoJsonReadSession session)
     {
         _state = stateBefore;
         _start += (int)consumedBefore;
+
+        // What is consumed leaves the buffer: its text is checked first.
+        if (!TextIsValid(_start, null, 0))
+        {
+            Stopped = true;
+            return true;
+        }
+
         if (!_endOfInput)
         {
             return false;

@@ -43,31 +43,16 @@ public sealed class GeoJsonImportResult
     internal int LargestBufferBytes { get; init; }
 
     /// <summary>
-    /// Every problem the read found, together with what validation finds in the features that did read
-    /// (a broken feature is not validated again), ordered by feature: one answer lists every problem it
-    /// can. Problems name feature indexes.
+    /// For a read that found problems (e.g. <see cref="TerritoryGeoJsonReader.Read(Stream)"/>): those,
+    /// plus what <paramref name="validator"/> finds in each territory whose feature read without a
+    /// problem, ordered by feature, so that one answer lists every problem it can. Each territory is
+    /// checked on its own (ids and parents across features are not), and checking stops once about
+    /// a hundred problems are listed.
     /// </summary>
-    public ValidationResult AllProblems(ValidationOptions validation)
+    public ValidationResult ProblemsWithTerritoryChecks(TerritoryValidator validator)
     {
-        var problems = new List<ValidationProblem>(Problems);
-        var total = Validation.TotalProblemCount;
-        var broken = new HashSet<int>(Problems.Where(p => p.FeatureIndex is not null).Select(p => p.FeatureIndex!.Value));
-        var validator = new TerritoryValidator(validation);
-        for (var i = 0; i < Territories.Count && problems.Count < 100; i++)
-        {
-            var index = FeatureIndexes[i];
-            if (broken.Contains(index))
-            {
-                continue;
-            }
-
-            var result = validator.ValidateTerritory(Territories[i]);
-            problems.AddRange(result.Problems.Select(p => p with { FeatureIndex = index }));
-            total += result.TotalProblemCount;
-        }
-
-        var ordered = problems.OrderBy(p => p.FeatureIndex ?? int.MaxValue).ToList();
-        return new ValidationResult(ordered, Math.Max(total, ordered.Count));
+        ArgumentNullException.ThrowIfNull(validator);
+        return ImportProblems.WithTerritoryChecks(this, validator);
     }
 
     /// <summary>The territories; throws <see cref="TerritoryValidationException"/> with every problem unless valid.</summary>

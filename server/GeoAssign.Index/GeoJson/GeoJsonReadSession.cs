@@ -11,6 +11,9 @@ namespace GeoAssign.Index.GeoJson;
 /// </summary>
 internal sealed class GeoJsonReadSession(GeoJsonReadOptions options)
 {
+    // The scanner has checked the feature's syntax with the same limits.
+    private static readonly JsonDocumentOptions FeatureJson = new() { MaxDepth = FeatureCollectionScanner.MaxJsonDepth };
+
     private readonly List<Territory> _territories = [];
     private readonly List<int> _featureIndexes = [];
     private readonly List<GeometryRepairRecord> _repairs = [];
@@ -74,7 +77,7 @@ internal sealed class GeoJsonReadSession(GeoJsonReadOptions options)
             return false;
         }
 
-        using var document = JsonDocument.Parse(json);
+        using var document = JsonDocument.Parse(json, FeatureJson);
         _territories.Add(_features.Read(document.RootElement, index, Problems, _repairs));
         _featureIndexes.Add(index);
         return true;
@@ -95,6 +98,20 @@ internal sealed class GeoJsonReadSession(GeoJsonReadOptions options)
         FeatureCount++;
         Problems.Add(new ValidationProblem(ValidationProblemKind.MalformedFeature, null, index,
             $"the feature is a JSON {Describe(token)}, not a GeoJSON Feature object"));
+    }
+
+    public void OnInvalidText(int? index, long offset, string what, string fix)
+    {
+        if (index is not null)
+        {
+            FeatureCount++;
+        }
+
+        Problems.Add(new ValidationProblem(ValidationProblemKind.MalformedJson, null, index,
+            $"invalid text at byte offset {offset} of the input: {what}")
+        {
+            Fix = fix,
+        });
     }
 
     private static string Describe(JsonTokenType token) => token switch

@@ -15,6 +15,19 @@ internal static class GeometryDiagnosis
     private static readonly HashSet<string> OtherGeoJsonTypes =
         new(["Point", "MultiPoint", "LineString", "MultiLineString", "GeometryCollection"], StringComparer.Ordinal);
 
+    private static readonly string[] GeoJsonTypes = ["Polygon", "MultiPolygon", .. OtherGeoJsonTypes];
+
+    /// <summary>
+    /// Whether the geometry's <c>type</c> is, exactly, a GeoJSON type (or is missing or not a string, which
+    /// NTS's reader reports). RFC 7946 type names are case-sensitive; NTS's reader also takes
+    /// <c>"Polygon "</c>, which would hide a mistake.
+    /// </summary>
+    public static bool HasExactType(JsonElement geometry) =>
+        geometry.ValueKind != JsonValueKind.Object
+        || !geometry.TryGetProperty("type", out var type)
+        || type.ValueKind != JsonValueKind.String
+        || Array.IndexOf(GeoJsonTypes, type.GetString()) >= 0;
+
     /// <summary>Adds the problems found; false when it found none (the caller reports the reader's message).</summary>
     public static bool Diagnose(JsonElement geometry, string? id, int index, List<ValidationProblem> problems)
     {
@@ -41,7 +54,7 @@ internal static class GeometryDiagnosis
                 {
                     Fix = "give the territory's area as a Polygon (its boundary ring) or a MultiPolygon",
                 }
-                : Malformed(id, index, $"the geometry type '{type}' is not a GeoJSON type"));
+                : Malformed(id, index, $"the geometry type '{type}' is not a GeoJSON type{Meant(type)}"));
             return true;
         }
 
@@ -165,7 +178,52 @@ internal static class GeometryDiagnosis
         }
     }
 
-    private static ValidationProblem Malformed(string? id, int index, string detail) =>
+    // GeoJSON type names are exact: no spaces, no other case.
+    private static string Meant(string type)
+    {
+        foreach (var known in GeoJsonTypes)
+        {
+            if (string.Equals(known, type.Trim(), StringComparison.OrdinalIgnoreCase))
+            {
+                return $" (type names are exact: \"{known}\")";
+            }
+        }
+
+        return "";
+    }
+
+    /// <summary>The first of <c>type</c>, <c>coordinates</c>, <c>geometries</c> and <c>bbox</c> that a geometry object has twice, or null.</summary>
+    public static string? RepeatedMember(JsonElement geometry)
+    {
+        if (geometry.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        var seen = 0;
+        foreach (var member in geometry.EnumerateObject())
+        {
+            var bit = member.Name switch
+            {
+                "type" => 1,
+                "coordinates" => 2,
+                "geometries" => 4,
+                "bbox" => 8,
+                _ => 0,
+            };
+            if ((seen & bit) != 0)
+            {
+                return member.Name;
+            }
+
+            seen |= bit;
+        }
+
+        return null;
+    }
+
+    /// <summary>A problem of a geometry that is not RFC 7946 GeoJSON.</summary>
+    public static ValidationProblem Malformed(string? id, int index, string detail) =>
         new(ValidationProblemKind.MalformedGeometry, id, index, detail)
         {
             Fix = "write the geometry as RFC 7946 GeoJSON, e.g. {\"type\": \"Polygon\", \"coordinates\": [[[lng, lat], …, [lng, lat]]]}",

@@ -9,6 +9,10 @@ namespace GeoAssign.Index.GeoJson;
 /// </summary>
 internal static class ImportProblems
 {
+    // A failed read's territory checks stop once this many problems are listed: an answer shows a few
+    // dozen at most, and a broken file of a million features need not be validated in full.
+    private const int EnoughAfterFailedRead = 100;
+
     /// <summary>
     /// The read with its problems and those of <paramref name="validation"/> (of the whole map of read
     /// territories), ordered by feature, at most <paramref name="maxProblems"/> listed.
@@ -78,5 +82,46 @@ internal static class ImportProblems
         {
             LargestBufferBytes = read.LargestBufferBytes,
         };
+    }
+
+    /// <summary>
+    /// The problems of a read, plus what <paramref name="validator"/> finds in each territory whose
+    /// feature read without a problem (each on its own: ids and parents across features are not
+    /// checked), ordered by feature.
+    /// </summary>
+    public static ValidationResult WithTerritoryChecks(GeoJsonImportResult read, TerritoryValidator validator)
+    {
+        var problems = new List<ValidationProblem>(read.Problems);
+        var total = read.Validation.TotalProblemCount;
+        var broken = new HashSet<int>();
+        foreach (var problem in read.Problems)
+        {
+            if (problem.FeatureIndex is { } index)
+            {
+                broken.Add(index);
+            }
+        }
+
+        for (var i = 0; i < read.Territories.Count && problems.Count < EnoughAfterFailedRead; i++)
+        {
+            var index = read.FeatureIndexes[i];
+            if (broken.Contains(index))
+            {
+                continue;
+            }
+
+            var result = validator.ValidateTerritory(read.Territories[i]);
+            foreach (var problem in result.Problems)
+            {
+                problems.Add(problem with { FeatureIndex = index });
+            }
+
+            total += result.TotalProblemCount;
+        }
+
+        // A stable sort: problems of one feature keep their order, those of no feature come last.
+        var ordered = new List<ValidationProblem>(problems.Count);
+        ordered.AddRange(problems.OrderBy(static p => p.FeatureIndex ?? int.MaxValue));
+        return ordered.Count == 0 && total == 0 ? ValidationResult.Valid : new ValidationResult(ordered.AsReadOnly(), Math.Max(total, ordered.Count));
     }
 }

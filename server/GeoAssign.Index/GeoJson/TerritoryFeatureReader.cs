@@ -24,20 +24,25 @@ internal sealed class TerritoryFeatureReader(GeoJsonReadOptions options)
     {
         string? type = null;
         JsonElement idElement = default, geometryElement = default, propertiesElement = default;
+        List<string>? repeated = null;
         foreach (var member in feature.EnumerateObject())
         {
             switch (member.Name)
             {
                 case "type":
+                    Repeated(type is not null, member.Name, ref repeated);
                     type = member.Value.ValueKind == JsonValueKind.String ? member.Value.GetString() : member.Value.GetRawText();
                     break;
                 case "id":
+                    Repeated(idElement.ValueKind != JsonValueKind.Undefined, member.Name, ref repeated);
                     idElement = member.Value;
                     break;
                 case "geometry":
+                    Repeated(geometryElement.ValueKind != JsonValueKind.Undefined, member.Name, ref repeated);
                     geometryElement = member.Value;
                     break;
                 case "properties":
+                    Repeated(propertiesElement.ValueKind != JsonValueKind.Undefined, member.Name, ref repeated);
                     propertiesElement = member.Value;
                     break;
             }
@@ -66,6 +71,17 @@ internal sealed class TerritoryFeatureReader(GeoJsonReadOptions options)
         {
             problems.Add(new ValidationProblem(ValidationProblemKind.MalformedFeature, id, index,
                 type is null ? "the feature has no \"type\": \"Feature\"" : $"the feature's \"type\" is {type}, not \"Feature\""));
+        }
+
+        // RFC 8259 leaves it to each reader which of two equal names counts: the file would mean
+        // different things to different readers, so it is refused rather than read one way.
+        foreach (var member in repeated ?? [])
+        {
+            problems.Add(new ValidationProblem(ValidationProblemKind.MalformedFeature, id, index,
+                $"the feature has \"{member}\" more than once")
+            {
+                Fix = $"give \"{member}\" once",
+            });
         }
 
         string name = "", owner = "", layer = options.DefaultLayer;
@@ -109,7 +125,16 @@ internal sealed class TerritoryFeatureReader(GeoJsonReadOptions options)
                         priority = ReadPriority(value, id, index, problems);
                         break;
                     default:
-                        (extra ??= []).Add(new(property.Name, value));
+                        // An attribute that could not come back as given is reported and left out.
+                        if (AttributeRules.Check(property.Name, value, id, index) is { } problem)
+                        {
+                            problems.Add(problem);
+                        }
+                        else
+                        {
+                            (extra ??= []).Add(new(property.Name, value));
+                        }
+
                         break;
                 }
             }
@@ -150,6 +175,14 @@ internal sealed class TerritoryFeatureReader(GeoJsonReadOptions options)
             Attributes = attributes,
             Geometry = geometry ?? Placeholder,
         };
+    }
+
+    private static void Repeated(bool seen, string name, ref List<string>? repeated)
+    {
+        if (seen && !(repeated ??= []).Contains(name))
+        {
+            repeated.Add(name);
+        }
     }
 
     // Ids are strings; integers are accepted as their decimal text, as GeoJSON allows numeric feature ids.
@@ -244,6 +277,20 @@ internal sealed class TerritoryFeatureReader(GeoJsonReadOptions options)
             {
                 Fix = "give the feature a Polygon or MultiPolygon geometry",
             });
+            return null;
+        }
+
+        // NTS's reader keeps the last of two equal members; the file would mean different things to
+        // different readers.
+        if (GeometryDiagnosis.RepeatedMember(element) is { } repeatedMember)
+        {
+            problems.Add(GeometryDiagnosis.Malformed(id, index, $"the geometry has \"{repeatedMember}\" more than once"));
+            return null;
+        }
+
+        if (!GeometryDiagnosis.HasExactType(element))
+        {
+            GeometryDiagnosis.Diagnose(element, id, index, problems);
             return null;
         }
 

@@ -19,6 +19,15 @@ namespace GeoAssign.Index.GeoJson;
 /// <see cref="TerritoryValidator.ValidateMap"/>, so one call reports every problem of the file.
 /// </para>
 /// <para>
+/// Strict where leniency would hide a mistake: the input is RFC 8259 JSON in UTF-8 (no comments, no
+/// trailing commas, no bytes that are not UTF-8, no <c>\u</c> escape of half a surrogate pair, nesting
+/// at most 128 deep); <c>type</c>, <c>features</c>, and a feature's <c>type</c>, <c>id</c>,
+/// <c>geometry</c> and <c>properties</c> appear once; a geometry's <c>type</c> is exactly a GeoJSON type
+/// name; an attribute has a name, no number beyond the range of a double, no key twice inside its value,
+/// and at most <see cref="Model.TerritoryAttributes.MaxDepth"/> levels of nesting. Repeated foreign
+/// members are accepted: the reader ignores them, so they change nothing.
+/// </para>
+/// <para>
 /// Streams: the file is read in chunks and each feature is parsed on its own, so memory is the
 /// resulting territories plus a buffer of about the largest feature, however large the file.
 /// </para>
@@ -50,8 +59,43 @@ public sealed class TerritoryGeoJsonReader
     public GeoJsonImportResult ImportString(string geoJson, TerritoryValidator? validator = null)
     {
         ArgumentNullException.ThrowIfNull(geoJson);
-        using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(geoJson), false);
+        using var stream = new MemoryStream(ToUtf8(geoJson), false);
         return Import(stream, validator);
+    }
+
+    // Encoding.UTF8 would turn a lone surrogate into U+FFFD, a silent rewrite. Written as the three
+    // bytes UTF-8 would give its code point, it is not UTF-8, and the read reports it with its feature
+    // and offset like any other invalid text.
+    private static byte[] ToUtf8(string text)
+    {
+        var chars = text.AsSpan();
+        if (chars.IndexOfAnyInRange('\ud800', '\udfff') < 0)
+        {
+            return System.Text.Encoding.UTF8.GetBytes(text);
+        }
+
+        var bytes = new System.Buffers.ArrayBufferWriter<byte>(text.Length + 16);
+        while (!chars.IsEmpty)
+        {
+            if (System.Text.Rune.DecodeFromUtf16(chars, out var rune, out var used) == System.Buffers.OperationStatus.Done)
+            {
+                bytes.Advance(rune.EncodeToUtf8(bytes.GetSpan(4)));
+            }
+            else
+            {
+                int unit = chars[0];
+                var span = bytes.GetSpan(3);
+                span[0] = (byte)(0xE0 | (unit >> 12));
+                span[1] = (byte)(0x80 | ((unit >> 6) & 0x3F));
+                span[2] = (byte)(0x80 | (unit & 0x3F));
+                bytes.Advance(3);
+                used = 1;
+            }
+
+            chars = chars[used..];
+        }
+
+        return bytes.WrittenSpan.ToArray();
     }
 
     /// <summary>

@@ -59,7 +59,7 @@ public sealed class TerritoryImport
     /// <exception cref="TerritoryValidationException">
     /// Something is wrong; nothing was changed. Every problem names its feature index. A failed read lists
     /// its problems together with what validation finds in the features that did read
-    /// (<see cref="GeoJsonImportResult.AllProblems"/>).
+    /// (<see cref="GeoJsonImportResult.ProblemsWithTerritoryChecks"/>).
     /// </exception>
     public static TerritoryImport Prepare(GeoJsonImportResult read, TerritoryImportOptions options, ValidationOptions validation)
     {
@@ -71,7 +71,7 @@ public sealed class TerritoryImport
         {
             if (!options.SkipFeaturesWithoutArea || read.Problems.Any(p => p.Kind != ValidationProblemKind.NoAreaAfterRepair || p.FeatureIndex is null))
             {
-                read.AllProblems(validation).ThrowIfInvalid();
+                read.ProblemsWithTerritoryChecks(new TerritoryValidator(validation)).ThrowIfInvalid();
             }
 
             foreach (var problem in read.Problems)

@@ -13,12 +13,24 @@ namespace GeoAssign.Index.Model;
 /// faithfully (numbers keep their exact text, nested objects and arrays stay as they were).
 /// </summary>
 /// <remarks>
+/// Construction checks only that names are distinct; <see cref="Validation.TerritoryValidator"/> refuses
+/// what could not come back exactly as given (an empty name, a number beyond the range of a double, a
+/// key given twice inside a value, nesting deeper than <see cref="MaxDepth"/>).
 /// Immutable and thread-safe: values are <see cref="JsonElement"/>s backed by a private copy of their
 /// JSON text, never by a caller's pooled document. Equality is JSON equality
 /// (<see cref="JsonElement.DeepEquals"/>) and ignores the order of the keys, as JSON objects do.
 /// </remarks>
 public sealed class TerritoryAttributes : IReadOnlyDictionary<string, JsonElement>, IEquatable<TerritoryAttributes>
 {
+    /// <summary>
+    /// The deepest an attribute value may nest objects and arrays (a scalar is 0, <c>[1]</c> is 1).
+    /// The API carries attributes as a <c>google.protobuf.Struct</c>, which spends three levels of
+    /// message nesting per object, and protobuf decoders refuse messages nested deeper than 100 by
+    /// default: inside a Territory message, 32 levels of objects is the most every client can read.
+    /// <see cref="Validation.TerritoryValidator"/> refuses deeper values.
+    /// </summary>
+    public const int MaxDepth = 32;
+
     /// <summary>No attributes.</summary>
     public static TerritoryAttributes Empty { get; } = new([], []);
 

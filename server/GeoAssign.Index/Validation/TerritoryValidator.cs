@@ -10,7 +10,9 @@ namespace GeoAssign.Index.Validation;
 /// </summary>
 /// <remarks>
 /// <para>Per territory: an id, an owner id and a layer that are not empty and not longer than
-/// <see cref="ValidationOptions.MaxIdLength"/>; no attribute with a reserved name; a Polygon or
+/// <see cref="ValidationOptions.MaxIdLength"/>; no attribute with a reserved or empty name, a number
+/// beyond the range of a double, a key given twice inside its value, or nesting deeper than
+/// <see cref="TerritoryAttributes.MaxDepth"/>; a Polygon or
 /// MultiPolygon that is not empty and has no empty part; at most
 /// <see cref="ValidationOptions.MaxVerticesPerTerritory"/> vertices; rings of at least 4 positions,
 /// closed; finite coordinates with longitude in [-180, 180] and latitude in [-90, 90]; no edge
@@ -326,7 +328,7 @@ public sealed partial class TerritoryValidator
             }
         }
 
-        foreach (var key in territory.Attributes.Keys)
+        foreach (var (key, value) in territory.Attributes)
         {
             if (ReservedPropertyNames.Contains(key))
             {
@@ -335,6 +337,10 @@ public sealed partial class TerritoryValidator
                 {
                     Fix = $"set the territory's own field instead of an attribute named '{key}'",
                 });
+            }
+            else if (AttributeRules.Check(key, value, id, index) is { } problem)
+            {
+                problems.Add(problem);
             }
         }
 

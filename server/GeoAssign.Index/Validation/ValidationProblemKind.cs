@@ -9,10 +9,13 @@ namespace GeoAssign.Index.Validation;
 /// <c>INVALID_ARGUMENT</c>.</summary>
 public enum ValidationProblemKind
 {
-    /// <summary>The input is not well-formed JSON, or not a GeoJSON FeatureCollection.</summary>
+    /// <summary>
+    /// The input is not well-formed JSON (including text that is not UTF-8, a <c>\u</c> escape of half a
+    /// surrogate pair, and comments), or not a GeoJSON FeatureCollection (e.g. one with two <c>features</c>).
+    /// </summary>
     MalformedJson,
 
-    /// <summary>A feature is not a GeoJSON Feature object.</summary>
+    /// <summary>A feature is not a GeoJSON Feature object, or gives <c>type</c>, <c>id</c>, <c>geometry</c> or <c>properties</c> twice.</summary>
     MalformedFeature,
 
     /// <summary>A feature has neither a feature <c>id</c> nor an <c>id</c> property, or the id is empty.</summary>
@@ -63,7 +66,7 @@ public enum ValidationProblemKind
     /// <summary>A feature has no geometry (missing or null).</summary>
     MissingGeometry,
 
-    /// <summary>The geometry is not valid GeoJSON (e.g. a position that is not an array of numbers).</summary>
+    /// <summary>The geometry is not valid GeoJSON (e.g. a position that is not an array of numbers, a type that is not exactly a GeoJSON type name, a member given twice).</summary>
     MalformedGeometry,
 
     /// <summary>The geometry is not a Polygon or MultiPolygon.</summary>
@@ -116,4 +119,10 @@ public enum ValidationProblemKind
 
     /// <summary>An imported id belongs to a territory of another layer in the map (ids are unique across layers).</summary>
     IdInOtherLayer,
+
+    /// <summary>
+    /// An attribute cannot be stored as given: it has an empty name, a number beyond the range of a
+    /// double, an object with a key given twice, or nesting deeper than <see cref="Model.TerritoryAttributes.MaxDepth"/>.
+    /// </summary>
+    InvalidAttribute,
 }

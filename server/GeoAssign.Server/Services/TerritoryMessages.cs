@@ -185,8 +185,8 @@ internal sealed class TerritoryMessages
     /// </summary>
     public RpcException ReadFailure(GeoJsonImportResult read, string items)
     {
-        var all = read.AllProblems(_validation);
-        return RpcErrors.FromProblems(all.Problems, all.TotalProblemCount, items);
+        var problems = read.ProblemsWithTerritoryChecks(new TerritoryValidator(_validation));
+        return RpcErrors.FromProblems(problems.Problems, problems.TotalProblemCount, items);
     }
 
     /// <summary>A territory as a message, with or without its geometry.</summary>
