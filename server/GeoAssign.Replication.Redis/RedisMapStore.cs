@@ -64,8 +64,7 @@ public sealed class RedisMapStore : IMapStore
         options.Validate();
         // One retry for connecting and subscribing: both within the same ConnectRetryTime.
         var retry = RedisConnection.CreateRetry(options.ConnectRetryTime);
-        var connection = await RedisConnection.ConnectAsync(options.ConnectionString, options.OperationTimeout, options.ConnectRetryTime, retry, cancellationToken)
-            .ConfigureAwait(false);
+        var connection = await RedisConnection.ConnectAsync(options, retry, cancellationToken).ConfigureAwait(false);
         var store = new RedisMapStore(options, connection);
         try
         {
@@ -171,7 +170,7 @@ public sealed class RedisMapStore : IMapStore
         {
             // Not cancellable once sent: giving up early would only turn a known outcome into an
             // unknown one; the operation timeout bounds the wait.
-            reply = await _database.ScriptEvaluateAsync(AppendScript.Source, AppendScript.Keys(_keys), arguments).ConfigureAwait(false);
+            reply = await _database.ScriptEvaluateAsync(AppendScript.Source, AppendScript.Keys(_keys), arguments, RedisConnection.PrimaryOnly).ConfigureAwait(false);
         }
         catch (Exception e) when (RedisFailures.IsRedisFailure(e))
         {
@@ -250,7 +249,7 @@ public sealed class RedisMapStore : IMapStore
 
             try
             {
-                page = await _database.StreamRangeAsync(_keys.Changes, RedisMapKeys.EntryId(expected), "+", ChangesPageSize)
+                page = await _database.StreamRangeAsync(_keys.Changes, RedisMapKeys.EntryId(expected), "+", ChangesPageSize, flags: RedisConnection.PrimaryOnly)
                     .WaitAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (RedisFailures.IsRedisFailure(e))
@@ -338,7 +337,7 @@ public sealed class RedisMapStore : IMapStore
         var valueTask = read(transaction);
         try
         {
-            await transaction.ExecuteAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.ExecuteAsync(RedisConnection.PrimaryOnly).WaitAsync(cancellationToken).ConfigureAwait(false);
             return (_keys.ParseVersion(await versionTask.ConfigureAwait(false)), await valueTask.ConfigureAwait(false));
         }
         catch (Exception e) when (RedisFailures.IsRedisFailure(e))

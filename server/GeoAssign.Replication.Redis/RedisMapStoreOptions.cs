@@ -1,4 +1,6 @@
 // Options of the Redis store, with their defaults.
+using StackExchange.Redis;
+
 namespace GeoAssign.Replication.Redis;
 
 /// <summary>Options of <see cref="RedisMapStore"/>. Immutable once constructed; thread-safe.</summary>
@@ -11,6 +13,15 @@ public sealed class RedisMapStoreOptions
     /// <see cref="ConnectRetryTime"/>); those given here are overridden.
     /// </summary>
     public required string ConnectionString { get; init; }
+
+    /// <summary>
+    /// The Sentinel service (master) name, e.g. <c>geoassign</c>, when Redis runs under Sentinel:
+    /// then <see cref="ConnectionString"/> lists the sentinels (e.g.
+    /// <c>s1:26379,s2:26379,s3:26379</c>), the store asks them for the current primary, and follows it
+    /// when they fail over. Default none: <see cref="ConnectionString"/> names Redis itself. The
+    /// connection string's own <c>serviceName=</c> option does the same; when both are given they must agree.
+    /// </summary>
+    public string? ServiceName { get; init; }
 
     /// <summary>
     /// The map's name: servers with the same Redis and name serve the same map. Default <c>default</c>.
@@ -53,6 +64,38 @@ public sealed class RedisMapStoreOptions
             ? $"must be non-empty, without braces, spaces or control characters (it is \"{name}\")"
             : null;
 
+    /// <summary>
+    /// What is wrong with <paramref name="serviceName"/> as a <see cref="ServiceName"/> beside
+    /// <paramref name="connectionString"/> (empty, white space or a comma in it, or a different
+    /// <c>serviceName=</c> in the connection string); null when it is fine or not set.
+    /// </summary>
+    public static string? ServiceNameProblem(string? serviceName, string? connectionString)
+    {
+        if (serviceName is null)
+        {
+            return null;
+        }
+
+        if (serviceName.Length == 0 || serviceName.Any(c => c == ',' || char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            return $"must be non-empty, without commas, spaces or control characters (it is \"{serviceName}\")";
+        }
+
+        string? configured;
+        try
+        {
+            configured = ConfigurationOptions.Parse(connectionString ?? "").ServiceName;
+        }
+        catch (ArgumentException)
+        {
+            return null; // The connection string's own check reports it.
+        }
+
+        return configured is not null && configured != serviceName
+            ? $"is \"{serviceName}\" but the connection string says serviceName={configured}; give it once, or the same in both"
+            : null;
+    }
+
     /// <summary>Throws when an option is out of range, so bad configuration fails at start-up.</summary>
     public void Validate()
     {
@@ -64,6 +107,11 @@ public sealed class RedisMapStoreOptions
         if (MapNameProblem(MapName) is { } problem)
         {
             throw new ArgumentException($"The map name {problem}.", nameof(MapName));
+        }
+
+        if (ServiceNameProblem(ServiceName, ConnectionString) is { } serviceProblem)
+        {
+            throw new ArgumentException($"The Sentinel service name {serviceProblem}.", nameof(ServiceName));
         }
 
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(StreamMaxLength);

@@ -231,7 +231,7 @@ internal sealed class RedisVersionFeed : IAsyncDisposable
         long version;
         try
         {
-            version = _keys.ParseVersion(await _connection.Database.StringGetAsync(_keys.Version).ConfigureAwait(false));
+            version = _keys.ParseVersion(await _connection.Database.StringGetAsync(_keys.Version, RedisConnection.PrimaryOnly).ConfigureAwait(false));
         }
         catch (Exception e) when (RedisFailures.IsRedisFailure(e) || e is MapStoreException)
         {

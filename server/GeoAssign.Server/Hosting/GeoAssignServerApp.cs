@@ -106,7 +106,9 @@ public static partial class GeoAssignServerApp
         {
             var maps = app.Services.GetRequiredService<MapHost>();
             var store = options.EffectiveStore == MapStoreChoice.Redis
-                ? $"Redis {options.Redis.ConnectionString} (map \"{options.Redis.MapName}\")"
+                ? string.IsNullOrEmpty(options.Redis.ServiceName)
+                    ? $"Redis {options.Redis.ConnectionString} (map \"{options.Redis.MapName}\")"
+                    : $"Redis service {options.Redis.ServiceName} via sentinels {options.Redis.ConnectionString} (map \"{options.Redis.MapName}\")"
                 : $"data folder {maps.DataDirectory}";
             LogListening(logger, string.Join(", ", app.Urls), store, maps.Current.Version);
         });

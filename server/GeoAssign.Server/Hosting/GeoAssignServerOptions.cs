@@ -139,8 +139,17 @@ public enum MapStoreChoice
 /// <summary>The Redis store (<c>GeoAssign:Redis</c>).</summary>
 public sealed class RedisStoreSettings
 {
-    /// <summary>A StackExchange.Redis configuration string, e.g. <c>127.0.0.1:6379</c> or <c>redis1:6379,password=…</c>.</summary>
+    /// <summary>
+    /// A StackExchange.Redis configuration string, e.g. <c>127.0.0.1:6379</c> or <c>redis1:6379,password=…</c>;
+    /// with <see cref="ServiceName"/>, the sentinels, e.g. <c>s1:26379,s2:26379,s3:26379</c>.
+    /// </summary>
     public string? ConnectionString { get; set; }
+
+    /// <summary>
+    /// The Sentinel service (master) name when Redis runs under Sentinel; <see cref="ConnectionString"/>
+    /// then lists the sentinels, and replicas follow the primary they name through a failover. Default none.
+    /// </summary>
+    public string? ServiceName { get; set; }
 
     /// <summary>The map's name: replicas with the same Redis and name serve the same map. Default <c>default</c>.</summary>
     public string MapName { get; set; } = "default";
@@ -164,6 +173,7 @@ public sealed class RedisStoreSettings
     public RedisMapStoreOptions ToStoreOptions() => new()
     {
         ConnectionString = ConnectionString ?? "",
+        ServiceName = string.IsNullOrEmpty(ServiceName) ? null : ServiceName,
         MapName = MapName,
         StreamMaxLength = StreamMaxLength,
         PollInterval = PollInterval,
@@ -270,6 +280,11 @@ internal sealed class GeoAssignServerOptionsValidator : IValidateOptions<GeoAssi
             if (RedisMapStoreOptions.MapNameProblem(redis.MapName) is { } mapNameProblem)
             {
                 failures.Add($"GeoAssign:Redis:MapName {mapNameProblem}.");
+            }
+
+            if (RedisMapStoreOptions.ServiceNameProblem(string.IsNullOrEmpty(redis.ServiceName) ? null : redis.ServiceName, redis.ConnectionString) is { } serviceProblem)
+            {
+                failures.Add($"GeoAssign:Redis:ServiceName {serviceProblem}.");
             }
 
             if (redis.StreamMaxLength < 100)
