@@ -17,11 +17,13 @@ namespace GeoAssign.Replication.Redis;
 /// <remarks>
 /// <para>The parts: <see cref="RedisConnection"/> (connecting, the multiplexer's settings, health),
 /// <see cref="RedisVersionFeed"/> (the version this server knows and the feed watchers follow),
-/// <see cref="RedisFailures"/> (which failures mean "not stored" and which "outcome unknown") and
+/// <see cref="RedisFailures"/> (which failures mean "not stored" and which "outcome unknown"),
+/// <see cref="RedisLineage"/> (whether Redis still holds the changes this server holds) and
 /// <see cref="AppendScript"/>.</para>
 /// <para>Keys (all with the hash tag <c>{map}</c>): <c>geoassign:{map}:version</c> (string),
+/// <c>geoassign:{map}:head</c> (string, the id of the latest change),
 /// <c>geoassign:{map}:territories</c> (hash id → encoded territory), <c>geoassign:{map}:changes</c>
-/// (stream, entry <c>{version}-0</c>, field <c>change</c>, the last
+/// (stream, entry <c>{version}-0</c>, fields <c>change</c> and <c>id</c>, the last
 /// <see cref="RedisMapStoreOptions.StreamMaxLength"/> or so changes), and the channel
 /// <c>geoassign:{map}:versions</c>. Territories and changes use the embedded store's binary form
 /// (<see cref="TerritoryCodec"/>).</para>
@@ -29,6 +31,11 @@ namespace GeoAssign.Replication.Redis;
 /// request made while the connection is down fails at once rather than waiting for it. Such
 /// failures surface as <see cref="MapStoreException"/> and set <see cref="Health"/> to unreachable
 /// until Redis answers again; the connection is re-established in the background.</para>
+/// <para>Failover: under Sentinel the store follows the promoted replica. Changes the old primary
+/// acknowledged (or published) but had not replicated are gone from the new one, which may then
+/// reach the same versions with other changes. Every change has an id, so the store notices: reads
+/// return null and the feed yields 0 until the server reloads, and an append that would build on a
+/// change Redis no longer holds is refused (not appended, nothing written).</para>
 /// <para>Thread-safe. Appends need no serialising here (Redis compares the version), though the
 /// server serialises them anyway.</para>
 /// </remarks>
@@ -42,6 +49,7 @@ public sealed class RedisMapStore : IMapStore
     private readonly IDatabase _database;
     private readonly RedisMapKeys _keys;
     private readonly RedisVersionFeed _feed;
+    private readonly RedisLineage _lineage = new();
     private int _disposed;
 
     private RedisMapStore(RedisMapStoreOptions options, RedisConnection connection)
@@ -50,7 +58,7 @@ public sealed class RedisMapStore : IMapStore
         _connection = connection;
         _database = connection.Database;
         _keys = new RedisMapKeys(options.MapName);
-        _feed = new RedisVersionFeed(connection, _keys, options);
+        _feed = new RedisVersionFeed(connection, _keys, options, _lineage);
     }
 
     /// <summary>
@@ -119,7 +127,7 @@ public sealed class RedisMapStore : IMapStore
     {
         ThrowIfDisposed();
         var sentAt = Stopwatch.GetTimestamp();
-        var (version, entries) = await ReadWithVersionAsync(t => t.HashGetAllAsync(_keys.Territories), "load the map", cancellationToken)
+        var (version, head, entries) = await ReadWithVersionAsync(t => t.HashGetAllAsync(_keys.Territories, RedisConnection.PrimaryOnly), "load the map", cancellationToken)
             .ConfigureAwait(false);
 
         var territories = new List<Territory>(entries.Length);
@@ -145,6 +153,7 @@ public sealed class RedisMapStore : IMapStore
 
         // Hash order is arbitrary; a fixed order makes every replica build from the same sequence.
         territories.Sort(static (a, b) => string.CompareOrdinal(a.Id, b.Id));
+        _lineage.Reset(version, head);
         _feed.NoteReply(version, sentAt);
         return new StoredMap(version, territories, []);
     }
@@ -155,14 +164,17 @@ public sealed class RedisMapStore : IMapStore
     /// has then written it to its append-only file. Failures:
     /// not sent (no connection) — nothing changed;
     /// sent but not answered in time, or the connection dropped — the outcome is unknown, and the
-    /// exception says so: read the version before retrying.
+    /// exception says so: read the version before retrying. Not appended (nothing written) when Redis
+    /// is at another version, or at this change's version − 1 with another change there than the one
+    /// this server holds (after a failover that lost changes): the caller catches up, which reloads.
     /// </remarks>
     public async Task<AppendResult> AppendAsync(MapChange change, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(change);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(change.Version);
         ThrowIfDisposed();
-        var arguments = AppendScript.Arguments(_keys, change, _options.StreamMaxLength);
+        var id = RedisLineage.NewId();
+        var arguments = AppendScript.Arguments(_keys, change, _options.StreamMaxLength, _lineage.IdOf(change.Version - 1), id);
         cancellationToken.ThrowIfCancellationRequested();
         var sentAt = Stopwatch.GetTimestamp();
         RedisResult reply;
@@ -178,14 +190,26 @@ public sealed class RedisMapStore : IMapStore
         }
 
         AppendResult result;
+        string head;
         try
         {
-            result = AppendScript.ParseResult(reply);
+            (result, head) = AppendScript.ParseResult(reply);
         }
         catch (Exception e) when (e is InvalidDataException or FormatException or InvalidCastException)
         {
             throw new MapStoreException($"Redis gave an unexpected reply to the edit to version {change.Version} ({e.Message}); read the map version before retrying.", e,
                 outcomeUnknown: true);
+        }
+
+        if (result.Appended)
+        {
+            _lineage.Record(change.Version, id);
+        }
+        else if (result.StoreVersion == change.Version - 1)
+        {
+            // The version matched but the head did not: Redis holds another change there.
+            _lineage.Check(result.StoreVersion, head);
+            _lineage.MarkDiverged();
         }
 
         _feed.NoteReply(result.StoreVersion, sentAt);
@@ -197,7 +221,9 @@ public sealed class RedisMapStore : IMapStore
     /// Reads the version and the first page of the stream in one transaction, then further pages.
     /// Null when the stream no longer starts right after <paramref name="afterVersion"/> (trimmed),
     /// and also when Redis is behind <paramref name="afterVersion"/>: it lost changes (restarted
-    /// without persistence, or flushed), and a reload makes the caller agree with Redis again.
+    /// without persistence, or flushed), and a reload makes the caller agree with Redis again. Null
+    /// too when Redis holds another change at <paramref name="afterVersion"/> than the one this store
+    /// handed out (a failover lost changes; see <see cref="RedisLineage"/>).
     /// </remarks>
     /// <exception cref="MapStoreException">Redis does not answer, or the stream is corrupt.</exception>
     public async Task<IReadOnlyList<MapChange>?> ReadChangesAsync(long afterVersion, CancellationToken cancellationToken)
@@ -209,20 +235,29 @@ public sealed class RedisMapStore : IMapStore
             return published;
         }
 
+        // From afterVersion itself: its entry's id says whether Redis holds the change the caller holds.
         var sentAt = Stopwatch.GetTimestamp();
-        var (storeVersion, page) = await ReadWithVersionAsync(
-            t => t.StreamRangeAsync(_keys.Changes, RedisMapKeys.EntryId(afterVersion + 1), "+", ChangesPageSize), "read the change stream", cancellationToken)
-            .ConfigureAwait(false);
+        var (storeVersion, head, page) = await ReadWithVersionAsync(
+            t => t.StreamRangeAsync(_keys.Changes, RedisMapKeys.EntryId(Math.Max(afterVersion, 1)), "+", ChangesPageSize, flags: RedisConnection.PrimaryOnly),
+            "read the change stream", cancellationToken).ConfigureAwait(false);
 
         _feed.NoteReply(storeVersion, sentAt);
+        _lineage.Check(storeVersion, head);
+        var more = page.Length == ChangesPageSize;
+        if (afterVersion > 0 && page.Length > 0 && RedisMapKeys.TryParseEntryId(page[0].Id, out var parent) && parent == afterVersion)
+        {
+            _lineage.Check(afterVersion, (string?)page[0][RedisMapKeys.IdField]);
+            page = page[1..];
+        }
+
+        if (_lineage.Diverged || storeVersion < afterVersion)
+        {
+            return null;
+        }
+
         if (storeVersion == afterVersion)
         {
             return [];
-        }
-
-        if (storeVersion < afterVersion)
-        {
-            return null;
         }
 
         var changes = new List<MapChange>((int)Math.Min(storeVersion - afterVersion, 10_000));
@@ -239,10 +274,11 @@ public sealed class RedisMapStore : IMapStore
             foreach (var entry in page)
             {
                 changes.Add(DecodeEntry(entry, expected));
+                _lineage.Record(expected, (string?)entry[RedisMapKeys.IdField] ?? "");
                 expected++;
             }
 
-            if (expected > storeVersion || page.Length < ChangesPageSize)
+            if (expected > storeVersion || !more)
             {
                 break;
             }
@@ -251,6 +287,7 @@ public sealed class RedisMapStore : IMapStore
             {
                 page = await _database.StreamRangeAsync(_keys.Changes, RedisMapKeys.EntryId(expected), "+", ChangesPageSize, flags: RedisConnection.PrimaryOnly)
                     .WaitAsync(cancellationToken).ConfigureAwait(false);
+                more = page.Length == ChangesPageSize;
             }
             catch (Exception e) when (RedisFailures.IsRedisFailure(e))
             {
@@ -328,21 +365,22 @@ public sealed class RedisMapStore : IMapStore
             : throw new MapStoreException($"The entry {entry.Id} of the Redis stream {_keys.Changes} holds the change to version {change.Version}; the store is corrupt.");
     }
 
-    // The version and one more read in one MULTI/EXEC, so that both describe the same moment. The
-    // tasks of a transaction that failed as a whole carry its exception, reported once.
-    private async Task<(long Version, T Value)> ReadWithVersionAsync<T>(Func<ITransaction, Task<T>> read, string what, CancellationToken cancellationToken)
+    // The version, the head and one more read in one MULTI/EXEC, so that all describe the same
+    // moment. The tasks of a transaction that failed as a whole carry its exception, reported once.
+    private async Task<(long Version, string Head, T Value)> ReadWithVersionAsync<T>(Func<ITransaction, Task<T>> read, string what, CancellationToken cancellationToken)
     {
         var transaction = _database.CreateTransaction();
         var versionTask = transaction.StringGetAsync(_keys.Version);
+        var headTask = transaction.StringGetAsync(_keys.Head);
         var valueTask = read(transaction);
         try
         {
             await transaction.ExecuteAsync(RedisConnection.PrimaryOnly).WaitAsync(cancellationToken).ConfigureAwait(false);
-            return (_keys.ParseVersion(await versionTask.ConfigureAwait(false)), await valueTask.ConfigureAwait(false));
+            return (_keys.ParseVersion(await versionTask.ConfigureAwait(false)), (string?)await headTask.ConfigureAwait(false) ?? "", await valueTask.ConfigureAwait(false));
         }
         catch (Exception e) when (RedisFailures.IsRedisFailure(e))
         {
-            RedisFailures.Observe(versionTask, valueTask);
+            RedisFailures.Observe(versionTask, headTask, valueTask);
             throw RedisFailures.ReadFailure(what, e, _connection);
         }
     }
