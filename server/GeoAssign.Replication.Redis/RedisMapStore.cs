@@ -178,14 +178,25 @@ public sealed class RedisMapStore : IMapStore
         cancellationToken.ThrowIfCancellationRequested();
         var sentAt = Stopwatch.GetTimestamp();
         RedisResult reply;
+        // WAIT right behind the script on the same connection counts the replicas that have it. The
+        // script goes as EVAL then: EVALSHA's NOSCRIPT retry would run it after the WAIT.
+        var waitFor = _options.WaitForReplicas;
+        var scriptTask = _database.ScriptEvaluateAsync(AppendScript.Source, AppendScript.Keys(_keys), arguments,
+            waitFor > 0 ? RedisConnection.PrimaryOnly | CommandFlags.NoScriptCache : RedisConnection.PrimaryOnly);
+        var waitTask = waitFor > 0 ? _database.ExecuteAsync("WAIT", [waitFor, ReplicaWaitMilliseconds], RedisConnection.PrimaryOnly) : null;
         try
         {
             // Not cancellable once sent: giving up early would only turn a known outcome into an
             // unknown one; the operation timeout bounds the wait.
-            reply = await _database.ScriptEvaluateAsync(AppendScript.Source, AppendScript.Keys(_keys), arguments, RedisConnection.PrimaryOnly).ConfigureAwait(false);
+            reply = await scriptTask.ConfigureAwait(false);
         }
         catch (Exception e) when (RedisFailures.IsRedisFailure(e))
         {
+            if (waitTask is not null)
+            {
+                RedisFailures.Observe(waitTask);
+            }
+
             throw RedisFailures.AppendFailure(change.Version, e, _connection);
         }
 
@@ -199,6 +210,11 @@ public sealed class RedisMapStore : IMapStore
         {
             throw new MapStoreException($"Redis gave an unexpected reply to the edit to version {change.Version} ({e.Message}); read the map version before retrying.", e,
                 outcomeUnknown: true);
+        }
+
+        if (waitTask is not null)
+        {
+            await ConfirmReplicatedAsync(change.Version, result.Appended, waitTask).ConfigureAwait(false);
         }
 
         if (result.Appended)
@@ -336,6 +352,41 @@ public sealed class RedisMapStore : IMapStore
 
         await _feed.DisposeAsync().ConfigureAwait(false);
         await _connection.DisposeAsync().ConfigureAwait(false);
+    }
+
+    // WAIT's own timeout: well inside the operation timeout, so that its reply, not the client's
+    // timeout, says how many replicas confirmed.
+    private long ReplicaWaitMilliseconds => Math.Max(1, (long)(_options.OperationTimeout.TotalMilliseconds / 2));
+
+    // Throws "outcome unknown" when fewer replicas than asked confirmed an appended change: it is on
+    // the primary, and a failover now could lose it.
+    private async Task ConfirmReplicatedAsync(long version, bool appended, Task<RedisResult> waitTask)
+    {
+        long confirmed;
+        try
+        {
+            confirmed = (long)await waitTask.ConfigureAwait(false);
+        }
+        catch (Exception e) when (RedisFailures.IsRedisFailure(e) || e is InvalidCastException)
+        {
+            if (!appended)
+            {
+                return;
+            }
+
+            _connection.MarkFailed(e);
+            throw new MapStoreException(
+                $"Redis at {_connection.Endpoints} applied the edit to version {version} but did not say whether {_options.WaitForReplicas} replica(s) have it "
+                + $"({RedisFailures.Describe(e, _connection.OperationTimeout)}); a failover could lose it. Read the map version before retrying.", e, outcomeUnknown: true);
+        }
+
+        if (appended && confirmed < _options.WaitForReplicas)
+        {
+            _feed.NoteReply(version, Stopwatch.GetTimestamp());
+            throw new MapStoreException(
+                $"Redis at {_connection.Endpoints} applied the edit to version {version}, but only {confirmed} of {_options.WaitForReplicas} replica(s) confirmed it "
+                + $"within {ReplicaWaitMilliseconds} ms: a failover now could lose it. Read the map version before retrying; check the Redis replicas.", outcomeUnknown: true);
+        }
     }
 
     private MapChange DecodeEntry(StreamEntry entry, long expected)

@@ -50,6 +50,17 @@ public sealed class RedisMapStoreOptions
     public TimeSpan OperationTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
+    /// How many Redis replicas must confirm an edit (Redis's <c>WAIT</c>, sent right behind the append
+    /// on the same connection) before it is acknowledged. Default 0: acknowledged once the primary ran
+    /// it, so a failover can lose the edits it had not yet replicated. With 1 or more, an acknowledged
+    /// edit is on that many replicas, and Sentinel promotes the replica that is furthest ahead; an
+    /// edit the replicas do not confirm within half of <see cref="OperationTimeout"/> is applied on the
+    /// primary but reported as outcome unknown (a failover could still lose it). Edits then wait for a
+    /// replication round trip, and with fewer replicas than this up, every edit is reported unknown.
+    /// </summary>
+    public int WaitForReplicas { get; init; }
+
+    /// <summary>
     /// How long <see cref="RedisMapStore.ConnectAsync"/> keeps trying to reach Redis before it gives
     /// up. Default 30 s, so replicas and Redis started together (e.g. by Compose) find each other.
     /// </summary>
@@ -115,6 +126,7 @@ public sealed class RedisMapStoreOptions
         }
 
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(StreamMaxLength);
+        ArgumentOutOfRangeException.ThrowIfNegative(WaitForReplicas);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(PollInterval, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(OperationTimeout, TimeSpan.FromMilliseconds(50));
         ArgumentOutOfRangeException.ThrowIfLessThan(ConnectRetryTime, TimeSpan.Zero);

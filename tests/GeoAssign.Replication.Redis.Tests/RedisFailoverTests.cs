@@ -137,6 +137,49 @@ public sealed class RedisFailoverTests
     }
 
     [Fact]
+    public async Task With_wait_for_replicas_an_acknowledged_append_is_on_the_replica_and_an_unconfirmed_one_is_unknown()
+    {
+        await using var primary = await RedisServer.StartAsync();
+        await using var replica = await RedisServer.StartReplicaAsync(primary);
+        await using var store = await RedisMapStore.ConnectAsync(new RedisMapStoreOptions
+        {
+            ConnectionString = primary.ConnectionString,
+            MapName = "wait",
+            OperationTimeout = TimeSpan.FromSeconds(1),
+            WaitForReplicas = 1,
+        }, None);
+
+        // Acknowledged means on the replica already: no waiting here.
+        for (var version = 1L; version <= 5; version++)
+        {
+            Assert.True((await store.AppendAsync(SmallChange(version, "w"), None)).Appended);
+            Assert.Equal(version.ToString(System.Globalization.CultureInfo.InvariantCulture), await replica.ExecuteAsync("GET", "geoassign:{wait}:version"));
+        }
+
+        // The replica hangs: the primary applies the edit, nobody confirms it, so it is not acknowledged.
+        await replica.PauseAsync();
+        MapStoreException unconfirmed;
+        try
+        {
+            unconfirmed = await Assert.ThrowsAsync<MapStoreException>(() => store.AppendAsync(SmallChange(6, "w"), None));
+        }
+        finally
+        {
+            await replica.ResumeAsync();
+        }
+
+        Assert.True(unconfirmed.OutcomeUnknown, unconfirmed.Message);
+        Assert.Contains("only 0 of 1 replica(s) confirmed it", unconfirmed.Message);
+        Assert.Equal("6", await primary.ExecuteAsync("GET", "geoassign:{wait}:version"));
+        Assert.Equal(6, store.Version);
+
+        // A refused append (wrong version) waits for nothing and reports the store's version.
+        Assert.Equal(new AppendResult(false, 6), await store.AppendAsync(SmallChange(6, "late"), None));
+        Assert.True((await store.AppendAsync(SmallChange(7, "w"), None)).Appended);
+        Assert.Equal("7", await replica.ExecuteAsync("GET", "geoassign:{wait}:version"));
+    }
+
+    [Fact]
     public async Task An_append_after_redis_forgot_the_script_loads_it_again()
     {
         await using var redis = await RedisServer.StartAsync();

@@ -167,6 +167,12 @@ public sealed class RedisStoreSettings
     public TimeSpan ConnectRetryTime { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// How many Redis replicas must confirm an edit (WAIT) before it is acknowledged; an edit they do
+    /// not confirm within half of <see cref="OperationTimeout"/> answers UNKNOWN. Default 0 (the primary alone).
+    /// </summary>
+    public int WaitForReplicas { get; set; }
+
+    /// <summary>
     /// The store's options from these settings. The server checks them more strictly than the store
     /// (see <see cref="GeoAssignServerOptionsValidator"/>): tests of the store use values no operator should.
     /// </summary>
@@ -179,6 +185,7 @@ public sealed class RedisStoreSettings
         PollInterval = PollInterval,
         OperationTimeout = OperationTimeout,
         ConnectRetryTime = ConnectRetryTime,
+        WaitForReplicas = WaitForReplicas,
     };
 }
 
@@ -300,6 +307,11 @@ internal sealed class GeoAssignServerOptionsValidator : IValidateOptions<GeoAssi
             if (redis.OperationTimeout < TimeSpan.FromMilliseconds(50))
             {
                 failures.Add($"GeoAssign:Redis:OperationTimeout must be at least 50 ms (it is {redis.OperationTimeout}).");
+            }
+
+            if (redis.WaitForReplicas is < 0 or > 100)
+            {
+                failures.Add($"GeoAssign:Redis:WaitForReplicas must be between 0 and 100 (it is {redis.WaitForReplicas}).");
             }
 
             if (redis.ConnectRetryTime < TimeSpan.Zero)
