@@ -326,8 +326,11 @@ public sealed class RedisMapStore : IMapStore
     /// published meanwhile are lost), and the polled version every
     /// <see cref="RedisMapStoreOptions.PollInterval"/>. Versions repeat (each poll) and may arrive
     /// out of order; what is queued when the caller asks for more is merged into its maximum. While
-    /// Redis is down nothing is yielded and <see cref="Health"/> says why. Cancellation, or disposing
-    /// the store, ends the enumeration without an exception.
+    /// Redis is down nothing is yielded and <see cref="Health"/> says why. When Redis holds other
+    /// changes than this server does (a failover lost some, see <see cref="RedisLineage"/>) it yields 0,
+    /// below any version the server holds, as when Redis loses changes: the server reads, is told to
+    /// reload (null), and after <see cref="LoadAsync"/> the real versions follow again. Cancellation,
+    /// or disposing the store, ends the enumeration without an exception.
     /// </remarks>
     public IAsyncEnumerable<long> WatchVersionsAsync(CancellationToken cancellationToken)
     {
