@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh Debian machine with the .NET SDK:
 # installs what is missing (Node.js packages for the oracles, redis-server), then runs
-# `dotnet test` over the solution. CI (.ci/run) calls exactly this script.
+# `dotnet test` over the solution. CI (.ci/run) calls exactly this script. The failover tests run
+# the same redis-server binary as sentinels (`redis-server sentinel.conf --sentinel`), so Debian's
+# redis-server package is all Redis needs; no redis-sentinel package.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

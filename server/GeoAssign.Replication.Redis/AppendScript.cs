@@ -15,27 +15,33 @@ namespace GeoAssign.Replication.Redis;
 /// (an id not above the stream's last one), and Redis does not roll back the commands a failing
 /// script ran before the failure. The version is published last, so a replica that hears it finds
 /// the change in the stream. Redis replicates and logs the script's effects, in order, as one
-/// transaction (AOF, replicas). The published message is the version, followed — when the change is
-/// at most <see cref="InlineChangeLimit"/> bytes — by a newline and the change itself, the same bytes
-/// as the stream entry: a follower then applies it without reading the stream.
+/// transaction (AOF, replicas). The published message is the version, the change's id and its
+/// parent's id, followed — when the change is at most <see cref="InlineChangeLimit"/> bytes — by a
+/// newline and the change itself, the same bytes as the stream entry: a follower then applies it
+/// without reading the stream.
+/// <para>Every change carries a random id (stream field <c>id</c>, and the <c>head</c> key for the
+/// latest); an append names the id of the change it follows and is refused when Redis's head is
+/// another one (see <see cref="RedisLineage"/>). An empty parent, or no head (data from before ids),
+/// skips that check.</para>
 /// </remarks>
 internal static class AppendScript
 {
     /// <summary>Largest encoded change that travels inside the published message.</summary>
     public const int InlineChangeLimit = 64 * 1024;
 
-    // KEYS: 1 version, 2 territories, 3 changes.
+    // KEYS: 1 version, 2 territories, 3 changes, 4 head.
     // ARGV: 1 new version, 2 expected current version, 3 stream max length, 4 versions channel,
-    //       5 encoded change, 6 upsert count n, 7 the message to publish,
-    //       8 … 7+2n territory id and encoding pairs, then deleted ids.
-    // Returns {1, new version} when appended, else {0, current version} (nothing written).
+    //       5 encoded change, 6 upsert count n, 7 the message to publish, 8 the parent's id ('' =
+    //       unknown), 9 the change's id, 10 … 9+2n territory id and encoding pairs, then deleted ids.
+    // Returns {1, new version} when appended, else {0, current version, head} (nothing written).
     public const string Source = """
         local current = redis.call('GET', KEYS[1]) or '0'
-        if current ~= ARGV[2] then
-          return {0, current}
+        local head = redis.call('GET', KEYS[4]) or ''
+        if current ~= ARGV[2] or (ARGV[8] ~= '' and head ~= '' and head ~= ARGV[8]) then
+          return {0, current, head}
         end
-        redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], ARGV[1] .. '-0', 'change', ARGV[5])
-        local i = 8
+        redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], ARGV[1] .. '-0', 'change', ARGV[5], 'id', ARGV[9])
+        local i = 10
         for _ = 1, tonumber(ARGV[6]) do
           redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
           i = i + 2
@@ -45,16 +51,20 @@ internal static class AppendScript
           i = i + 1
         end
         redis.call('SET', KEYS[1], ARGV[1])
+        redis.call('SET', KEYS[4], ARGV[9])
         redis.call('PUBLISH', ARGV[4], ARGV[7])
         return {1, ARGV[1]}
         """;
 
-    public static RedisKey[] Keys(RedisMapKeys keys) => [keys.Version, keys.Territories, keys.Changes];
+    public static RedisKey[] Keys(RedisMapKeys keys) => [keys.Version, keys.Territories, keys.Changes, keys.Head];
 
-    /// <summary>The script's arguments for <paramref name="change"/>, territories in the codec's binary form.</summary>
-    public static RedisValue[] Arguments(RedisMapKeys keys, MapChange change, int streamMaxLength)
+    /// <summary>
+    /// The script's arguments for <paramref name="change"/> with id <paramref name="id"/>, following
+    /// the change <paramref name="parentId"/> (empty: unknown), territories in the codec's binary form.
+    /// </summary>
+    public static RedisValue[] Arguments(RedisMapKeys keys, MapChange change, int streamMaxLength, string parentId, string id)
     {
-        var arguments = new RedisValue[7 + (2 * change.Upserts.Count) + change.Deletes.Count];
+        var arguments = new RedisValue[9 + (2 * change.Upserts.Count) + change.Deletes.Count];
         var encoded = TerritoryCodec.EncodeChange(change);
         arguments[0] = Decimal(change.Version);
         arguments[1] = Decimal(change.Version - 1);
@@ -62,26 +72,31 @@ internal static class AppendScript
         arguments[3] = keys.VersionsChannelName;
         arguments[4] = encoded;
         arguments[5] = Decimal(change.Upserts.Count);
-        arguments[6] = Message(change.Version, encoded);
-        var i = 7;
+        arguments[6] = Message(change.Version, id, parentId, encoded);
+        arguments[7] = parentId;
+        arguments[8] = id;
+        var i = 9;
         foreach (var territory in change.Upserts)
         {
             arguments[i++] = territory.Id;
             arguments[i++] = TerritoryCodec.EncodeTerritory(territory);
         }
 
-        foreach (var id in change.Deletes)
+        foreach (var deleted in change.Deletes)
         {
-            arguments[i++] = id;
+            arguments[i++] = deleted;
         }
 
         return arguments;
     }
 
-    /// <summary>The published message: the version, then a newline and the change when it is small enough.</summary>
-    public static byte[] Message(long version, byte[] encodedChange)
+    /// <summary>
+    /// The published message: the version, the change's id and its parent's id (separated by spaces),
+    /// then a newline and the change when it is small enough.
+    /// </summary>
+    public static byte[] Message(long version, string id, string parentId, byte[] encodedChange)
     {
-        var prefix = System.Text.Encoding.ASCII.GetBytes(Decimal(version));
+        var prefix = System.Text.Encoding.ASCII.GetBytes($"{Decimal(version)} {id} {parentId}".TrimEnd());
         if (encodedChange.Length > InlineChangeLimit)
         {
             return prefix;
@@ -95,18 +110,25 @@ internal static class AppendScript
     }
 
     /// <summary>
-    /// Reads a published message: its version, and the change when it carries one (null otherwise,
-    /// or when it cannot be decoded — the stream has it anyway). False when it is not a version.
+    /// Reads a published message: its version, the change's id and its parent's (empty when the
+    /// message has none), and the change when it carries one (null otherwise, or when it cannot be
+    /// decoded — the stream has it anyway). False when it is not a version.
     /// </summary>
-    public static bool TryParseMessage(byte[] message, out long version, out MapChange? change)
+    public static bool TryParseMessage(byte[] message, out long version, out string id, out string parentId, out MapChange? change)
     {
         change = null;
+        id = parentId = "";
         var newline = Array.IndexOf(message, (byte)'\n');
-        var digits = newline < 0 ? message.AsSpan() : message.AsSpan(0, newline);
-        if (!long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out version))
+        var line = System.Text.Encoding.ASCII.GetString(newline < 0 ? message.AsSpan() : message.AsSpan(0, newline));
+        var parts = line.Split(' ');
+        if (parts.Length > 3 || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out version))
         {
+            version = 0;
             return false;
         }
+
+        id = parts.Length > 1 ? parts[1] : "";
+        parentId = parts.Length > 2 ? parts[2] : "";
 
         if (newline >= 0)
         {
@@ -129,16 +151,17 @@ internal static class AppendScript
         return true;
     }
 
-    /// <summary>Reads the script's reply.</summary>
-    public static AppendResult ParseResult(RedisResult result)
+    /// <summary>Reads the script's reply: the result, and Redis's head when the append was refused.</summary>
+    public static (AppendResult Result, string Head) ParseResult(RedisResult result)
     {
         var parts = (RedisResult[]?)result;
-        if (parts is not { Length: 2 })
+        if (parts is not { Length: 2 or 3 })
         {
             throw new InvalidDataException($"unexpected reply from the append script: {result}");
         }
 
-        return new AppendResult((long)parts[0] == 1, long.Parse((string)parts[1]!, NumberStyles.None, CultureInfo.InvariantCulture));
+        var appended = new AppendResult((long)parts[0] == 1, long.Parse((string)parts[1]!, NumberStyles.None, CultureInfo.InvariantCulture));
+        return (appended, parts.Length == 3 ? (string?)parts[2] ?? "" : "");
     }
 
     private static string Decimal(long value) => value.ToString(CultureInfo.InvariantCulture);

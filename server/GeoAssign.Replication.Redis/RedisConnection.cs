@@ -14,6 +14,13 @@ namespace GeoAssign.Replication.Redis;
 /// </summary>
 internal sealed class RedisConnection : IAsyncDisposable
 {
+    /// <summary>
+    /// The flags of every request: to the primary or not at all. A replica may be behind (its version
+    /// would look like lost changes) and refuses writes; while no primary is known (a failover) a
+    /// request fails at once, not sent.
+    /// </summary>
+    public const CommandFlags PrimaryOnly = CommandFlags.DemandMaster;
+
     private readonly Lock _healthLock = new();
     private MapStoreHealth _health;
 
@@ -51,14 +58,14 @@ internal sealed class RedisConnection : IAsyncDisposable
     }
 
     /// <summary>
-    /// Connects with <paramref name="retry"/> (see <see cref="CreateRetry"/>, which gives up after
-    /// <paramref name="retryTime"/>).
+    /// Connects to Redis, or through the sentinels to the primary, with <paramref name="retry"/> (see
+    /// <see cref="CreateRetry"/>, which gives up after <see cref="RedisMapStoreOptions.ConnectRetryTime"/>).
     /// </summary>
     /// <exception cref="MapStoreException">Redis could not be reached in time, or the connection string is invalid.</exception>
-    public static async Task<RedisConnection> ConnectAsync(string connectionString, TimeSpan operationTimeout, TimeSpan retryTime, ResiliencePipeline retry,
-        CancellationToken cancellationToken)
+    public static async Task<RedisConnection> ConnectAsync(RedisMapStoreOptions options, ResiliencePipeline retry, CancellationToken cancellationToken)
     {
-        var configuration = CreateConfiguration(connectionString, operationTimeout);
+        var (operationTimeout, retryTime) = (options.OperationTimeout, options.ConnectRetryTime);
+        var configuration = CreateConfiguration(options.ConnectionString, operationTimeout, options.ServiceName);
         var endpoints = DescribeEndpoints(configuration);
         ConnectionMultiplexer multiplexer;
         try
@@ -71,7 +78,8 @@ internal sealed class RedisConnection : IAsyncDisposable
         {
             throw new MapStoreException(
                 $"Cannot reach Redis at {endpoints} (tried for {retryTime.TotalSeconds:0.#} s; last: {RedisFailures.Describe(e, operationTimeout)}). "
-                + "Check that Redis is running and reachable, and the connection string (GeoAssign:Redis:ConnectionString).", e);
+                + "Check that Redis is running and reachable, and the connection string (GeoAssign:Redis:ConnectionString)"
+                + (configuration.ServiceName is null ? "." : " and that the sentinels there know the service (GeoAssign:Redis:ServiceName)."), e);
         }
 
         return new RedisConnection(multiplexer, endpoints, operationTimeout);
@@ -98,9 +106,12 @@ internal sealed class RedisConnection : IAsyncDisposable
         }).Build();
     }
 
-    /// <summary>The StackExchange.Redis configuration the store uses: the connection string with the store's timeouts and retry policy.</summary>
+    /// <summary>
+    /// The StackExchange.Redis configuration the store uses: the connection string with the store's
+    /// timeouts and retry policy, and the Sentinel service when <paramref name="serviceName"/> is set.
+    /// </summary>
     /// <exception cref="MapStoreException">The connection string is invalid.</exception>
-    public static ConfigurationOptions CreateConfiguration(string connectionString, TimeSpan operationTimeout)
+    public static ConfigurationOptions CreateConfiguration(string connectionString, TimeSpan operationTimeout, string? serviceName = null)
     {
         ConfigurationOptions configuration;
         try
@@ -126,6 +137,9 @@ internal sealed class RedisConnection : IAsyncDisposable
         // Pings an idle connection every 5 s, so a silently dead link (no FIN) is found in seconds, not minutes.
         configuration.KeepAlive = 5;
         configuration.ClientName ??= "geoassign";
+        // With a service name the endpoints are sentinels: StackExchange.Redis asks them for the
+        // primary, subscribes to their +switch-master and reconnects to the promoted replica.
+        configuration.ServiceName = serviceName ?? configuration.ServiceName;
         return configuration;
     }
 
@@ -156,10 +170,14 @@ internal sealed class RedisConnection : IAsyncDisposable
         await Multiplexer.DisposeAsync().ConfigureAwait(false);
     }
 
-    private static string DescribeEndpoints(ConfigurationOptions configuration) =>
-        string.Join(",", configuration.EndPoints.Select(static endpoint => endpoint switch
+    /// <summary>The endpoints and Sentinel service of a configuration, without its password or other options.</summary>
+    public static string DescribeEndpoints(ConfigurationOptions configuration)
+    {
+        var endpoints = string.Join(",", configuration.EndPoints.Select(static endpoint => endpoint switch
         {
             DnsEndPoint dns => $"{dns.Host}:{dns.Port}",
             _ => endpoint.ToString(),
         }));
+        return configuration.ServiceName is { } service ? $"{endpoints} (Sentinel service {service})" : endpoints;
+    }
 }

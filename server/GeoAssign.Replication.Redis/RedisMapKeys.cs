@@ -13,10 +13,14 @@ internal sealed class RedisMapKeys
     /// <summary>The field of a change stream entry that holds the encoded change.</summary>
     public const string ChangeField = "change";
 
+    /// <summary>The field of a change stream entry that holds the change's id (see <see cref="RedisLineage"/>); missing in entries written before ids.</summary>
+    public const string IdField = "id";
+
     public RedisMapKeys(string mapName)
     {
         var prefix = "geoassign:{" + mapName + "}:";
         Version = prefix + "version";
+        Head = prefix + "head";
         Territories = prefix + "territories";
         Changes = prefix + "changes";
         VersionsChannelName = prefix + "versions";
@@ -25,6 +29,9 @@ internal sealed class RedisMapKeys
 
     /// <summary>String: the map version, a decimal integer; missing means 0.</summary>
     public RedisKey Version { get; }
+
+    /// <summary>String: the id of the change at <see cref="Version"/>; missing for an empty map or data written before ids.</summary>
+    public RedisKey Head { get; }
 
     /// <summary>Hash: territory id → the territory encoded by <c>TerritoryCodec.EncodeTerritory</c>.</summary>
     public RedisKey Territories { get; }

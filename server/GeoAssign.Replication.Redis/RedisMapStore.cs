@@ -17,11 +17,13 @@ namespace GeoAssign.Replication.Redis;
 /// <remarks>
 /// <para>The parts: <see cref="RedisConnection"/> (connecting, the multiplexer's settings, health),
 /// <see cref="RedisVersionFeed"/> (the version this server knows and the feed watchers follow),
-/// <see cref="RedisFailures"/> (which failures mean "not stored" and which "outcome unknown") and
+/// <see cref="RedisFailures"/> (which failures mean "not stored" and which "outcome unknown"),
+/// <see cref="RedisLineage"/> (whether Redis still holds the changes this server holds) and
 /// <see cref="AppendScript"/>.</para>
 /// <para>Keys (all with the hash tag <c>{map}</c>): <c>geoassign:{map}:version</c> (string),
+/// <c>geoassign:{map}:head</c> (string, the id of the latest change),
 /// <c>geoassign:{map}:territories</c> (hash id → encoded territory), <c>geoassign:{map}:changes</c>
-/// (stream, entry <c>{version}-0</c>, field <c>change</c>, the last
+/// (stream, entry <c>{version}-0</c>, fields <c>change</c> and <c>id</c>, the last
 /// <see cref="RedisMapStoreOptions.StreamMaxLength"/> or so changes), and the channel
 /// <c>geoassign:{map}:versions</c>. Territories and changes use the embedded store's binary form
 /// (<see cref="TerritoryCodec"/>).</para>
@@ -29,6 +31,11 @@ namespace GeoAssign.Replication.Redis;
 /// request made while the connection is down fails at once rather than waiting for it. Such
 /// failures surface as <see cref="MapStoreException"/> and set <see cref="Health"/> to unreachable
 /// until Redis answers again; the connection is re-established in the background.</para>
+/// <para>Failover: under Sentinel the store follows the promoted replica. Changes the old primary
+/// acknowledged (or published) but had not replicated are gone from the new one, which may then
+/// reach the same versions with other changes. Every change has an id, so the store notices: reads
+/// return null and the feed yields 0 until the server reloads, and an append that would build on a
+/// change Redis no longer holds is refused (not appended, nothing written).</para>
 /// <para>Thread-safe. Appends need no serialising here (Redis compares the version), though the
 /// server serialises them anyway.</para>
 /// </remarks>
@@ -42,6 +49,7 @@ public sealed class RedisMapStore : IMapStore
     private readonly IDatabase _database;
     private readonly RedisMapKeys _keys;
     private readonly RedisVersionFeed _feed;
+    private readonly RedisLineage _lineage = new();
     private int _disposed;
 
     private RedisMapStore(RedisMapStoreOptions options, RedisConnection connection)
@@ -50,7 +58,7 @@ public sealed class RedisMapStore : IMapStore
         _connection = connection;
         _database = connection.Database;
         _keys = new RedisMapKeys(options.MapName);
-        _feed = new RedisVersionFeed(connection, _keys, options);
+        _feed = new RedisVersionFeed(connection, _keys, options, _lineage);
     }
 
     /// <summary>
@@ -64,8 +72,7 @@ public sealed class RedisMapStore : IMapStore
         options.Validate();
         // One retry for connecting and subscribing: both within the same ConnectRetryTime.
         var retry = RedisConnection.CreateRetry(options.ConnectRetryTime);
-        var connection = await RedisConnection.ConnectAsync(options.ConnectionString, options.OperationTimeout, options.ConnectRetryTime, retry, cancellationToken)
-            .ConfigureAwait(false);
+        var connection = await RedisConnection.ConnectAsync(options, retry, cancellationToken).ConfigureAwait(false);
         var store = new RedisMapStore(options, connection);
         try
         {
@@ -120,7 +127,7 @@ public sealed class RedisMapStore : IMapStore
     {
         ThrowIfDisposed();
         var sentAt = Stopwatch.GetTimestamp();
-        var (version, entries) = await ReadWithVersionAsync(t => t.HashGetAllAsync(_keys.Territories), "load the map", cancellationToken)
+        var (version, head, entries) = await ReadWithVersionAsync(t => t.HashGetAllAsync(_keys.Territories, RedisConnection.PrimaryOnly), "load the map", cancellationToken)
             .ConfigureAwait(false);
 
         var territories = new List<Territory>(entries.Length);
@@ -146,6 +153,7 @@ public sealed class RedisMapStore : IMapStore
 
         // Hash order is arbitrary; a fixed order makes every replica build from the same sequence.
         territories.Sort(static (a, b) => string.CompareOrdinal(a.Id, b.Id));
+        _lineage.Reset(version, head);
         _feed.NoteReply(version, sentAt);
         return new StoredMap(version, territories, []);
     }
@@ -156,37 +164,68 @@ public sealed class RedisMapStore : IMapStore
     /// has then written it to its append-only file. Failures:
     /// not sent (no connection) — nothing changed;
     /// sent but not answered in time, or the connection dropped — the outcome is unknown, and the
-    /// exception says so: read the version before retrying.
+    /// exception says so: read the version before retrying. Not appended (nothing written) when Redis
+    /// is at another version, or at this change's version − 1 with another change there than the one
+    /// this server holds (after a failover that lost changes): the caller catches up, which reloads.
     /// </remarks>
     public async Task<AppendResult> AppendAsync(MapChange change, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(change);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(change.Version);
         ThrowIfDisposed();
-        var arguments = AppendScript.Arguments(_keys, change, _options.StreamMaxLength);
+        var id = RedisLineage.NewId();
+        var arguments = AppendScript.Arguments(_keys, change, _options.StreamMaxLength, _lineage.IdOf(change.Version - 1), id);
         cancellationToken.ThrowIfCancellationRequested();
         var sentAt = Stopwatch.GetTimestamp();
         RedisResult reply;
+        // WAIT right behind the script on the same connection counts the replicas that have it. The
+        // script goes as EVAL then: EVALSHA's NOSCRIPT retry would run it after the WAIT.
+        var waitFor = _options.WaitForReplicas;
+        var scriptTask = _database.ScriptEvaluateAsync(AppendScript.Source, AppendScript.Keys(_keys), arguments,
+            waitFor > 0 ? RedisConnection.PrimaryOnly | CommandFlags.NoScriptCache : RedisConnection.PrimaryOnly);
+        var waitTask = waitFor > 0 ? _database.ExecuteAsync("WAIT", [waitFor, ReplicaWaitMilliseconds], RedisConnection.PrimaryOnly) : null;
         try
         {
             // Not cancellable once sent: giving up early would only turn a known outcome into an
             // unknown one; the operation timeout bounds the wait.
-            reply = await _database.ScriptEvaluateAsync(AppendScript.Source, AppendScript.Keys(_keys), arguments).ConfigureAwait(false);
+            reply = await scriptTask.ConfigureAwait(false);
         }
         catch (Exception e) when (RedisFailures.IsRedisFailure(e))
         {
+            if (waitTask is not null)
+            {
+                RedisFailures.Observe(waitTask);
+            }
+
             throw RedisFailures.AppendFailure(change.Version, e, _connection);
         }
 
         AppendResult result;
+        string head;
         try
         {
-            result = AppendScript.ParseResult(reply);
+            (result, head) = AppendScript.ParseResult(reply);
         }
         catch (Exception e) when (e is InvalidDataException or FormatException or InvalidCastException)
         {
             throw new MapStoreException($"Redis gave an unexpected reply to the edit to version {change.Version} ({e.Message}); read the map version before retrying.", e,
                 outcomeUnknown: true);
+        }
+
+        if (waitTask is not null)
+        {
+            await ConfirmReplicatedAsync(change.Version, result.Appended, waitTask).ConfigureAwait(false);
+        }
+
+        if (result.Appended)
+        {
+            _lineage.Record(change.Version, id);
+        }
+        else if (result.StoreVersion == change.Version - 1)
+        {
+            // The version matched but the head did not: Redis holds another change there.
+            _lineage.Check(result.StoreVersion, head);
+            _lineage.MarkDiverged();
         }
 
         _feed.NoteReply(result.StoreVersion, sentAt);
@@ -198,7 +237,9 @@ public sealed class RedisMapStore : IMapStore
     /// Reads the version and the first page of the stream in one transaction, then further pages.
     /// Null when the stream no longer starts right after <paramref name="afterVersion"/> (trimmed),
     /// and also when Redis is behind <paramref name="afterVersion"/>: it lost changes (restarted
-    /// without persistence, or flushed), and a reload makes the caller agree with Redis again.
+    /// without persistence, or flushed), and a reload makes the caller agree with Redis again. Null
+    /// too when Redis holds another change at <paramref name="afterVersion"/> than the one this store
+    /// handed out (a failover lost changes; see <see cref="RedisLineage"/>).
     /// </remarks>
     /// <exception cref="MapStoreException">Redis does not answer, or the stream is corrupt.</exception>
     public async Task<IReadOnlyList<MapChange>?> ReadChangesAsync(long afterVersion, CancellationToken cancellationToken)
@@ -210,20 +251,29 @@ public sealed class RedisMapStore : IMapStore
             return published;
         }
 
+        // From afterVersion itself: its entry's id says whether Redis holds the change the caller holds.
         var sentAt = Stopwatch.GetTimestamp();
-        var (storeVersion, page) = await ReadWithVersionAsync(
-            t => t.StreamRangeAsync(_keys.Changes, RedisMapKeys.EntryId(afterVersion + 1), "+", ChangesPageSize), "read the change stream", cancellationToken)
-            .ConfigureAwait(false);
+        var (storeVersion, head, page) = await ReadWithVersionAsync(
+            t => t.StreamRangeAsync(_keys.Changes, RedisMapKeys.EntryId(Math.Max(afterVersion, 1)), "+", ChangesPageSize, flags: RedisConnection.PrimaryOnly),
+            "read the change stream", cancellationToken).ConfigureAwait(false);
 
         _feed.NoteReply(storeVersion, sentAt);
+        _lineage.Check(storeVersion, head);
+        var more = page.Length == ChangesPageSize;
+        if (afterVersion > 0 && page.Length > 0 && RedisMapKeys.TryParseEntryId(page[0].Id, out var parent) && parent == afterVersion)
+        {
+            _lineage.Check(afterVersion, (string?)page[0][RedisMapKeys.IdField]);
+            page = page[1..];
+        }
+
+        if (_lineage.Diverged || storeVersion < afterVersion)
+        {
+            return null;
+        }
+
         if (storeVersion == afterVersion)
         {
             return [];
-        }
-
-        if (storeVersion < afterVersion)
-        {
-            return null;
         }
 
         var changes = new List<MapChange>((int)Math.Min(storeVersion - afterVersion, 10_000));
@@ -240,18 +290,20 @@ public sealed class RedisMapStore : IMapStore
             foreach (var entry in page)
             {
                 changes.Add(DecodeEntry(entry, expected));
+                _lineage.Record(expected, (string?)entry[RedisMapKeys.IdField] ?? "");
                 expected++;
             }
 
-            if (expected > storeVersion || page.Length < ChangesPageSize)
+            if (expected > storeVersion || !more)
             {
                 break;
             }
 
             try
             {
-                page = await _database.StreamRangeAsync(_keys.Changes, RedisMapKeys.EntryId(expected), "+", ChangesPageSize)
+                page = await _database.StreamRangeAsync(_keys.Changes, RedisMapKeys.EntryId(expected), "+", ChangesPageSize, flags: RedisConnection.PrimaryOnly)
                     .WaitAsync(cancellationToken).ConfigureAwait(false);
+                more = page.Length == ChangesPageSize;
             }
             catch (Exception e) when (RedisFailures.IsRedisFailure(e))
             {
@@ -274,8 +326,11 @@ public sealed class RedisMapStore : IMapStore
     /// published meanwhile are lost), and the polled version every
     /// <see cref="RedisMapStoreOptions.PollInterval"/>. Versions repeat (each poll) and may arrive
     /// out of order; what is queued when the caller asks for more is merged into its maximum. While
-    /// Redis is down nothing is yielded and <see cref="Health"/> says why. Cancellation, or disposing
-    /// the store, ends the enumeration without an exception.
+    /// Redis is down nothing is yielded and <see cref="Health"/> says why. When Redis holds other
+    /// changes than this server does (a failover lost some, see <see cref="RedisLineage"/>) it yields 0,
+    /// below any version the server holds, as when Redis loses changes: the server reads, is told to
+    /// reload (null), and after <see cref="LoadAsync"/> the real versions follow again. Cancellation,
+    /// or disposing the store, ends the enumeration without an exception.
     /// </remarks>
     public IAsyncEnumerable<long> WatchVersionsAsync(CancellationToken cancellationToken)
     {
@@ -300,6 +355,41 @@ public sealed class RedisMapStore : IMapStore
 
         await _feed.DisposeAsync().ConfigureAwait(false);
         await _connection.DisposeAsync().ConfigureAwait(false);
+    }
+
+    // WAIT's own timeout: well inside the operation timeout, so that its reply, not the client's
+    // timeout, says how many replicas confirmed.
+    private long ReplicaWaitMilliseconds => Math.Max(1, (long)(_options.OperationTimeout.TotalMilliseconds / 2));
+
+    // Throws "outcome unknown" when fewer replicas than asked confirmed an appended change: it is on
+    // the primary, and a failover now could lose it.
+    private async Task ConfirmReplicatedAsync(long version, bool appended, Task<RedisResult> waitTask)
+    {
+        long confirmed;
+        try
+        {
+            confirmed = (long)await waitTask.ConfigureAwait(false);
+        }
+        catch (Exception e) when (RedisFailures.IsRedisFailure(e) || e is InvalidCastException)
+        {
+            if (!appended)
+            {
+                return;
+            }
+
+            _connection.MarkFailed(e);
+            throw new MapStoreException(
+                $"Redis at {_connection.Endpoints} applied the edit to version {version} but did not say whether {_options.WaitForReplicas} replica(s) have it "
+                + $"({RedisFailures.Describe(e, _connection.OperationTimeout)}); a failover could lose it. Read the map version before retrying.", e, outcomeUnknown: true);
+        }
+
+        if (appended && confirmed < _options.WaitForReplicas)
+        {
+            _feed.NoteReply(version, Stopwatch.GetTimestamp());
+            throw new MapStoreException(
+                $"Redis at {_connection.Endpoints} applied the edit to version {version}, but only {confirmed} of {_options.WaitForReplicas} replica(s) confirmed it "
+                + $"within {ReplicaWaitMilliseconds} ms: a failover now could lose it. Read the map version before retrying; check the Redis replicas.", outcomeUnknown: true);
+        }
     }
 
     private MapChange DecodeEntry(StreamEntry entry, long expected)
@@ -329,21 +419,22 @@ public sealed class RedisMapStore : IMapStore
             : throw new MapStoreException($"The entry {entry.Id} of the Redis stream {_keys.Changes} holds the change to version {change.Version}; the store is corrupt.");
     }
 
-    // The version and one more read in one MULTI/EXEC, so that both describe the same moment. The
-    // tasks of a transaction that failed as a whole carry its exception, reported once.
-    private async Task<(long Version, T Value)> ReadWithVersionAsync<T>(Func<ITransaction, Task<T>> read, string what, CancellationToken cancellationToken)
+    // The version, the head and one more read in one MULTI/EXEC, so that all describe the same
+    // moment. The tasks of a transaction that failed as a whole carry its exception, reported once.
+    private async Task<(long Version, string Head, T Value)> ReadWithVersionAsync<T>(Func<ITransaction, Task<T>> read, string what, CancellationToken cancellationToken)
     {
         var transaction = _database.CreateTransaction();
         var versionTask = transaction.StringGetAsync(_keys.Version);
+        var headTask = transaction.StringGetAsync(_keys.Head);
         var valueTask = read(transaction);
         try
         {
-            await transaction.ExecuteAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-            return (_keys.ParseVersion(await versionTask.ConfigureAwait(false)), await valueTask.ConfigureAwait(false));
+            await transaction.ExecuteAsync(RedisConnection.PrimaryOnly).WaitAsync(cancellationToken).ConfigureAwait(false);
+            return (_keys.ParseVersion(await versionTask.ConfigureAwait(false)), (string?)await headTask.ConfigureAwait(false) ?? "", await valueTask.ConfigureAwait(false));
         }
         catch (Exception e) when (RedisFailures.IsRedisFailure(e))
         {
-            RedisFailures.Observe(versionTask, valueTask);
+            RedisFailures.Observe(versionTask, headTask, valueTask);
             throw RedisFailures.ReadFailure(what, e, _connection);
         }
     }

@@ -1,4 +1,6 @@
 // Options of the Redis store, with their defaults.
+using StackExchange.Redis;
+
 namespace GeoAssign.Replication.Redis;
 
 /// <summary>Options of <see cref="RedisMapStore"/>. Immutable once constructed; thread-safe.</summary>
@@ -11,6 +13,15 @@ public sealed class RedisMapStoreOptions
     /// <see cref="ConnectRetryTime"/>); those given here are overridden.
     /// </summary>
     public required string ConnectionString { get; init; }
+
+    /// <summary>
+    /// The Sentinel service (master) name, e.g. <c>geoassign</c>, when Redis runs under Sentinel:
+    /// then <see cref="ConnectionString"/> lists the sentinels (e.g.
+    /// <c>s1:26379,s2:26379,s3:26379</c>), the store asks them for the current primary, and follows it
+    /// when they fail over. Default none: <see cref="ConnectionString"/> names Redis itself. The
+    /// connection string's own <c>serviceName=</c> option does the same; when both are given they must agree.
+    /// </summary>
+    public string? ServiceName { get; init; }
 
     /// <summary>
     /// The map's name: servers with the same Redis and name serve the same map. Default <c>default</c>.
@@ -39,6 +50,17 @@ public sealed class RedisMapStoreOptions
     public TimeSpan OperationTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
+    /// How many Redis replicas must confirm an edit (Redis's <c>WAIT</c>, sent right behind the append
+    /// on the same connection) before it is acknowledged. Default 0: acknowledged once the primary ran
+    /// it, so a failover can lose the edits it had not yet replicated. With 1 or more, an acknowledged
+    /// edit is on that many replicas, and Sentinel promotes the replica that is furthest ahead; an
+    /// edit the replicas do not confirm within half of <see cref="OperationTimeout"/> is applied on the
+    /// primary but reported as outcome unknown (a failover could still lose it). Edits then wait for a
+    /// replication round trip, and with fewer replicas than this up, every edit is reported unknown.
+    /// </summary>
+    public int WaitForReplicas { get; init; }
+
+    /// <summary>
     /// How long <see cref="RedisMapStore.ConnectAsync"/> keeps trying to reach Redis before it gives
     /// up. Default 30 s, so replicas and Redis started together (e.g. by Compose) find each other.
     /// </summary>
@@ -53,6 +75,57 @@ public sealed class RedisMapStoreOptions
             ? $"must be non-empty, without braces, spaces or control characters (it is \"{name}\")"
             : null;
 
+    /// <summary>
+    /// Where the map is kept, for logs and messages: <c>Redis 10.0.0.1:6379 (map "default")</c>. Never
+    /// the password or any other option of the connection string, which may carry secrets.
+    /// </summary>
+    public string Describe()
+    {
+        string endpoints;
+        try
+        {
+            endpoints = RedisConnection.DescribeEndpoints(RedisConnection.CreateConfiguration(ConnectionString, OperationTimeout, ServiceName));
+        }
+        catch (ArgumentException)
+        {
+            endpoints = "(an unreadable connection string)";
+        }
+
+        return $"Redis {endpoints} (map \"{MapName}\")";
+    }
+
+    /// <summary>
+    /// What is wrong with <paramref name="serviceName"/> as a <see cref="ServiceName"/> beside
+    /// <paramref name="connectionString"/> (empty, white space or a comma in it, or a different
+    /// <c>serviceName=</c> in the connection string); null when it is fine or not set.
+    /// </summary>
+    public static string? ServiceNameProblem(string? serviceName, string? connectionString)
+    {
+        if (serviceName is null)
+        {
+            return null;
+        }
+
+        if (serviceName.Length == 0 || serviceName.Any(c => c == ',' || char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            return $"must be non-empty, without commas, spaces or control characters (it is \"{serviceName}\")";
+        }
+
+        string? configured;
+        try
+        {
+            configured = ConfigurationOptions.Parse(connectionString ?? "").ServiceName;
+        }
+        catch (ArgumentException)
+        {
+            return null; // The connection string's own check reports it.
+        }
+
+        return configured is not null && configured != serviceName
+            ? $"is \"{serviceName}\" but the connection string says serviceName={configured}; give it once, or the same in both"
+            : null;
+    }
+
     /// <summary>Throws when an option is out of range, so bad configuration fails at start-up.</summary>
     public void Validate()
     {
@@ -66,7 +139,13 @@ public sealed class RedisMapStoreOptions
             throw new ArgumentException($"The map name {problem}.", nameof(MapName));
         }
 
+        if (ServiceNameProblem(ServiceName, ConnectionString) is { } serviceProblem)
+        {
+            throw new ArgumentException($"The Sentinel service name {serviceProblem}.", nameof(ServiceName));
+        }
+
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(StreamMaxLength);
+        ArgumentOutOfRangeException.ThrowIfNegative(WaitForReplicas);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(PollInterval, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(OperationTimeout, TimeSpan.FromMilliseconds(50));
         ArgumentOutOfRangeException.ThrowIfLessThan(ConnectRetryTime, TimeSpan.Zero);

@@ -12,7 +12,10 @@ namespace GeoAssign.Replication.Redis;
 /// every version published on the map's channel (with the small changes that travel inside the
 /// message), the version re-read whenever a connection is restored (messages published meanwhile
 /// are lost), and the version polled every <see cref="RedisMapStoreOptions.PollInterval"/>, because
-/// pub/sub delivers at most once. Thread-safe.
+/// pub/sub delivers at most once. After a Sentinel failover StackExchange.Redis may leave the
+/// subscription attached to no server; the feed checks it on every connection event and poll, and
+/// subscribes again (then re-reads the version). While <see cref="RedisLineage.Diverged"/> it yields 0 instead:
+/// Redis no longer holds this server's history, which must reload. Thread-safe.
 /// </summary>
 internal sealed class RedisVersionFeed : IAsyncDisposable
 {
@@ -23,20 +26,23 @@ internal sealed class RedisVersionFeed : IAsyncDisposable
     private readonly RedisConnection _connection;
     private readonly RedisMapKeys _keys;
     private readonly RedisMapStoreOptions _options;
+    private readonly RedisLineage _lineage;
     private readonly Lock _stateLock = new();
     private readonly List<Channel<long>> _watchers = [];
-    private readonly SortedDictionary<long, MapChange> _publishedChanges = [];
+    private readonly SortedDictionary<long, (MapChange Change, string Id, string ParentId)> _publishedChanges = [];
     private readonly CancellationTokenSource _disposing = new();
     private long _version;
     private long _versionLearnedAt;
     private Task _pollTask = Task.CompletedTask;
     private bool _polling;
+    private int _resubscribing;
 
-    public RedisVersionFeed(RedisConnection connection, RedisMapKeys keys, RedisMapStoreOptions options)
+    public RedisVersionFeed(RedisConnection connection, RedisMapKeys keys, RedisMapStoreOptions options, RedisLineage lineage)
     {
         _connection = connection;
         _keys = keys;
         _options = options;
+        _lineage = lineage;
     }
 
     /// <summary>
@@ -68,6 +74,7 @@ internal sealed class RedisVersionFeed : IAsyncDisposable
     {
         _connection.Multiplexer.ConnectionFailed += OnConnectionFailed;
         _connection.Multiplexer.ConnectionRestored += OnConnectionRestored;
+        _connection.Multiplexer.ConfigurationChanged += OnConfigurationChanged;
         _polling = true;
         _pollTask = Task.Run(PollAsync);
     }
@@ -75,7 +82,9 @@ internal sealed class RedisVersionFeed : IAsyncDisposable
     /// <summary>
     /// Yields the version Redis holds as soon as it answers, then every version the feed learns.
     /// Versions repeat (each poll) and may arrive out of order; what is queued when the caller asks for
-    /// more is merged into its maximum. Cancellation, or disposing the feed, ends the enumeration.
+    /// more is merged into its maximum. While the lineage has diverged it yields 0, below any version
+    /// the caller holds, as when Redis lost changes: the caller reads, is told to reload, and does.
+    /// Cancellation, or disposing the feed, ends the enumeration.
     /// </summary>
     public async IAsyncEnumerable<long> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -118,7 +127,7 @@ internal sealed class RedisVersionFeed : IAsyncDisposable
 
                 if (latest != long.MinValue)
                 {
-                    yield return latest;
+                    yield return _lineage.Diverged ? 0 : latest;
                 }
             }
         }
@@ -150,32 +159,44 @@ internal sealed class RedisVersionFeed : IAsyncDisposable
 
     /// <summary>
     /// The changes after <paramref name="afterVersion"/> up to the latest known version, when every one
-    /// of them arrived in a published message; else null (read the stream). The same bytes as the
-    /// stream's entries.
+    /// of them arrived in a published message and they follow one another from the change handed out
+    /// at <paramref name="afterVersion"/> (by their parents' ids); else null (read the stream). The
+    /// same bytes as the stream's entries; their ids are recorded as handed out.
     /// </summary>
     public List<MapChange>? TakePublishedChanges(long afterVersion)
     {
+        var chain = new List<(long Version, string Id)>();
+        List<MapChange> changes;
         lock (_stateLock)
         {
             var latest = _version;
-            if (latest <= afterVersion || latest - afterVersion > PublishedKept)
+            if (latest <= afterVersion || latest - afterVersion > PublishedKept || _lineage.Diverged)
             {
                 return null;
             }
 
-            var changes = new List<MapChange>((int)(latest - afterVersion));
+            changes = new List<MapChange>((int)(latest - afterVersion));
+            var parent = _lineage.IdOf(afterVersion);
             for (var version = afterVersion + 1; version <= latest; version++)
             {
-                if (!_publishedChanges.TryGetValue(version, out var change))
+                if (!_publishedChanges.TryGetValue(version, out var published)
+                    || (parent.Length > 0 && published.ParentId.Length > 0 && published.ParentId != parent))
                 {
                     return null;
                 }
 
-                changes.Add(change);
+                changes.Add(published.Change);
+                chain.Add((version, published.Id));
+                parent = published.Id;
             }
-
-            return changes;
         }
+
+        foreach (var (version, id) in chain)
+        {
+            _lineage.Record(version, id);
+        }
+
+        return changes;
     }
 
     /// <summary>Stops polling and ends every watcher's enumeration; the connection stays open.</summary>
@@ -186,6 +207,7 @@ internal sealed class RedisVersionFeed : IAsyncDisposable
         {
             _connection.Multiplexer.ConnectionFailed -= OnConnectionFailed;
             _connection.Multiplexer.ConnectionRestored -= OnConnectionRestored;
+            _connection.Multiplexer.ConfigurationChanged -= OnConfigurationChanged;
         }
 
         await _pollTask.ConfigureAwait(false);
@@ -211,6 +233,7 @@ internal sealed class RedisVersionFeed : IAsyncDisposable
             while (await timer.WaitForNextTickAsync(_disposing.Token).ConfigureAwait(false))
             {
                 await RefreshVersionAsync().ConfigureAwait(false);
+                await EnsureSubscribedAsync().ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
@@ -231,7 +254,11 @@ internal sealed class RedisVersionFeed : IAsyncDisposable
         long version;
         try
         {
-            version = _keys.ParseVersion(await _connection.Database.StringGetAsync(_keys.Version).ConfigureAwait(false));
+            // The head beside the version (one command, one moment): the same version with another
+            // head is another history.
+            var values = await _connection.Database.StringGetAsync([_keys.Version, _keys.Head], RedisConnection.PrimaryOnly).ConfigureAwait(false);
+            version = _keys.ParseVersion(values[0]);
+            _lineage.Check(version, (string?)values[1]);
         }
         catch (Exception e) when (RedisFailures.IsRedisFailure(e) || e is MapStoreException)
         {
@@ -249,17 +276,18 @@ internal sealed class RedisVersionFeed : IAsyncDisposable
 
     private void OnVersionPublished(RedisChannel channel, RedisValue message)
     {
-        if (message.IsNull || !AppendScript.TryParseMessage((byte[])message!, out var version, out var change))
+        if (message.IsNull || !AppendScript.TryParseMessage((byte[])message!, out var version, out var id, out var parentId, out var change))
         {
             return;
         }
 
+        _lineage.Check(version, id);
         // A message was in flight before it was received: it can only raise the known version.
         lock (_stateLock)
         {
             if (change is not null)
             {
-                _publishedChanges[version] = change;
+                _publishedChanges[version] = (change, id, parentId);
                 while (_publishedChanges.Count > PublishedKept)
                 {
                     _publishedChanges.Remove(_publishedChanges.Keys.First());
@@ -286,7 +314,62 @@ internal sealed class RedisVersionFeed : IAsyncDisposable
     }
 
     // Messages published while the subscription was down are lost: re-read the version at once.
-    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e) => _ = RefreshVersionAsync();
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
+    {
+        _ = RefreshVersionAsync();
+        _ = EnsureSubscribedAsync();
+    }
+
+    // A failover changes the servers (and which is primary): the subscription may have been dropped.
+    private void OnConfigurationChanged(object? sender, EndPointEventArgs e) => _ = EnsureSubscribedAsync();
+
+    // Subscribes again while the subscription is attached to no connected server, retrying 250 ms
+    // apart growing to 2 s (the new primary may not be connected yet), then re-reads the version:
+    // what was published meanwhile is lost. One such loop at a time.
+    private async Task EnsureSubscribedAsync()
+    {
+        if (!NeedsSubscription() || Interlocked.Exchange(ref _resubscribing, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            var backoff = TimeSpan.FromMilliseconds(250);
+            while (NeedsSubscription())
+            {
+                try
+                {
+                    await SubscribeAsync().ConfigureAwait(false);
+                    await RefreshVersionAsync().ConfigureAwait(false);
+                }
+                catch (Exception e) when (RedisFailures.IsRedisFailure(e))
+                {
+                    await Task.Delay(backoff, _disposing.Token).ConfigureAwait(false);
+                    backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+        {
+            // Disposed.
+        }
+        finally
+        {
+            Volatile.Write(ref _resubscribing, 0);
+        }
+    }
+
+    private bool NeedsSubscription()
+    {
+        if (_disposing.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        var subscriber = _connection.Multiplexer.GetSubscriber();
+        return subscriber.SubscribedEndpoint(_keys.VersionsChannel) is null || !subscriber.IsConnected(_keys.VersionsChannel);
+    }
 
     private void Broadcast(long version)
     {

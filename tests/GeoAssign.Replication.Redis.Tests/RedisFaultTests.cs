@@ -1,4 +1,4 @@
-// Redis going away: killed mid-storm and restarted, unreachable at start, and the pub/sub probe.
+// Redis going away: killed mid-storm and restarted, and unreachable at start.
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using GeoAssign.Index.Model;

@@ -36,6 +36,20 @@ public sealed class HostingTests
         Assert.Contains("GeoAssign:Redis:PollInterval must be between 10 ms and 1 minute", error.Message);
     }
 
+    [Theory]
+    [InlineData("geo assign", "127.0.0.1:26379", "must be non-empty, without commas, spaces or control characters")]
+    [InlineData("geoassign", "127.0.0.1:26379,serviceName=other", "but the connection string says serviceName=other")]
+    public async Task A_bad_sentinel_service_name_stops_the_start_naming_the_setting(string serviceName, string connectionString, string problem)
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => TestServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["GeoAssign:Redis:ConnectionString"] = connectionString,
+            ["GeoAssign:Redis:ServiceName"] = serviceName,
+        }));
+        Assert.Contains("GeoAssign:Redis:ServiceName", error.Message);
+        Assert.Contains(problem, error.Message);
+    }
+
     [Fact]
     public async Task A_server_that_cannot_reach_redis_says_where_it_looked()
     {

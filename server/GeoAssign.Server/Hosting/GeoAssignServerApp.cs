@@ -115,7 +115,7 @@ public static partial class GeoAssignServerApp
         {
             var maps = app.Services.GetRequiredService<MapReplica>();
             var store = options.EffectiveStore == MapStoreChoice.Redis
-                ? $"Redis {options.Redis.ConnectionString} (map \"{options.Redis.MapName}\")"
+                ? options.Redis.ToStoreOptions().Describe()
                 : $"data folder {MapStores.DataDirectory(options.DataDirectory, app.Environment.ContentRootPath)}";
             LogListening(logger, string.Join(", ", app.Urls), store, maps.Current.Version);
         });

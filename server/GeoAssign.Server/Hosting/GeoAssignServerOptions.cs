@@ -142,8 +142,17 @@ public enum MapStoreChoice
 /// <summary>The Redis store (<c>GeoAssign:Redis</c>).</summary>
 public sealed class RedisStoreSettings
 {
-    /// <summary>A StackExchange.Redis configuration string, e.g. <c>127.0.0.1:6379</c> or <c>redis1:6379,password=…</c>.</summary>
+    /// <summary>
+    /// A StackExchange.Redis configuration string, e.g. <c>127.0.0.1:6379</c> or <c>redis1:6379,password=…</c>;
+    /// with <see cref="ServiceName"/>, the sentinels, e.g. <c>s1:26379,s2:26379,s3:26379</c>.
+    /// </summary>
     public string? ConnectionString { get; set; }
+
+    /// <summary>
+    /// The Sentinel service (master) name when Redis runs under Sentinel; <see cref="ConnectionString"/>
+    /// then lists the sentinels, and replicas follow the primary they name through a failover. Default none.
+    /// </summary>
+    public string? ServiceName { get; set; }
 
     /// <summary>The map's name: replicas with the same Redis and name serve the same map. Default <c>default</c>.</summary>
     public string MapName { get; set; } = "default";
@@ -161,17 +170,25 @@ public sealed class RedisStoreSettings
     public TimeSpan ConnectRetryTime { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// How many Redis replicas must confirm an edit (WAIT) before it is acknowledged; an edit they do
+    /// not confirm within half of <see cref="OperationTimeout"/> answers UNKNOWN. Default 0 (the primary alone).
+    /// </summary>
+    public int WaitForReplicas { get; set; }
+
+    /// <summary>
     /// The store's options from these settings. The server checks them more strictly than the store
     /// (see <see cref="GeoAssignServerOptionsValidator"/>): tests of the store use values no operator should.
     /// </summary>
     public RedisMapStoreOptions ToStoreOptions() => new()
     {
         ConnectionString = ConnectionString ?? "",
+        ServiceName = string.IsNullOrEmpty(ServiceName) ? null : ServiceName,
         MapName = MapName,
         StreamMaxLength = StreamMaxLength,
         PollInterval = PollInterval,
         OperationTimeout = OperationTimeout,
         ConnectRetryTime = ConnectRetryTime,
+        WaitForReplicas = WaitForReplicas,
     };
 }
 
@@ -275,6 +292,11 @@ internal sealed class GeoAssignServerOptionsValidator : IValidateOptions<GeoAssi
                 failures.Add($"GeoAssign:Redis:MapName {mapNameProblem}.");
             }
 
+            if (RedisMapStoreOptions.ServiceNameProblem(string.IsNullOrEmpty(redis.ServiceName) ? null : redis.ServiceName, redis.ConnectionString) is { } serviceProblem)
+            {
+                failures.Add($"GeoAssign:Redis:ServiceName {serviceProblem}.");
+            }
+
             if (redis.StreamMaxLength < 100)
             {
                 failures.Add($"GeoAssign:Redis:StreamMaxLength must be at least 100 (it is {redis.StreamMaxLength}).");
@@ -288,6 +310,11 @@ internal sealed class GeoAssignServerOptionsValidator : IValidateOptions<GeoAssi
             if (redis.OperationTimeout < TimeSpan.FromMilliseconds(50))
             {
                 failures.Add($"GeoAssign:Redis:OperationTimeout must be at least 50 ms (it is {redis.OperationTimeout}).");
+            }
+
+            if (redis.WaitForReplicas is < 0 or > 100)
+            {
+                failures.Add($"GeoAssign:Redis:WaitForReplicas must be between 0 and 100 (it is {redis.WaitForReplicas}).");
             }
 
             if (redis.ConnectRetryTime < TimeSpan.Zero)

@@ -26,6 +26,9 @@ internal sealed class EditStorm(ReplicaCluster cluster, int writers = 4)
     /// <summary>Status codes of failed edits.</summary>
     public ConcurrentBag<StatusCode> Failures { get; } = [];
 
+    /// <summary>The ids of failed edits and how each failed (UNAVAILABLE promises nothing changed; UNKNOWN does not).</summary>
+    public ConcurrentDictionary<string, StatusCode> Failed { get; } = new(StringComparer.Ordinal);
+
     public void Start()
     {
         _writers = Enumerable.Range(0, writers).Select(writer => Task.Run(() => WriteAsync(writer))).ToArray();
@@ -83,6 +86,7 @@ internal sealed class EditStorm(ReplicaCluster cluster, int writers = 4)
             {
                 Interlocked.Increment(ref _failures);
                 Failures.Add(e.StatusCode);
+                Failed[id] = e.StatusCode;
                 await Task.Delay(20);
             }
             catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)

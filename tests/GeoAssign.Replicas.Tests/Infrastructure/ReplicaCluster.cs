@@ -1,4 +1,4 @@
-// One real redis-server and N real server processes that follow it.
+// One real redis-server (or a Sentinel group) and N real server processes that follow it.
 using GeoAssign.Protos.V1;
 using GeoAssign.Replication.Redis.Tests.Infrastructure;
 using GeoAssign.Server.Tests;
@@ -10,6 +10,8 @@ namespace GeoAssign.Replicas.Tests;
 /// Starts a <see cref="RedisServer"/> (AOF with fsync on every write, so a restart keeps every
 /// acknowledged edit) and <c>N</c> <c>GeoAssign.Server</c> processes configured for it, each on a
 /// free loopback port. Replicas can be killed and started again; disposing stops everything.
+/// <see cref="StartWithSentinelsAsync"/> puts a <see cref="SentinelGroup"/> in Redis's place: the
+/// servers find the primary through the sentinels (GeoAssign:Redis:ServiceName).
 /// </summary>
 internal sealed class ReplicaCluster : IAsyncDisposable
 {
@@ -17,14 +19,19 @@ internal sealed class ReplicaCluster : IAsyncDisposable
     private readonly ServerProcess?[] _replicas;
     private readonly Dictionary<string, string> _settings;
 
-    private ReplicaCluster(RedisServer redis, int count, Dictionary<string, string> settings)
+    private ReplicaCluster(RedisServer redis, SentinelGroup? sentinels, int count, Dictionary<string, string> settings)
     {
         Redis = redis;
+        Sentinels = sentinels;
         _replicas = new ServerProcess?[count];
         _settings = settings;
     }
 
+    /// <summary>Redis (with sentinels: the primary at start).</summary>
     public RedisServer Redis { get; }
+
+    /// <summary>The Sentinel group, when started with <see cref="StartWithSentinelsAsync"/>.</summary>
+    public SentinelGroup? Sentinels { get; }
 
     public int Count => _replicas.Length;
 
@@ -32,10 +39,19 @@ internal sealed class ReplicaCluster : IAsyncDisposable
 
     public ServerProcess this[int replica] => _replicas[replica] ?? throw new InvalidOperationException($"Replica {replica} is not running.");
 
-    public static async Task<ReplicaCluster> StartAsync(int replicas = 3, IDictionary<string, string>? settings = null)
+    public static async Task<ReplicaCluster> StartAsync(int replicas = 3, IDictionary<string, string>? settings = null) =>
+        await StartAsync(await RedisServer.StartAsync(), null, replicas, settings);
+
+    /// <summary>Starts a primary, a replica and three sentinels, and <paramref name="replicas"/> servers that use them.</summary>
+    public static async Task<ReplicaCluster> StartWithSentinelsAsync(int replicas = 3, IDictionary<string, string>? settings = null)
     {
-        var redis = await RedisServer.StartAsync();
-        var cluster = new ReplicaCluster(redis, replicas, new Dictionary<string, string>(settings ?? new Dictionary<string, string>()));
+        var sentinels = await SentinelGroup.StartAsync();
+        return await StartAsync(sentinels.Primary, sentinels, replicas, settings);
+    }
+
+    private static async Task<ReplicaCluster> StartAsync(RedisServer redis, SentinelGroup? sentinels, int replicas, IDictionary<string, string>? settings)
+    {
+        var cluster = new ReplicaCluster(redis, sentinels, replicas, new Dictionary<string, string>(settings ?? new Dictionary<string, string>()));
         try
         {
             await Task.WhenAll(Enumerable.Range(0, replicas).Select(cluster.StartReplicaAsync));
@@ -53,10 +69,15 @@ internal sealed class ReplicaCluster : IAsyncDisposable
     {
         var environment = new Dictionary<string, string>(_settings)
         {
-            ["GeoAssign__Redis__ConnectionString"] = Redis.ConnectionString,
+            ["GeoAssign__Redis__ConnectionString"] = Sentinels?.SentinelEndpoints ?? Redis.ConnectionString,
             ["GeoAssign__Redis__MapName"] = MapName,
             ["GeoAssign__ReplicaId"] = $"replica-{replica}",
         };
+        if (Sentinels is not null)
+        {
+            environment["GeoAssign__Redis__ServiceName"] = Sentinels.ServiceName;
+        }
+
         _replicas[replica] = await ServerProcess.StartAsync(Path.Combine(_root, $"replica-{replica}"), environment);
     }
 
@@ -99,7 +120,15 @@ internal sealed class ReplicaCluster : IAsyncDisposable
             _replicas[i] = null;
         }
 
-        await Redis.DisposeAsync();
+        if (Sentinels is not null)
+        {
+            await Sentinels.DisposeAsync();
+        }
+        else
+        {
+            await Redis.DisposeAsync();
+        }
+
         try
         {
             Directory.Delete(_root, recursive: true);

@@ -1,4 +1,4 @@
-// A real redis-server for tests: a child process on a free loopback port with its own data folder.
+// A real redis-server for tests (a primary, a replica or a sentinel): a child process on a free loopback port.
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -12,6 +12,9 @@ namespace GeoAssign.Replication.Redis.Tests.Infrastructure;
 /// on a free port of 127.0.0.1, persisting to an append-only file fsynced on every write
 /// (<c>--appendonly yes --appendfsync always</c>) in a temporary folder, exactly as production must,
 /// so that an acknowledged write survives <see cref="Kill"/> and <see cref="RestartAsync"/>.
+/// <see cref="StartReplicaAsync"/> starts a replica of another server, and
+/// <see cref="StartSentinelAsync"/> a sentinel (<c>redis-server --sentinel</c>, the same Debian
+/// package) that monitors a primary, for failover tests.
 /// </summary>
 /// <remarks>
 /// <para>Disposing kills the process and deletes the folder, also when a test fails; processes still
@@ -29,6 +32,7 @@ public sealed class RedisServer : IAsyncDisposable
 
     private readonly string _executable;
     private readonly string[] _extraArguments;
+    private readonly string? _sentinelConfiguration;
     private Process? _process;
     private int _disposed;
 
@@ -47,12 +51,13 @@ public sealed class RedisServer : IAsyncDisposable
         };
     }
 
-    private RedisServer(string executable, int port, string dataDirectory, string[] extraArguments)
+    private RedisServer(string executable, int port, string dataDirectory, string[] extraArguments, string? sentinelConfiguration)
     {
         _executable = executable;
         Port = port;
         DataDirectory = dataDirectory;
         _extraArguments = extraArguments;
+        _sentinelConfiguration = sentinelConfiguration;
     }
 
     /// <summary>The redis-server to run: <c>$GEOASSIGN_REDIS_SERVER</c>, else the first on the PATH or in /usr/bin; null when there is none.</summary>
@@ -73,12 +78,57 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>Whether the server process is running.</summary>
     public bool IsRunning => _process is { HasExited: false };
 
+    /// <summary>Whether this is a sentinel rather than a data node.</summary>
+    public bool IsSentinel => _sentinelConfiguration is not null;
+
     /// <summary>
     /// Starts a server on a free loopback port and waits until it answers PING.
     /// <paramref name="extraArguments"/> are appended to the command line (e.g. <c>--stream-node-max-entries 4</c>).
     /// </summary>
     /// <exception cref="InvalidOperationException">redis-server is missing, or does not start.</exception>
-    public static async Task<RedisServer> StartAsync(params string[] extraArguments)
+    public static Task<RedisServer> StartAsync(params string[] extraArguments) => StartNodeAsync(extraArguments, sentinelConfiguration: null);
+
+    /// <summary>
+    /// Starts a replica of <paramref name="primary"/> (persisting like any server) and waits until its
+    /// link to the primary is up and the initial sync is done.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">redis-server does not start, or does not sync in time.</exception>
+    public static async Task<RedisServer> StartReplicaAsync(RedisServer primary, params string[] extraArguments)
+    {
+        var replica = await StartNodeAsync(
+            ["--replicaof", "127.0.0.1", primary.Port.ToString(CultureInfo.InvariantCulture), .. extraArguments], sentinelConfiguration: null).ConfigureAwait(false);
+        try
+        {
+            await replica.WaitUntilAsync(async () => await replica.InfoAsync("replication").ConfigureAwait(false) is var info
+                && info.Contains("master_link_status:up", StringComparison.Ordinal)
+                && info.Contains("master_sync_in_progress:0", StringComparison.Ordinal), "the replica synced with its primary").ConfigureAwait(false);
+            return replica;
+        }
+        catch
+        {
+            await replica.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Starts a sentinel that monitors <paramref name="primary"/> as <paramref name="serviceName"/>
+    /// with <paramref name="quorum"/>: it considers the primary down after
+    /// <paramref name="downAfter"/> without a reply and retries a failover after <paramref name="failoverTimeout"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">redis-server does not start in sentinel mode.</exception>
+    public static Task<RedisServer> StartSentinelAsync(RedisServer primary, string serviceName, int quorum, TimeSpan downAfter, TimeSpan failoverTimeout)
+    {
+        var configuration = string.Join('\n',
+            $"sentinel monitor {serviceName} 127.0.0.1 {primary.Port.ToString(CultureInfo.InvariantCulture)} {quorum.ToString(CultureInfo.InvariantCulture)}",
+            $"sentinel down-after-milliseconds {serviceName} {((long)downAfter.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)}",
+            $"sentinel failover-timeout {serviceName} {((long)failoverTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)}",
+            $"sentinel parallel-syncs {serviceName} 1",
+            "");
+        return StartNodeAsync([], configuration);
+    }
+
+    private static async Task<RedisServer> StartNodeAsync(string[] extraArguments, string? sentinelConfiguration)
     {
         var executable = Executable ?? throw new InvalidOperationException(
             "redis-server is not installed: the Redis tests need it (apt-get install redis-server, or set GEOASSIGN_REDIS_SERVER to its path).");
@@ -86,7 +136,7 @@ public sealed class RedisServer : IAsyncDisposable
         {
             var directory = Path.Combine(Path.GetTempPath(), "geoassign-redis-tests", Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(directory);
-            var server = new RedisServer(executable, FreeLoopbackPort(), directory, extraArguments);
+            var server = new RedisServer(executable, FreeLoopbackPort(), directory, extraArguments, sentinelConfiguration);
             try
             {
                 await server.StartProcessAsync().ConfigureAwait(false);
@@ -102,6 +152,37 @@ public sealed class RedisServer : IAsyncDisposable
                 await server.DisposeAsync().ConfigureAwait(false);
                 throw;
             }
+        }
+    }
+
+    /// <summary>The text of <c>INFO <paramref name="section"/></c>.</summary>
+    public async Task<string> InfoAsync(string section) => (string?)await ExecuteAsync("INFO", section).ConfigureAwait(false) ?? "";
+
+    /// <summary>Waits (polling every 20 ms, at most <paramref name="timeout"/>, default 15 s) until <paramref name="condition"/> holds; fails naming <paramref name="what"/>.</summary>
+    /// <exception cref="TimeoutException">It did not hold in time.</exception>
+    public async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        var until = Stopwatch.GetTimestamp() + (long)((timeout ?? StartTimeout).TotalSeconds * Stopwatch.Frequency);
+        while (true)
+        {
+            try
+            {
+                if (await condition().ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is SocketException or IOException or EndOfStreamException or OperationCanceledException or InvalidOperationException)
+            {
+                // Not answering yet (starting, loading, or a role change in progress).
+            }
+
+            if (Stopwatch.GetTimestamp() > until)
+            {
+                throw new TimeoutException($"Redis on port {Port}: not {what} within {(timeout ?? StartTimeout).TotalSeconds} s. Its log:\n{LogTail()}");
+            }
+
+            await Task.Delay(20).ConfigureAwait(false);
         }
     }
 
@@ -227,10 +308,31 @@ public sealed class RedisServer : IAsyncDisposable
             RedirectStandardError = true,
             WorkingDirectory = DataDirectory,
         };
-        foreach (var argument in (string[])[
-            "--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
-            "--save", "", "--appendonly", "yes", "--appendfsync", "always",
-            "--dir", DataDirectory, "--logfile", LogFile, "--daemonize", "no"])
+        string[] arguments;
+        if (_sentinelConfiguration is null)
+        {
+            arguments = [
+                "--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "yes", "--appendfsync", "always",
+                "--dir", DataDirectory, "--logfile", LogFile, "--daemonize", "no"];
+        }
+        else
+        {
+            // A sentinel rewrites its configuration file (what it learns of the others): written once,
+            // kept across restarts.
+            var configurationFile = Path.Combine(DataDirectory, "sentinel.conf");
+            if (!File.Exists(configurationFile))
+            {
+                await File.WriteAllTextAsync(configurationFile, _sentinelConfiguration).ConfigureAwait(false);
+            }
+
+            arguments = [
+                configurationFile, "--sentinel",
+                "--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
+                "--dir", DataDirectory, "--logfile", LogFile, "--daemonize", "no"];
+        }
+
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
@@ -257,7 +359,7 @@ public sealed class RedisServer : IAsyncDisposable
         {
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"redis-server exited with code {process.ExitCode} at start on port {Port}. Its log:\n{LogTail()}");
+                throw new InvalidOperationException($"redis-server{(IsSentinel ? " --sentinel" : "")} exited with code {process.ExitCode} at start on port {Port}. Its log:\n{LogTail()}");
             }
 
             try
@@ -316,7 +418,8 @@ public sealed class RedisServer : IAsyncDisposable
         }
     }
 
-    private string LogTail()
+    /// <summary>The last 20 lines of the server's log, for failure messages.</summary>
+    public string LogTail()
     {
         try
         {
