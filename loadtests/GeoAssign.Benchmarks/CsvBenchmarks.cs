@@ -1,5 +1,6 @@
 // The CLI's CSV reading and writing: its own RFC 4180 reader and writer against the CsvHelper-backed ones.
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
 using GeoAssign.Cli.Csv;
 
 namespace GeoAssign.Benchmarks;
@@ -11,10 +12,13 @@ namespace GeoAssign.Benchmarks;
 /// (<see cref="CsvEquivalence"/>), so the two are timed doing the same work.
 /// </summary>
 /// <remarks>
-/// <code>dotnet run -c Release --project loadtests/GeoAssign.Benchmarks -- --filter '*CsvBenchmarks*' --job short</code>
+/// <code>dotnet run -c Release --project loadtests/GeoAssign.Benchmarks -- --filter '*CsvBenchmarks*' --job short --inProcess</code>
+/// (in-process: on a loaded 2-core machine, building the separate benchmark project can outlast its 2-minute timeout).
 /// BenchmarkDotNet needs benchmark classes to be public and unsealed.
 /// </remarks>
 [MemoryDiagnoser]
+[CategoriesColumn]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory, BenchmarkLogicalGroupRule.ByParams)]
 public class CsvBenchmarks
 {
     private string _path = "";
@@ -55,7 +59,7 @@ public class CsvBenchmarks
         return Drain(reader.ReadRecord);
     }
 
-    [Benchmark]
+    [Benchmark(Baseline = true)]
     [BenchmarkCategory("Write")]
     public int Write_own()
     {
