@@ -8,13 +8,6 @@ if (args is ["--points-fingerprint"])
     return 0;
 }
 
-// The CSV readers and writers agree (what CsvBenchmarks checks before it times them).
-if (args is ["--csv-check"])
-{
-    Console.WriteLine(CsvEquivalence.Check(Enum.GetValues<CsvShape>()));
-    return 0;
-}
-
 // Full index builds and one-territory edits, timed once each (see IndexReport).
 if (args is ["--index-report", .. var reportArgs])
 {
