@@ -42,7 +42,7 @@ public sealed class MillionRowCsvTests(MillionPointServer fixture, ITestOutputHe
         output.WriteLine($"resolve-csv of {points.Count:N0} rows: {clock.Elapsed.TotalSeconds:0.0} s");
         CliAssert.Contains($"Resolved {points.Count:N0} points", result.Out, result);
 
-        using var reader = new CsvReader(File.OpenRead(outputPath));
+        using var reader = new CsvRecordReader(File.OpenRead(outputPath));
         var fields = new List<string>();
         Assert.True(reader.ReadRecord(fields));
         var version = fixture.Version.ToString(CultureInfo.InvariantCulture);

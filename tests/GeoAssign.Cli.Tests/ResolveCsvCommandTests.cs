@@ -10,7 +10,7 @@ public sealed class ResolveCsvCommandTests(SampleServer fixture) : IClassFixture
 {
     internal static List<List<string>> ReadCsv(string path)
     {
-        using var reader = new CsvReader(File.OpenRead(path));
+        using var reader = new CsvRecordReader(File.OpenRead(path));
         var rows = new List<List<string>>();
         var fields = new List<string>();
         while (reader.ReadRecord(fields))

@@ -13,14 +13,14 @@ internal sealed class CsvOutputFile : IAsyncDisposable
     private readonly string _temporary;
     private bool _committed;
 
-    private CsvOutputFile(string path, string temporary, CsvWriter writer)
+    private CsvOutputFile(string path, string temporary, CsvRecordWriter writer)
     {
         _path = path;
         _temporary = temporary;
         Writer = writer;
     }
 
-    public CsvWriter Writer { get; }
+    public CsvRecordWriter Writer { get; }
 
     public static CsvOutputFile Create(FileInfo file, params ReadOnlySpan<string?> header)
     {
@@ -40,7 +40,7 @@ internal sealed class CsvOutputFile : IAsyncDisposable
             throw new CliInputException($"{file.FullName}: cannot be written ({e.Message}).");
         }
 
-        var output = new CsvOutputFile(file.FullName, temporary, new CsvWriter(stream));
+        var output = new CsvOutputFile(file.FullName, temporary, new CsvRecordWriter(stream));
         output.Writer.WriteRecord(header);
         return output;
     }

@@ -46,7 +46,7 @@ internal sealed class InputStats
 /// </summary>
 internal sealed class InputRows(string path, bool skipInvalid)
 {
-    private CsvReader? _reader;
+    private CsvRecordReader? _reader;
 
     public InputStats Stats { get; } = new();
 
@@ -107,7 +107,7 @@ internal sealed class InputRows(string path, bool skipInvalid)
             throw new CliInputException($"{path}: cannot be read ({e.Message}).");
         }
 
-        using var reader = new CsvReader(stream);
+        using var reader = new CsvRecordReader(stream);
         _reader = reader;
         var fields = new List<string>();
         int[] columns;
