@@ -75,11 +75,17 @@ public static partial class GeoAssignServerApp
         {
             grpc.MaxReceiveMessageSize = options.MaxMessageBytes;
             grpc.MaxSendMessageSize = options.MaxMessageBytes;
+            foreach (var provider in BoundedDecompression.Defaults(options.MaxMessageBytes))
+            {
+                grpc.CompressionProviders.Add(provider);
+            }
+
             grpc.Interceptors.Add<UnexpectedErrorInterceptor>();
             grpc.Interceptors.Add<ApiKeyInterceptor>();
         });
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks().AddCheck<MapHealthCheck>("map");
+        builder.Services.AddRequestParsing();
 
         AddTelemetry(builder, options.Telemetry);
 
@@ -88,6 +94,8 @@ public static partial class GeoAssignServerApp
         {
             app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
         }
+
+        app.UseMessageFrameCheck(options.MaxMessageBytes);
 
         app.MapGrpcService<AssignmentService>();
         app.MapGrpcService<TerritoryService>();
