@@ -1,5 +1,6 @@
-// Checks of request fields that the protos specify: coordinates, layers, ids.
+// Checks of request fields that the protos specify: coordinates, layers, ids, import options.
 using GeoAssign.Index.Model;
+using ImportMode = GeoAssign.Protos.V1.ImportMode;
 
 namespace GeoAssign.Server.Services;
 
@@ -17,6 +18,19 @@ internal static class RequestChecks
         layer.Length == 0 ? Territory.DefaultLayer
         : LayerProblem(layer) is { } problem ? throw RpcErrors.InvalidArgument($"{field} \"{Shorten(layer)}\" {problem}")
         : layer;
+
+    /// <summary>
+    /// Whether an import replaces its layer (ImportGeoJsonOptions.mode); INVALID_ARGUMENT for a mode
+    /// this server does not know (proto3 enums are open: any number arrives), which must not
+    /// quietly merge.
+    /// </summary>
+    public static bool ReplacesLayer(ImportMode mode, string field = "options.mode") => mode switch
+    {
+        ImportMode.Unspecified or ImportMode.Merge => false,
+        ImportMode.Replace => true,
+        _ => throw RpcErrors.InvalidArgument(
+            $"{field} is {(int)mode}, which this server does not know; use IMPORT_MODE_MERGE (1, also when unset) or IMPORT_MODE_REPLACE (2)."),
+    };
 
     /// <summary>What is wrong with a non-empty layer name, or null.</summary>
     public static string? LayerProblem(string layer)
