@@ -83,7 +83,11 @@ public static partial class GeoAssignServerApp
             grpc.Interceptors.Add<UnexpectedErrorInterceptor>();
             grpc.Interceptors.Add<ApiKeyInterceptor>();
         });
-        builder.Services.AddGrpcReflection();
+        if (options.EnableReflection)
+        {
+            builder.Services.AddGrpcReflection();
+        }
+
         builder.Services.AddGrpcHealthChecks().AddCheck<MapHealthCheck>("map");
         builder.Services.AddRequestParsing();
 
@@ -102,7 +106,10 @@ public static partial class GeoAssignServerApp
         app.MapGrpcService<ReassignmentService>();
         app.MapGrpcService<DiagnosticsService>();
         app.MapGrpcHealthChecksService();
-        app.MapGrpcReflectionService();
+        if (options.EnableReflection)
+        {
+            app.MapGrpcReflectionService();
+        }
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("GeoAssign.Server");
         if (!app.Services.GetRequiredService<ApiKeyRegistry>().Enabled)

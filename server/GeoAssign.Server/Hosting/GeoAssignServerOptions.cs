@@ -39,6 +39,13 @@ public sealed class GeoAssignServerOptions
     /// </summary>
     public bool EnableGrpcWeb { get; set; }
 
+    /// <summary>
+    /// Whether to serve gRPC server reflection (grpc.reflection.v1alpha), which lets tools such as
+    /// grpcurl list and call the services without the .proto files. Default true. Reflection needs no
+    /// API key and tells any caller every method and message; turn it off where that is unwanted.
+    /// </summary>
+    public bool EnableReflection { get; set; } = true;
+
     /// <summary>The Redis store (<c>GeoAssign:Redis</c>), used when <see cref="Store"/> is Redis.</summary>
     public RedisStoreSettings Redis { get; set; } = new();
 
