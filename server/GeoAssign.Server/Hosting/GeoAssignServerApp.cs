@@ -52,7 +52,15 @@ public static partial class GeoAssignServerApp
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http2));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http2);
+            // Invalid values stop the start through the options validator, naming the setting, not here.
+            if (options.Connections.Problems().Count == 0)
+            {
+                options.Connections.ApplyTo(kestrel.Limits);
+            }
+        });
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
 
         builder.Services.AddOptions<GeoAssignServerOptions>().Bind(section).ValidateOnStart();
