@@ -1,4 +1,4 @@
-// Checks the 5-byte header of each gRPC request message before grpc-dotnet decodes it.
+// Checks the 5-byte header of each gRPC request message before grpc-dotnet decodes it; a broken-off body is CANCELLED.
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Pipelines;
@@ -11,7 +11,9 @@ namespace GeoAssign.Server.Hosting;
 /// compressed flag other than 0 or 1 is INTERNAL and a length above the message-size limit is
 /// RESOURCE_EXHAUSTED naming the limit. grpc-dotnet throws a plain exception for a flag it does
 /// not know and for a length of 2 GiB or more (it cannot hold it in an int), which gRPC would
-/// answer with UNKNOWN. Thread-safe; each request gets its own reader.
+/// answer with UNKNOWN. A body that breaks off (the client reset the stream or the connection
+/// dropped: Kestrel throws IOException, sometimes before the call's token is cancelled) is
+/// CANCELLED rather than an unexpected error. Thread-safe; each request gets its own reader.
 /// </summary>
 internal static class MessageFrameCheck
 {
@@ -32,63 +34,80 @@ internal static class MessageFrameCheck
     {
         public PipeReader Reader => reader;
     }
+}
 
-    /// <summary>
-    /// Passes reads through and checks the header at the start of each buffer it hands out.
-    /// grpc-dotnet consumes a request body one whole message at a time, so every buffer it reads
-    /// starts at a message header; a buffer shorter than a header is checked when the rest arrives.
-    /// </summary>
-    private sealed class FrameCheckingReader(PipeReader inner, int maxMessageBytes) : PipeReader
+/// <summary>
+/// A request body reader for <see cref="MessageFrameCheck"/>: passes reads through and checks the
+/// header at the start of each buffer it hands out. grpc-dotnet consumes a request body one whole
+/// message at a time, so every buffer it reads starts at a message header; a buffer shorter than a
+/// header is checked when the rest arrives. Not thread-safe, as no PipeReader is.
+/// </summary>
+internal sealed class FrameCheckingReader(PipeReader inner, int maxMessageBytes) : PipeReader
+{
+    private const int HeaderSize = 5;
+
+    public override async ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
     {
-        private const int HeaderSize = 5;
-
-        public override async ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
+        ReadResult result;
+        try
         {
-            var result = await inner.ReadAsync(cancellationToken).ConfigureAwait(false);
-            Check(result.Buffer);
-            return result;
+            result = await inner.ReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            throw RequestDecoding.BrokenOff(e);
         }
 
-        public override bool TryRead(out ReadResult result)
+        Check(result.Buffer);
+        return result;
+    }
+
+    public override bool TryRead(out ReadResult result)
+    {
+        try
         {
             if (!inner.TryRead(out result))
             {
                 return false;
             }
-
-            Check(result.Buffer);
-            return true;
         }
-
-        public override void AdvanceTo(SequencePosition consumed) => inner.AdvanceTo(consumed);
-
-        public override void AdvanceTo(SequencePosition consumed, SequencePosition examined) => inner.AdvanceTo(consumed, examined);
-
-        public override void CancelPendingRead() => inner.CancelPendingRead();
-
-        public override void Complete(Exception? exception = null) => inner.Complete(exception);
-
-        public override ValueTask CompleteAsync(Exception? exception = null) => inner.CompleteAsync(exception);
-
-        private void Check(in ReadOnlySequence<byte> buffer)
+        catch (IOException e)
         {
-            if (buffer.Length < HeaderSize)
-            {
-                return;
-            }
-
-            Span<byte> header = stackalloc byte[HeaderSize];
-            buffer.Slice(0, HeaderSize).CopyTo(header);
-            var flag = header[0];
-            var length = BinaryPrimitives.ReadUInt32BigEndian(header[1..]);
-            if (flag <= 1 && length <= (uint)maxMessageBytes)
-            {
-                return;
-            }
-
-            // The read ends here: hand the buffer back so that the body can still be drained and completed.
-            inner.AdvanceTo(buffer.Start);
-            throw flag > 1 ? RequestDecoding.BadCompressedFlag(flag) : RequestDecoding.TooLarge(length, maxMessageBytes, decompressed: false);
+            throw RequestDecoding.BrokenOff(e);
         }
+
+        Check(result.Buffer);
+        return true;
+    }
+
+    public override void AdvanceTo(SequencePosition consumed) => inner.AdvanceTo(consumed);
+
+    public override void AdvanceTo(SequencePosition consumed, SequencePosition examined) => inner.AdvanceTo(consumed, examined);
+
+    public override void CancelPendingRead() => inner.CancelPendingRead();
+
+    public override void Complete(Exception? exception = null) => inner.Complete(exception);
+
+    public override ValueTask CompleteAsync(Exception? exception = null) => inner.CompleteAsync(exception);
+
+    private void Check(in ReadOnlySequence<byte> buffer)
+    {
+        if (buffer.Length < HeaderSize)
+        {
+            return;
+        }
+
+        Span<byte> header = stackalloc byte[HeaderSize];
+        buffer.Slice(0, HeaderSize).CopyTo(header);
+        var flag = header[0];
+        var length = BinaryPrimitives.ReadUInt32BigEndian(header[1..]);
+        if (flag <= 1 && length <= (uint)maxMessageBytes)
+        {
+            return;
+        }
+
+        // The read ends here: hand the buffer back so that the body can still be drained and completed.
+        inner.AdvanceTo(buffer.Start);
+        throw flag > 1 ? RequestDecoding.BadCompressedFlag(flag) : RequestDecoding.TooLarge(length, maxMessageBytes, decompressed: false);
     }
 }

@@ -6,7 +6,8 @@ namespace GeoAssign.Server.Hosting;
 
 /// <summary>
 /// Errors for a request that was never readable: INTERNAL when its bytes cannot be parsed or
-/// decompressed, RESOURCE_EXHAUSTED when it is larger than the message-size limit. They are thrown
+/// decompressed, RESOURCE_EXHAUSTED when it is larger than the message-size limit, CANCELLED when it
+/// broke off. They are thrown
 /// as RpcExceptions from inside grpc-dotnet's reading (deserialiser, decompressor, body reader), so
 /// that gRPC answers with them instead of UNKNOWN "Exception was thrown by handler", which
 /// GeoAssign reserves for an edit whose outcome is unknown. Stateless and thread-safe.
@@ -35,6 +36,13 @@ internal static class RequestDecoding
     public static RpcException TooLarge(long length, int limit, bool decompressed) =>
         new(new Status(StatusCode.ResourceExhausted, string.Create(CultureInfo.InvariantCulture,
             $"The request message is {(decompressed ? "more than " : "")}{length:N0} bytes long{(decompressed ? " once decompressed" : "")}; the limit is {limit:N0} bytes (GeoAssign:MaxMessageBytes).")));
+
+    /// <summary>
+    /// The request body broke off: the client reset the stream or its connection dropped. Nobody
+    /// may be left to read the status; CANCELLED says what happened to the call.
+    /// </summary>
+    public static RpcException BrokenOff(IOException error) =>
+        new(new Status(StatusCode.Cancelled, $"The request stream broke off before it ended: {Detail(error)}", error));
 
     private static string Detail(Exception error)
     {
