@@ -2,6 +2,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace GeoAssign.Server.Hosting;
@@ -24,16 +25,11 @@ internal static class MessageFrameCheck
             if (context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true
                 && context.Features.Get<IRequestBodyPipeFeature>() is { } body)
             {
-                context.Features.Set<IRequestBodyPipeFeature>(new CheckedBody(new FrameCheckingReader(body.Reader, maxMessageBytes)));
+                context.Features.Set<IRequestBodyPipeFeature>(new FrameCheckingReader(body.Reader, maxMessageBytes));
             }
 
             return next(context);
         });
-
-    private sealed class CheckedBody(PipeReader reader) : IRequestBodyPipeFeature
-    {
-        public PipeReader Reader => reader;
-    }
 }
 
 /// <summary>
@@ -42,16 +38,43 @@ internal static class MessageFrameCheck
 /// message at a time, so every buffer it reads starts at a message header; a buffer shorter than a
 /// header is checked when the rest arrives. Not thread-safe, as no PipeReader is.
 /// </summary>
-internal sealed class FrameCheckingReader(PipeReader inner, int maxMessageBytes) : PipeReader
+internal sealed class FrameCheckingReader(PipeReader inner, int maxMessageBytes) : PipeReader, IRequestBodyPipeFeature
 {
     private const int HeaderSize = 5;
 
-    public override async ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
+    // Its own feature: one object per request.
+    PipeReader IRequestBodyPipeFeature.Reader => this;
+
+    public override ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
+    {
+        ValueTask<ReadResult> read;
+        try
+        {
+            read = inner.ReadAsync(cancellationToken);
+        }
+        catch (IOException e)
+        {
+            throw RequestDecoding.BrokenOff(e);
+        }
+
+        // A read that is ready at once (a small unary request usually is) costs no state machine.
+        if (read.IsCompletedSuccessfully)
+        {
+            var result = read.Result;
+            Check(result.Buffer);
+            return new ValueTask<ReadResult>(result);
+        }
+
+        return AwaitAsync(read);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<ReadResult> AwaitAsync(ValueTask<ReadResult> read)
     {
         ReadResult result;
         try
         {
-            result = await inner.ReadAsync(cancellationToken).ConfigureAwait(false);
+            result = await read.ConfigureAwait(false);
         }
         catch (IOException e)
         {
