@@ -346,6 +346,22 @@ public sealed class TerritoryServiceTests(EmptyServer fixture) : IClassFixture<E
     }
 
     [Fact]
+    public async Task An_unknown_import_mode_is_invalid_argument_and_imports_nothing()
+    {
+        var before = await VersionAsync();
+        var fc = "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"id\":\"mode-7\",\"properties\":{\"owner_id\":\"rep\"},\"geometry\":"
+            + Shapes.Square(0, 0, 1) + "}]}";
+        var error = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, async () => await Client.ImportGeoJsonAsync(new ImportGeoJsonRequest
+        {
+            Options = new ImportGeoJsonOptions { Mode = (ImportMode)7 },
+            FeatureCollection = ByteString.CopyFromUtf8(fc),
+        }));
+
+        Assert.Contains("options.mode is 7", error.Status.Detail);
+        Assert.Equal(before, await VersionAsync());
+    }
+
+    [Fact]
     public async Task ImportGeoJsonStream_rejects_text_after_the_FeatureCollection_and_applies_nothing()
     {
         var json = "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"id\":\"after-1\",\"geometry\":" + Shapes.Square(70, 10, 1)

@@ -39,7 +39,8 @@ public sealed class TestServer : IAsyncDisposable
 
     public GrpcChannel Channel { get; }
 
-    public static async Task<TestServer> StartAsync(IDictionary<string, string?>? settings = null, string? dataDirectory = null)
+    public static async Task<TestServer> StartAsync(IDictionary<string, string?>? settings = null, string? dataDirectory = null,
+        Action<WebApplicationBuilder>? configure = null)
     {
         var owns = dataDirectory is null;
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "geoassign-server-tests", Guid.NewGuid().ToString("N"));
@@ -55,7 +56,11 @@ public sealed class TestServer : IAsyncDisposable
             configuration[key] = value;
         }
 
-        var app = GeoAssignServerApp.Build([], builder => builder.Configuration.AddInMemoryCollection(configuration));
+        var app = GeoAssignServerApp.Build([], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(configuration);
+            configure?.Invoke(builder);
+        });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return new TestServer(app, dataDirectory, owns, address);

@@ -39,6 +39,26 @@ public sealed class UnexpectedErrorInterceptorTests
     }
 
     [Fact]
+    public async Task A_read_that_fails_because_the_caller_went_away_is_not_reported_as_a_bug()
+    {
+        using var gone = new CancellationTokenSource();
+        await gone.CancelAsync();
+        var reset = new IOException("The client reset the request stream.");
+        var passed = await Assert.ThrowsAsync<IOException>(() => _interceptor.DuplexStreamingServerHandler<string, string>(null!, null!,
+            new Context("/m", gone.Token), async (_, _, _) =>
+            {
+                await Task.Yield();
+                throw reset;
+            }));
+        Assert.Same(reset, passed);
+
+        // The same failure on a call that is still live is unexpected.
+        var error = await Assert.ThrowsAsync<RpcException>(() => _interceptor.DuplexStreamingServerHandler<string, string>(null!, null!,
+            new Context("/m"), (_, _, _) => throw new IOException("disk on fire")));
+        Assert.Equal(StatusCode.Internal, error.StatusCode);
+    }
+
+    [Fact]
     public async Task Answers_pass_through_whether_ready_at_once_or_later()
     {
         Assert.Equal("at once", await _interceptor.UnaryServerHandler<string, string>("request", new Context("/m"), (_, _) => Task.FromResult("at once")));

@@ -53,7 +53,15 @@ public static partial class GeoAssignServerApp
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http2));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http2);
+            // Invalid values stop the start through the options validator, naming the setting, not here.
+            if (options.Connections.Problems().Count == 0)
+            {
+                options.Connections.ApplyTo(kestrel.Limits);
+            }
+        });
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
 
         builder.Services.AddOptions<GeoAssignServerOptions>().Bind(section).ValidateOnStart();
@@ -84,11 +92,21 @@ public static partial class GeoAssignServerApp
         {
             grpc.MaxReceiveMessageSize = options.MaxMessageBytes;
             grpc.MaxSendMessageSize = options.MaxMessageBytes;
+            foreach (var provider in BoundedDecompression.Defaults(options.MaxMessageBytes))
+            {
+                grpc.CompressionProviders.Add(provider);
+            }
+
             grpc.Interceptors.Add<UnexpectedErrorInterceptor>();
             grpc.Interceptors.Add<ApiKeyInterceptor>();
         });
-        builder.Services.AddGrpcReflection();
+        if (options.EnableReflection)
+        {
+            builder.Services.AddGrpcReflection();
+        }
+
         builder.Services.AddGrpcHealthChecks().AddCheck<MapHealthCheck>("map");
+        builder.Services.AddRequestParsing();
 
         AddTelemetry(builder, options.Telemetry);
 
@@ -98,12 +116,17 @@ public static partial class GeoAssignServerApp
             app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
         }
 
+        app.UseMessageFrameCheck(options.MaxMessageBytes);
+
         app.MapGrpcService<AssignmentService>();
         app.MapGrpcService<TerritoryService>();
         app.MapGrpcService<ReassignmentService>();
         app.MapGrpcService<DiagnosticsService>();
         app.MapGrpcHealthChecksService();
-        app.MapGrpcReflectionService();
+        if (options.EnableReflection)
+        {
+            app.MapGrpcReflectionService();
+        }
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("GeoAssign.Server");
         if (!app.Services.GetRequiredService<ApiKeyRegistry>().Enabled)

@@ -39,6 +39,13 @@ public sealed class GeoAssignServerOptions
     /// </summary>
     public bool EnableGrpcWeb { get; set; }
 
+    /// <summary>
+    /// Whether to serve gRPC server reflection (grpc.reflection.v1alpha), which lets tools such as
+    /// grpcurl list and call the services without the .proto files. Default true. Reflection needs no
+    /// API key and tells any caller every method and message; turn it off where that is unwanted.
+    /// </summary>
+    public bool EnableReflection { get; set; } = true;
+
     /// <summary>The Redis store (<c>GeoAssign:Redis</c>), used when <see cref="Store"/> is Redis.</summary>
     public RedisStoreSettings Redis { get; set; } = new();
 
@@ -95,6 +102,9 @@ public sealed class GeoAssignServerOptions
 
     /// <summary>API keys and their roles. None: the server is open to every caller (and logs a warning).</summary>
     public List<ApiKeyOptions> ApiKeys { get; set; } = [];
+
+    /// <summary>Limits on client connections (<c>GeoAssign:Connections</c>).</summary>
+    public ConnectionOptions Connections { get; set; } = new();
 
     /// <summary>Metric exporters.</summary>
     public TelemetryOptions Telemetry { get; set; } = new();
@@ -190,6 +200,92 @@ public sealed class RedisStoreSettings
         ConnectRetryTime = ConnectRetryTime,
         WaitForReplicas = WaitForReplicas,
     };
+}
+
+/// <summary>
+/// Limits on client connections (<c>GeoAssign:Connections</c>), applied to Kestrel so that idle,
+/// slow or abandoned connections do not pile up: Kestrel's own defaults keep an idle connection
+/// 130 s, wait 30 s for request headers, never ping and accept any number of connections.
+/// </summary>
+public sealed class ConnectionOptions
+{
+    /// <summary>
+    /// Closes a connection that has no call in flight for this long (a gRPC client reconnects by
+    /// itself on its next call). Default 60 s.
+    /// </summary>
+    public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Closes a connection whose client takes longer than this to send a call's headers, or to
+    /// open the connection (HTTP/2 preface and settings). Default 10 s.
+    /// </summary>
+    public TimeSpan RequestHeadersTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Sends an HTTP/2 PING when the client has sent nothing for this long, so that a connection
+    /// whose client vanished (calls in flight, nothing arriving) is found and closed. At least 1 s.
+    /// Default 30 s.
+    /// </summary>
+    public TimeSpan KeepAlivePingDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Closes the connection, and ends its calls, when a PING is not answered within this time. At least 1 s. Default 20 s.</summary>
+    public TimeSpan KeepAlivePingTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// Most open connections; further ones are closed as soon as they are accepted. Raise it together
+    /// with the process's limit on open files. Default 10,000.
+    /// </summary>
+    public long MaxConnections { get; set; } = 10_000;
+
+    /// <summary>
+    /// Most calls in flight on one connection (HTTP/2 streams); a client opens another connection
+    /// or waits beyond it. Streams (ResolveStream, Reassign, WatchMap) and calls waiting for
+    /// <c>min_version</c> count while they last. Default 100.
+    /// </summary>
+    public int MaxStreamsPerConnection { get; set; } = 100;
+
+    /// <summary>What is wrong with these settings, each problem naming its setting; empty when nothing is.</summary>
+    public List<string> Problems()
+    {
+        var problems = new List<string>();
+        // Kestrel checks its timeouts about once a second: shorter ones would not be kept.
+        foreach (var (value, setting) in new[]
+        {
+            (KeepAliveTimeout, nameof(KeepAliveTimeout)),
+            (RequestHeadersTimeout, nameof(RequestHeadersTimeout)),
+            (KeepAlivePingDelay, nameof(KeepAlivePingDelay)),
+            (KeepAlivePingTimeout, nameof(KeepAlivePingTimeout)),
+        })
+        {
+            if (value < TimeSpan.FromSeconds(1))
+            {
+                problems.Add($"GeoAssign:Connections:{setting} must be at least 1 s (it is {value}).");
+            }
+        }
+
+        if (MaxConnections <= 0)
+        {
+            problems.Add($"GeoAssign:Connections:MaxConnections must be positive (it is {MaxConnections}).");
+        }
+
+        if (MaxStreamsPerConnection <= 0)
+        {
+            problems.Add($"GeoAssign:Connections:MaxStreamsPerConnection must be positive (it is {MaxStreamsPerConnection}).");
+        }
+
+        return problems;
+    }
+
+    /// <summary>Sets these limits on Kestrel's; call only when <see cref="Problems"/> finds none.</summary>
+    public void ApplyTo(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerLimits limits)
+    {
+        limits.KeepAliveTimeout = KeepAliveTimeout;
+        limits.RequestHeadersTimeout = RequestHeadersTimeout;
+        limits.Http2.KeepAlivePingDelay = KeepAlivePingDelay;
+        limits.Http2.KeepAlivePingTimeout = KeepAlivePingTimeout;
+        limits.MaxConcurrentConnections = MaxConnections;
+        limits.Http2.MaxStreamsPerConnection = MaxStreamsPerConnection;
+    }
 }
 
 /// <summary>Where metrics go (<c>GeoAssign:Telemetry</c>). Nothing is exported unless configured.</summary>
@@ -322,6 +418,8 @@ internal sealed class GeoAssignServerOptionsValidator : IValidateOptions<GeoAssi
                 failures.Add($"GeoAssign:Redis:ConnectRetryTime must not be negative (it is {redis.ConnectRetryTime}).");
             }
         }
+
+        failures.AddRange(options.Connections.Problems());
 
         if (options.Telemetry.ExportInterval <= TimeSpan.Zero)
         {

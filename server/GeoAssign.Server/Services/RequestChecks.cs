@@ -1,5 +1,6 @@
-// Checks of request fields that the protos specify: coordinates and layers (ids and layer names follow TerritoryNames).
+// Checks of request fields that the protos specify: coordinates, layers, import options (ids and layer names follow TerritoryNames).
 using GeoAssign.Index.Model;
+using ImportMode = GeoAssign.Protos.V1.ImportMode;
 
 namespace GeoAssign.Server.Services;
 
@@ -11,6 +12,19 @@ internal static class RequestChecks
         layer.Length == 0 ? Territory.DefaultLayer
         : TerritoryNames.LayerProblem(layer) is { } problem ? throw RpcErrors.InvalidArgument($"{field} \"{Shorten(layer)}\" {problem}")
         : layer;
+
+    /// <summary>
+    /// Whether an import replaces its layer (ImportGeoJsonOptions.mode); INVALID_ARGUMENT for a mode
+    /// this server does not know (proto3 enums are open: any number arrives), which must not
+    /// quietly merge.
+    /// </summary>
+    public static bool ReplacesLayer(ImportMode mode, string field = "options.mode") => mode switch
+    {
+        ImportMode.Unspecified or ImportMode.Merge => false,
+        ImportMode.Replace => true,
+        _ => throw RpcErrors.InvalidArgument(
+            $"{field} is {(int)mode}, which this server does not know; use IMPORT_MODE_MERGE (1, also when unset) or IMPORT_MODE_REPLACE (2)."),
+    };
 
     /// <summary>What is wrong with a coordinate pair, or null.</summary>
     public static string? PointProblem(double lat, double lng)

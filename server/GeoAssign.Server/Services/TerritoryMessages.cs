@@ -22,6 +22,14 @@ namespace GeoAssign.Server.Services;
 /// </summary>
 internal sealed class TerritoryMessages
 {
+    /// <summary>
+    /// How deep an attribute value may nest lists and objects (<c>{"a": [1]}</c> is one level). Real
+    /// attributes nest a few levels; 32 keeps a territory, wrapped in a FeatureCollection, far inside
+    /// the JSON reader's depth limit of 64, and below what protobuf's recursion limit of 100 lets a
+    /// Struct carry anyway. Deeper values are refused, not cut.
+    /// </summary>
+    public const int MaxAttributeDepth = 32;
+
     private static readonly JsonSerializerOptions GeometryJson = CreateGeometryJson();
     private readonly GeoAssignServerOptions _options;
     private readonly TerritoryGeoJsonReader _reader;
@@ -94,17 +102,29 @@ internal sealed class TerritoryMessages
                 byte[]? attributes = null;
                 if (territory.Attributes is { Fields.Count: > 0 } fields)
                 {
-                    attributes = CompactJson(JsonFormatter.Default.Format(fields));
-                    if (attributes.Length > _options.MaxAttributesBytes)
+                    var attributeProblems = problems.Count;
+                    foreach (var (key, value) in fields.Fields)
                     {
-                        tooLarge.Add($"{name}: the attributes are {attributes.Length:N0} bytes as compact JSON; the limit is {_options.MaxAttributesBytes:N0} (GeoAssign:MaxAttributesBytes).");
-                    }
-
-                    foreach (var key in fields.Fields.Keys)
-                    {
-                        if (TerritoryValidator.ReservedPropertyNames.Contains(key))
+                        if (key.Length == 0)
+                        {
+                            problems.Add($"{name}: an attribute has an empty name; give it one.");
+                        }
+                        else if (TerritoryValidator.ReservedPropertyNames.Contains(key))
                         {
                             problems.Add($"{name}: the attribute \"{key}\" has the name of a territory field; set the field instead.");
+                        }
+                        else
+                        {
+                            CheckAttribute(value, $"attributes[\"{RequestChecks.Shorten(key)}\"]", 0, name, problems);
+                        }
+                    }
+
+                    if (problems.Count == attributeProblems)
+                    {
+                        attributes = AttributesJson(fields);
+                        if (attributes.Length > _options.MaxAttributesBytes)
+                        {
+                            tooLarge.Add($"{name}: the attributes are {attributes.Length:N0} bytes as compact JSON; the limit is {_options.MaxAttributesBytes:N0} (GeoAssign:MaxAttributesBytes).");
                         }
                     }
                 }
@@ -228,16 +248,100 @@ internal sealed class TerritoryMessages
         return options;
     }
 
-    private static byte[] CompactJson(string json)
+    // What JSON, and so a stored territory, cannot hold exactly as given: refused with INVALID_ARGUMENT
+    // naming the value, never rewritten (protobuf's JSON mapping would store NaN as the string "NaN").
+    private static void CheckAttribute(Value value, string path, int depth, string name, List<string> problems)
     {
-        using var document = JsonDocument.Parse(json);
+        switch (value.KindCase)
+        {
+            case Value.KindOneofCase.None:
+                problems.Add($"{name}: {path} has no kind set; a google.protobuf.Value needs one (null_value for JSON null).");
+                break;
+            case Value.KindOneofCase.NumberValue when !double.IsFinite(value.NumberValue):
+                problems.Add($"{name}: {path} is {RequestChecks.Format(value.NumberValue)}; JSON has no NaN or infinities, so it cannot be kept as given. Store it as a string or leave it out.");
+                break;
+            case Value.KindOneofCase.StructValue or Value.KindOneofCase.ListValue when depth == MaxAttributeDepth:
+                problems.Add($"{name}: {path} nests lists and objects more than {MaxAttributeDepth} levels deep; flatten it.");
+                break;
+            case Value.KindOneofCase.StructValue:
+                foreach (var (key, inner) in value.StructValue.Fields)
+                {
+                    if (key.Length == 0)
+                    {
+                        problems.Add($"{name}: {path} holds an empty name; give every member a name.");
+                        continue;
+                    }
+
+                    CheckAttribute(inner, $"{path}[\"{RequestChecks.Shorten(key)}\"]", depth + 1, name, problems);
+                }
+
+                break;
+            case Value.KindOneofCase.ListValue:
+                var values = value.ListValue.Values;
+                for (var i = 0; i < values.Count; i++)
+                {
+                    CheckAttribute(values[i], $"{path}[{i}]", depth + 1, name, problems);
+                }
+
+                break;
+        }
+    }
+
+    // Compact JSON of checked attributes (see CheckAttribute), written as the GeoJSON writer writes properties.
+    private static byte[] AttributesJson(Struct attributes)
+    {
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            document.RootElement.WriteTo(writer);
+            WriteObject(writer, attributes);
         }
 
         return buffer.WrittenSpan.ToArray();
+
+        static void WriteObject(Utf8JsonWriter writer, Struct value)
+        {
+            writer.WriteStartObject();
+            foreach (var (key, inner) in value.Fields)
+            {
+                writer.WritePropertyName(key);
+                WriteValue(writer, inner);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        static void WriteValue(Utf8JsonWriter writer, Value value)
+        {
+            switch (value.KindCase)
+            {
+                case Value.KindOneofCase.NullValue:
+                    writer.WriteNullValue();
+                    break;
+                case Value.KindOneofCase.NumberValue:
+                    writer.WriteNumberValue(value.NumberValue);
+                    break;
+                case Value.KindOneofCase.StringValue:
+                    writer.WriteStringValue(value.StringValue);
+                    break;
+                case Value.KindOneofCase.BoolValue:
+                    writer.WriteBooleanValue(value.BoolValue);
+                    break;
+                case Value.KindOneofCase.StructValue:
+                    WriteObject(writer, value.StructValue);
+                    break;
+                case Value.KindOneofCase.ListValue:
+                    writer.WriteStartArray();
+                    foreach (var item in value.ListValue.Values)
+                    {
+                        WriteValue(writer, item);
+                    }
+
+                    writer.WriteEndArray();
+                    break;
+                default:
+                    throw new InvalidOperationException("Attributes are checked before they are written.");
+            }
+        }
     }
 
     private static string? JsonProblem(string text)

@@ -190,6 +190,7 @@ internal sealed partial class TerritoryService
         TerritoryImport import;
         try
         {
+            var replace = RequestChecks.ReplacesLayer(importOptions.Mode);
             var layer = RequestChecks.Layer(importOptions.Layer, "options.layer");
             if (importOptions.SkipFeaturesWithoutArea && !importOptions.RepairInvalidGeometry)
             {
@@ -198,7 +199,7 @@ internal sealed partial class TerritoryService
 
             var read = await readAsync(messages.ReaderFor(importOptions.RepairInvalidGeometry, layer)).ConfigureAwait(false);
             import = TerritoryImport.Prepare(read,
-                new TerritoryImportOptions(layer, importOptions.Mode == ImportMode.Replace, importOptions.SkipFeaturesWithoutArea, _options.MaxAttributesBytes),
+                new TerritoryImportOptions(layer, replace, importOptions.SkipFeaturesWithoutArea, _options.MaxAttributesBytes),
                 messages.Validation);
         }
         catch (TerritoryValidationException e)

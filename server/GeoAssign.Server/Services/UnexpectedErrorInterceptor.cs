@@ -11,7 +11,9 @@ namespace GeoAssign.Server.Services;
 /// which GeoAssign's API reserves for an edit the store may have taken (clients then warn that it may
 /// have been applied). Store failures around an edit's append are mapped by the services themselves
 /// (<c>UNAVAILABLE</c>, or <c>UNKNOWN</c> when the outcome is open), so an exception that gets here
-/// left the map as it was. Cancellation by the caller passes through as it is.
+/// left the map as it was. Cancellation by the caller, or the failed reads and writes of a caller
+/// that went away, pass through as they are. Request messages that do not parse never get here as
+/// exceptions: they are INTERNAL from the deserialiser (see <c>RequestParsingMethodProvider</c>).
 /// </summary>
 internal sealed partial class UnexpectedErrorInterceptor(ILogger<UnexpectedErrorInterceptor> logger) : Interceptor
 {
@@ -105,8 +107,11 @@ internal sealed partial class UnexpectedErrorInterceptor(ILogger<UnexpectedError
         }
     }
 
+    // A caller that cancels or drops its connection makes reads and writes of the call fail with
+    // OperationCanceledException or IOException ("the client reset the request stream"): not a bug,
+    // and nobody is left to answer. gRPC logs them quietly as cancelled calls.
     private static bool IsUnexpected(Exception e, ServerCallContext context) =>
-        e is not RpcException && !(e is OperationCanceledException && context.CancellationToken.IsCancellationRequested);
+        e is not RpcException && !(e is OperationCanceledException or IOException && context.CancellationToken.IsCancellationRequested);
 
     private RpcException Internal(Exception e, ServerCallContext context)
     {

@@ -1,0 +1,52 @@
+// The server's count of requests in flight (ASP.NET Core's http.server.active_requests), for tests of released calls.
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GeoAssign.Server.Tests;
+
+/// <summary>
+/// Follows the <c>http.server.active_requests</c> up-down counter of one in-process server (its own
+/// meter factory, so other servers of the test run do not count). A gRPC call is one request from
+/// its headers until its handler has returned and its trailers are sent. Counts only requests that
+/// start after it is created. Thread-safe.
+/// </summary>
+internal sealed class ActiveRequests : IDisposable
+{
+    private readonly MeterListener _listener = new();
+    private long _count;
+
+    public ActiveRequests(TestServer server)
+    {
+        var meters = server.App.Services.GetRequiredService<IMeterFactory>();
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument is { Name: "http.server.active_requests", Meter.Name: "Microsoft.AspNetCore.Hosting" } && ReferenceEquals(instrument.Meter.Scope, meters))
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _listener.SetMeasurementEventCallback<long>((_, change, _, _) => Interlocked.Add(ref _count, change));
+        _listener.Start();
+    }
+
+    public long Count => Interlocked.Read(ref _count);
+
+    /// <summary>Waits until <paramref name="condition"/> holds for the count; false when <paramref name="timeout"/> passes first.</summary>
+    public async Task<bool> WaitAsync(Func<long, bool> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition(Count))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(10);
+        }
+
+        return true;
+    }
+
+    public void Dispose() => _listener.Dispose();
+}
