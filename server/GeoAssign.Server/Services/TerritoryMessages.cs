@@ -2,6 +2,7 @@
 using System.Buffers;
 using System.Text.Json;
 using GeoAssign.Index.GeoJson;
+using GeoAssign.Index.Model;
 using GeoAssign.Index.Validation;
 using GeoAssign.Server.Hosting;
 using Google.Protobuf;
@@ -22,14 +23,6 @@ namespace GeoAssign.Server.Services;
 /// </summary>
 internal sealed class TerritoryMessages
 {
-    /// <summary>
-    /// How deep an attribute value may nest lists and objects (<c>{"a": [1]}</c> is one level). Real
-    /// attributes nest a few levels; 32 keeps a territory, wrapped in a FeatureCollection, far inside
-    /// the JSON reader's depth limit of 64, and below what protobuf's recursion limit of 100 lets a
-    /// Struct carry anyway. Deeper values are refused, not cut.
-    /// </summary>
-    public const int MaxAttributeDepth = 32;
-
     private static readonly JsonSerializerOptions GeometryJson = CreateGeometryJson();
     private readonly GeoAssignServerOptions _options;
     private readonly TerritoryGeoJsonReader _reader;
@@ -71,8 +64,7 @@ internal sealed class TerritoryMessages
     /// </summary>
     public IReadOnlyList<DomainTerritory> FromMessages(RepeatedField<ProtoTerritory> territories)
     {
-        var problems = new List<string>();
-        var tooLarge = new List<string>();
+        var problems = new List<ValidationProblem>();
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
         {
@@ -82,97 +74,12 @@ internal sealed class TerritoryMessages
             for (var i = 0; i < territories.Count; i++)
             {
                 var territory = territories[i];
-                var name = $"territories[{i}]" + (territory.Id.Length == 0 ? "" : $" (id \"{RequestChecks.Shorten(territory.Id)}\")");
-                var before = problems.Count + tooLarge.Count;
-                if (GeoAssign.Index.Model.TerritoryNames.IdProblem(territory.Id) is { } idProblem)
+                var before = problems.Count;
+                var attributes = CheckFields(territory, i, problems);
+                if (problems.Count == before)
                 {
-                    problems.Add($"{name}: {idProblem}.");
+                    WriteFeature(writer, territory, attributes);
                 }
-
-                if (territory.Layer.Length != 0 && GeoAssign.Index.Model.TerritoryNames.LayerProblem(territory.Layer) is { } layerProblem)
-                {
-                    problems.Add($"{name}: layer \"{RequestChecks.Shorten(territory.Layer)}\" {layerProblem}.");
-                }
-
-                if (territory.ParentId.Length != 0 && GeoAssign.Index.Model.TerritoryNames.IdProblem(territory.ParentId) is { } parentProblem)
-                {
-                    problems.Add($"{name}: parent_id: {parentProblem}.");
-                }
-
-                byte[]? attributes = null;
-                if (territory.Attributes is { Fields.Count: > 0 } fields)
-                {
-                    var attributeProblems = problems.Count;
-                    foreach (var (key, value) in fields.Fields)
-                    {
-                        if (key.Length == 0)
-                        {
-                            problems.Add($"{name}: an attribute has an empty name; give it one.");
-                        }
-                        else if (TerritoryValidator.ReservedPropertyNames.Contains(key))
-                        {
-                            problems.Add($"{name}: the attribute \"{key}\" has the name of a territory field; set the field instead.");
-                        }
-                        else
-                        {
-                            CheckAttribute(value, $"attributes[\"{RequestChecks.Shorten(key)}\"]", 0, name, problems);
-                        }
-                    }
-
-                    if (problems.Count == attributeProblems)
-                    {
-                        attributes = AttributesJson(fields);
-                        if (attributes.Length > _options.MaxAttributesBytes)
-                        {
-                            tooLarge.Add($"{name}: the attributes are {attributes.Length:N0} bytes as compact JSON; the limit is {_options.MaxAttributesBytes:N0} (GeoAssign:MaxAttributesBytes).");
-                        }
-                    }
-                }
-
-                if (territory.GeometryGeojson.Length == 0)
-                {
-                    problems.Add($"{name}: geometry_geojson is required (a GeoJSON Polygon or MultiPolygon).");
-                }
-                else if (JsonProblem(territory.GeometryGeojson) is { } jsonProblem)
-                {
-                    problems.Add($"{name}: geometry_geojson is not JSON: {jsonProblem}.");
-                }
-
-                if (problems.Count + tooLarge.Count > before)
-                {
-                    continue;
-                }
-
-                writer.WriteStartObject();
-                writer.WriteString("type", "Feature");
-                writer.WriteString("id", territory.Id);
-                writer.WritePropertyName("geometry");
-                writer.WriteRawValue(territory.GeometryGeojson, skipInputValidation: true);
-                writer.WriteStartObject("properties");
-                writer.WriteString("name", territory.Name);
-                writer.WriteString("owner_id", territory.OwnerId);
-                if (territory.Layer.Length != 0)
-                {
-                    writer.WriteString("layer", territory.Layer);
-                }
-
-                writer.WriteNumber("priority", territory.Priority);
-                if (territory.ParentId.Length != 0)
-                {
-                    writer.WriteString("parent_id", territory.ParentId);
-                }
-
-                if (attributes is not null)
-                {
-                    using var document = JsonDocument.Parse(attributes);
-                    foreach (var property in document.RootElement.EnumerateObject())
-                    {
-                        property.WriteTo(writer);
-                    }
-                }
-
-                writer.WriteEndObject();
-                writer.WriteEndObject();
             }
 
             writer.WriteEndArray();
@@ -181,12 +88,7 @@ internal sealed class TerritoryMessages
 
         if (problems.Count > 0)
         {
-            throw RpcErrors.InvalidArgument(Join(problems));
-        }
-
-        if (tooLarge.Count > 0)
-        {
-            throw RpcErrors.ResourceExhausted(Join(tooLarge));
+            throw RpcErrors.FromProblems(problems, problems.Count, "territories");
         }
 
         using var stream = new MemoryStream(buffer.WrittenMemory.ToArray(), writable: false);
@@ -197,6 +99,107 @@ internal sealed class TerritoryMessages
         }
 
         return read.Territories;
+    }
+
+    // The checks of one message's own fields; returns its attributes as compact JSON when it has any.
+    private byte[]? CheckFields(ProtoTerritory territory, int index, List<ValidationProblem> problems)
+    {
+        var id = territory.Id.Length == 0 ? null : RequestChecks.Shorten(territory.Id);
+        void Add(ValidationProblemKind kind, string detail, string? fix = null) => problems.Add(new ValidationProblem(kind, id, index, detail) { Fix = fix });
+
+        if (TerritoryNames.IdProblem(territory.Id) is { } idProblem)
+        {
+            Add(ValidationProblemKind.InvalidId, idProblem);
+        }
+
+        if (territory.Layer.Length != 0 && TerritoryNames.LayerProblem(territory.Layer) is { } layerProblem)
+        {
+            Add(ValidationProblemKind.InvalidLayer, $"layer \"{RequestChecks.Shorten(territory.Layer)}\" {layerProblem}");
+        }
+
+        if (territory.ParentId.Length != 0 && TerritoryNames.IdProblem(territory.ParentId) is { } parentProblem)
+        {
+            Add(ValidationProblemKind.InvalidId, $"parent_id: {parentProblem}");
+        }
+
+        if (territory.GeometryGeojson.Length == 0)
+        {
+            Add(ValidationProblemKind.MissingGeometry, "geometry_geojson is required (a GeoJSON Polygon or MultiPolygon)");
+        }
+        else if (JsonProblem(territory.GeometryGeojson) is { } jsonProblem)
+        {
+            Add(ValidationProblemKind.MalformedGeometry, $"geometry_geojson is not JSON: {jsonProblem.TrimEnd('.')}");
+        }
+
+        if (territory.Attributes is not { Fields.Count: > 0 } fields)
+        {
+            return null;
+        }
+
+        var before = problems.Count;
+        foreach (var (key, value) in fields.Fields)
+        {
+            if (key.Length == 0)
+            {
+                Add(ValidationProblemKind.InvalidAttribute, "an attribute has an empty name", "give it one");
+            }
+            else if (TerritoryValidator.ReservedPropertyNames.Contains(key))
+            {
+                Add(ValidationProblemKind.ReservedAttribute, $"the attribute \"{key}\" has the name of a territory field", "set the field instead");
+            }
+            else
+            {
+                CheckAttribute(value, $"attributes[\"{RequestChecks.Shorten(key)}\"]", 0, Add);
+            }
+        }
+
+        if (problems.Count > before)
+        {
+            return null;
+        }
+
+        var json = AttributesJson(fields);
+        if (json.Length > _options.MaxAttributesBytes)
+        {
+            Add(ValidationProblemKind.AttributesTooLarge, $"the attributes are {json.Length:N0} bytes as compact JSON; the limit is {_options.MaxAttributesBytes:N0} (GeoAssign:MaxAttributesBytes)");
+        }
+
+        return json;
+    }
+
+    // A checked message as one GeoJSON feature, for the reader that reads imports.
+    private static void WriteFeature(Utf8JsonWriter writer, ProtoTerritory territory, byte[]? attributes)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("type", "Feature");
+        writer.WriteString("id", territory.Id);
+        writer.WritePropertyName("geometry");
+        writer.WriteRawValue(territory.GeometryGeojson, skipInputValidation: true);
+        writer.WriteStartObject("properties");
+        writer.WriteString("name", territory.Name);
+        writer.WriteString("owner_id", territory.OwnerId);
+        if (territory.Layer.Length != 0)
+        {
+            writer.WriteString("layer", territory.Layer);
+        }
+
+        writer.WriteNumber("priority", territory.Priority);
+        if (territory.ParentId.Length != 0)
+        {
+            writer.WriteString("parent_id", territory.ParentId);
+        }
+
+        if (attributes is not null)
+        {
+            using var document = JsonDocument.Parse(attributes);
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                property.WriteTo(writer);
+            }
+        }
+
+        writer.WriteEndObject();
+        writer.WriteEndObject();
     }
 
     /// <summary>
@@ -250,29 +253,31 @@ internal sealed class TerritoryMessages
 
     // What JSON, and so a stored territory, cannot hold exactly as given: refused with INVALID_ARGUMENT
     // naming the value, never rewritten (protobuf's JSON mapping would store NaN as the string "NaN").
-    private static void CheckAttribute(Value value, string path, int depth, string name, List<string> problems)
+    // The depth limit is the one every attribute keeps, however it arrives (TerritoryAttributes.MaxDepth).
+    private static void CheckAttribute(Value value, string path, int depth, Action<ValidationProblemKind, string, string?> add)
     {
         switch (value.KindCase)
         {
             case Value.KindOneofCase.None:
-                problems.Add($"{name}: {path} has no kind set; a google.protobuf.Value needs one (null_value for JSON null).");
+                add(ValidationProblemKind.InvalidAttribute, $"{path} has no kind set", "a google.protobuf.Value needs one (null_value for JSON null)");
                 break;
             case Value.KindOneofCase.NumberValue when !double.IsFinite(value.NumberValue):
-                problems.Add($"{name}: {path} is {RequestChecks.Format(value.NumberValue)}; JSON has no NaN or infinities, so it cannot be kept as given. Store it as a string or leave it out.");
+                add(ValidationProblemKind.InvalidAttribute, $"{path} is {RequestChecks.Format(value.NumberValue)}; JSON has no NaN or infinities, so it cannot be kept as given",
+                    "store it as a string or leave it out");
                 break;
-            case Value.KindOneofCase.StructValue or Value.KindOneofCase.ListValue when depth == MaxAttributeDepth:
-                problems.Add($"{name}: {path} nests lists and objects more than {MaxAttributeDepth} levels deep; flatten it.");
+            case Value.KindOneofCase.StructValue or Value.KindOneofCase.ListValue when depth == TerritoryAttributes.MaxDepth:
+                add(ValidationProblemKind.InvalidAttribute, $"{path} nests lists and objects more than {TerritoryAttributes.MaxDepth} levels deep", "flatten it");
                 break;
             case Value.KindOneofCase.StructValue:
                 foreach (var (key, inner) in value.StructValue.Fields)
                 {
                     if (key.Length == 0)
                     {
-                        problems.Add($"{name}: {path} holds an empty name; give every member a name.");
+                        add(ValidationProblemKind.InvalidAttribute, $"{path} holds an empty name", "give every member a name");
                         continue;
                     }
 
-                    CheckAttribute(inner, $"{path}[\"{RequestChecks.Shorten(key)}\"]", depth + 1, name, problems);
+                    CheckAttribute(inner, $"{path}[\"{RequestChecks.Shorten(key)}\"]", depth + 1, add);
                 }
 
                 break;
@@ -280,7 +285,7 @@ internal sealed class TerritoryMessages
                 var values = value.ListValue.Values;
                 for (var i = 0; i < values.Count; i++)
                 {
-                    CheckAttribute(values[i], $"{path}[{i}]", depth + 1, name, problems);
+                    CheckAttribute(values[i], $"{path}[{i}]", depth + 1, add);
                 }
 
                 break;
@@ -355,12 +360,5 @@ internal sealed class TerritoryMessages
         {
             return e.Message;
         }
-    }
-
-    private static string Join(List<string> problems)
-    {
-        var listed = problems.Take(20).ToList();
-        var text = (problems.Count == 1 ? "1 problem" : $"{problems.Count} problems") + ", nothing was changed:\n" + string.Join('\n', listed);
-        return problems.Count > listed.Count ? text + $"\n… and {problems.Count - listed.Count} more." : text;
     }
 }
