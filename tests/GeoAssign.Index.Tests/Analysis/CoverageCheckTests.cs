@@ -128,6 +128,29 @@ public sealed class CoverageCheckTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Every_layer_of_an_indexed_map_is_checked_with_its_own_coverage_area()
+    {
+        var map = new TerritoryMapWriter().Apply(new MapChange(1,
+        [
+            T("S1", Shapes.Rectangle(0, 0, 2, 1), layer: "state"),
+            T("S2", Shapes.Rectangle(1.5, 0, 3, 1), layer: "state"),
+            T("c1", Shapes.Rectangle(0, 0, 1, 1)),
+            T("c2", Shapes.Rectangle(1, 0, 2, 0.5)),
+        ], []));
+
+        var reports = CoverageCheck.CheckLayers(map, new Dictionary<string, CoverageArea> { ["geo"] = CoverageArea.Layer("state") });
+
+        Assert.Equal(["geo", "state"], reports.Select(r => r.Layer));
+        Assert.Equal(["S1", "S2"], reports[0].Gaps.Select(g => g.CoverageId));
+        Assert.Equal(EllipsoidArea.RectangleAreaKm2(1, 0.5, 2, 1), reports[0].Gaps[0].AreaKm2, 1e-6);
+        Assert.Equal(EllipsoidArea.RectangleAreaKm2(1.5, 0, 3, 1) - EllipsoidArea.RectangleAreaKm2(1.5, 0, 2, 0.5), reports[0].Gaps[1].AreaKm2, 1e-6);
+        Assert.Empty(reports[0].Overlaps);
+        Assert.Equal(("S1", "S2", "S1"), (reports[1].Overlaps.Single().FirstId, reports[1].Overlaps.Single().SecondId, reports[1].Overlaps.Single().WinnerId));
+        Assert.Empty(reports[1].Gaps);
+        Assert.Equal(reports[0].Gaps.Select(g => g.ToString()), CoverageCheck.CheckLayer(map, "geo", CoverageArea.Layer("state")).Gaps.Select(g => g.ToString()));
+    }
+
+    [Fact]
     public void Results_do_not_depend_on_the_order_of_the_territories()
     {
         var synthetic = SyntheticTerritories.Generate(new SyntheticRegion("coverage", 10, 10, 14, 13), new SyntheticMapOptions { Seed = 3, CellCount = 80, OverlayCount = 10 });
