@@ -1,6 +1,7 @@
 // The Lua script that appends one change: compare the version, then write everything at once.
 using System.Globalization;
 using GeoAssign.Index.Model;
+using GeoAssign.Index.Plans;
 using StackExchange.Redis;
 
 namespace GeoAssign.Replication.Redis;
@@ -29,10 +30,15 @@ internal static class AppendScript
     /// <summary>Largest encoded change that travels inside the published message.</summary>
     public const int InlineChangeLimit = 64 * 1024;
 
-    // KEYS: 1 version, 2 territories, 3 changes, 4 head.
+    // KEYS: 1 version, 2 the territory hash the change edits (live or a plan's), 3 changes, 4 head,
+    //       5 live version, 6 plans, 7 the live territory hash.
     // ARGV: 1 new version, 2 expected current version, 3 stream max length, 4 versions channel,
     //       5 encoded change, 6 upsert count n, 7 the message to publish, 8 the parent's id ('' =
-    //       unknown), 9 the change's id, 10 … 9+2n territory id and encoding pairs, then deleted ids.
+    //       unknown), 9 the change's id, 10 what to do to the edited hash first ('' nothing, 'clear'
+    //       a new plan, 'copy' a new plan copied from the live map, 'drop' a deleted plan), 11 the plan
+    //       whose description changes ('' none), 12 that description ('' = the plan is gone), 13 '1'
+    //       when the change is of the live map, 14 … 13+2n territory id and encoding pairs, then
+    //       deleted ids.
     // Returns {1, new version} when appended, else {0, current version, head} (nothing written).
     public const string Source = """
         local current = redis.call('GET', KEYS[1]) or '0'
@@ -41,7 +47,20 @@ internal static class AppendScript
           return {0, current, head}
         end
         redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], ARGV[1] .. '-0', 'change', ARGV[5], 'id', ARGV[9])
-        local i = 10
+        if ARGV[13] ~= '1' and redis.call('EXISTS', KEYS[5]) == 0 then
+          -- The first change of a plan on data from before plans: the live map is at the old version.
+          redis.call('SET', KEYS[5], current)
+        end
+        if ARGV[10] == 'clear' or ARGV[10] == 'drop' or ARGV[10] == 'copy' then
+          redis.call('DEL', KEYS[2])
+        end
+        if ARGV[10] == 'copy' then
+          local all = redis.call('HGETALL', KEYS[7])
+          for j = 1, #all, 2 do
+            redis.call('HSET', KEYS[2], all[j], all[j + 1])
+          end
+        end
+        local i = 14
         for _ = 1, tonumber(ARGV[6]) do
           redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
           i = i + 2
@@ -50,21 +69,34 @@ internal static class AppendScript
           redis.call('HDEL', KEYS[2], ARGV[i])
           i = i + 1
         end
+        if ARGV[11] ~= '' then
+          if ARGV[12] == '' then
+            redis.call('HDEL', KEYS[6], ARGV[11])
+          else
+            redis.call('HSET', KEYS[6], ARGV[11], ARGV[12])
+          end
+        end
+        if ARGV[13] == '1' then
+          redis.call('SET', KEYS[5], ARGV[1])
+        end
         redis.call('SET', KEYS[1], ARGV[1])
         redis.call('SET', KEYS[4], ARGV[9])
         redis.call('PUBLISH', ARGV[4], ARGV[7])
         return {1, ARGV[1]}
         """;
 
-    public static RedisKey[] Keys(RedisMapKeys keys) => [keys.Version, keys.Territories, keys.Changes, keys.Head];
+    public static RedisKey[] Keys(RedisMapKeys keys, MapChange change) =>
+        [keys.Version, change.Plan is null ? keys.Territories : keys.PlanTerritories(change.Plan), keys.Changes, keys.Head, keys.LiveVersion, keys.Plans, keys.Territories];
 
     /// <summary>
     /// The script's arguments for <paramref name="change"/> with id <paramref name="id"/>, following
-    /// the change <paramref name="parentId"/> (empty: unknown), territories in the codec's binary form.
+    /// the change <paramref name="parentId"/> (empty: unknown), territories in the codec's binary form;
+    /// <paramref name="plan"/> is the description of the plan the change concerns afterwards (null when
+    /// it concerns none, or deletes it).
     /// </summary>
-    public static RedisValue[] Arguments(RedisMapKeys keys, MapChange change, int streamMaxLength, string parentId, string id)
+    public static RedisValue[] Arguments(RedisMapKeys keys, MapChange change, int streamMaxLength, string parentId, string id, PlanInfo? plan)
     {
-        var arguments = new RedisValue[9 + (2 * change.Upserts.Count) + change.Deletes.Count];
+        var arguments = new RedisValue[13 + (2 * change.Upserts.Count) + change.Deletes.Count];
         var encoded = TerritoryCodec.EncodeChange(change);
         arguments[0] = Decimal(change.Version);
         arguments[1] = Decimal(change.Version - 1);
@@ -75,7 +107,17 @@ internal static class AppendScript
         arguments[6] = Message(change.Version, id, parentId, encoded);
         arguments[7] = parentId;
         arguments[8] = id;
-        var i = 9;
+        arguments[9] = change.Operation?.Kind switch
+        {
+            PlanOperationKind.Create => change.Operation.CopyLive ? "copy" : "clear",
+            PlanOperationKind.Delete => "drop",
+            _ => "",
+        };
+        var described = change.Plan ?? (change.Operation is { Kind: PlanOperationKind.Activate } activate ? activate.Plan : null);
+        arguments[10] = described ?? "";
+        arguments[11] = plan is null ? "" : TerritoryCodec.EncodePlanInfo(plan);
+        arguments[12] = change.Plan is null ? "1" : "0";
+        var i = 13;
         foreach (var territory in change.Upserts)
         {
             arguments[i++] = territory.Id;

@@ -22,6 +22,9 @@ internal sealed class RedisMapKeys
         Version = prefix + "version";
         Head = prefix + "head";
         Territories = prefix + "territories";
+        LiveVersion = prefix + "live";
+        Plans = prefix + "plans";
+        PlanPrefix = prefix + "plan:";
         Changes = prefix + "changes";
         VersionsChannelName = prefix + "versions";
         VersionsChannel = RedisChannel.Literal(VersionsChannelName);
@@ -33,8 +36,20 @@ internal sealed class RedisMapKeys
     /// <summary>String: the id of the change at <see cref="Version"/>; missing for an empty map or data written before ids.</summary>
     public RedisKey Head { get; }
 
-    /// <summary>Hash: territory id → the territory encoded by <c>TerritoryCodec.EncodeTerritory</c>.</summary>
+    /// <summary>Hash: territory id → the territory encoded by <c>TerritoryCodec.EncodeTerritory</c>; the live map.</summary>
     public RedisKey Territories { get; }
+
+    /// <summary>String: the live map's version (that of its last change); missing means <see cref="Version"/> (data from before plans).</summary>
+    public RedisKey LiveVersion { get; }
+
+    /// <summary>Hash: plan name → the plan's description encoded by <c>TerritoryCodec.EncodePlanInfo</c>.</summary>
+    public RedisKey Plans { get; }
+
+    /// <summary>What the key of a plan's territory hash starts with; the plan's name follows.</summary>
+    public string PlanPrefix { get; }
+
+    /// <summary>Hash: territory id → encoded territory, of one plan.</summary>
+    public RedisKey PlanTerritories(string plan) => PlanPrefix + plan;
 
     /// <summary>Stream: entry <c>{version}-0</c> holds the change to that version in its <see cref="ChangeField"/>.</summary>
     public RedisKey Changes { get; }

@@ -2,6 +2,7 @@
 using System.Diagnostics;
 using GeoAssign.Index;
 using GeoAssign.Index.Model;
+using GeoAssign.Index.Plans;
 using StackExchange.Redis;
 
 namespace GeoAssign.Replication.Redis;
@@ -119,33 +120,83 @@ public sealed class RedisMapStore : IMapStore
 
     /// <inheritdoc/>
     /// <remarks>
-    /// Reads the version and every territory in one transaction: the base is the whole map at that
-    /// version and there are no changes after it. Callable again at any time (a replica that fell
-    /// behind the trimmed stream reloads this way).
+    /// Reads the version, the live map's territories and every plan with its territories in one atomic
+    /// step (a script): the base is everything at that version and there are no changes after it.
+    /// Callable again at any time (a replica that fell behind the trimmed stream reloads this way).
     /// </remarks>
     public async Task<StoredMap> LoadAsync(CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
         var sentAt = Stopwatch.GetTimestamp();
-        var (version, head, entries) = await ReadWithVersionAsync(t => t.HashGetAllAsync(_keys.Territories, RedisConnection.PrimaryOnly), "load the map", cancellationToken)
-            .ConfigureAwait(false);
-
-        var territories = new List<Territory>(entries.Length);
-        foreach (var entry in entries)
+        RedisResult[] reply;
+        try
         {
+            reply = (RedisResult[])(await _database.ScriptEvaluateAsync(LoadScript.Source, LoadScript.Keys(_keys), [_keys.PlanPrefix], RedisConnection.PrimaryOnly)
+                .WaitAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+        catch (Exception e) when (RedisFailures.IsRedisFailure(e))
+        {
+            throw RedisFailures.ReadFailure("load the map", e, _connection);
+        }
+
+        _connection.MarkAnswered();
+        var version = _keys.ParseVersion(reply[0].ToString() is { Length: > 0 } v ? (RedisValue)v : RedisValue.Null);
+        var head = (string?)reply[1] ?? "";
+        var liveVersion = reply[2].IsNull || ((string?)reply[2])!.Length == 0 ? version : _keys.ParseVersion((RedisValue)(string?)reply[2]);
+        var territories = DecodeTerritories((RedisResult[])reply[3]!, _keys.Territories);
+        var descriptions = (RedisResult[])reply[4]!;
+        var plans = new List<(PlanInfo Plan, IReadOnlyList<Territory> Territories)>();
+        for (var k = 5; k + 1 < reply.Length; k += 2)
+        {
+            var name = (string?)reply[k] ?? "";
+            PlanInfo? info = null;
+            for (var d = 0; d + 1 < descriptions.Length; d += 2)
+            {
+                if ((string?)descriptions[d] == name)
+                {
+                    try
+                    {
+                        info = TerritoryCodec.DecodePlanInfo((byte[])descriptions[d + 1]!);
+                    }
+                    catch (Exception e) when (RedisFailures.IsDecodeFailure(e))
+                    {
+                        throw new MapStoreException($"The description of plan '{name}' in Redis key {_keys.Plans} is corrupt ({e.Message}); the map cannot be loaded.", e);
+                    }
+                }
+            }
+
+            if (info is null || info.Name != name)
+            {
+                throw new MapStoreException($"The Redis hash {_keys.Plans} has no matching description of plan '{name}'; the store is corrupt.");
+            }
+
+            plans.Add((info, DecodeTerritories((RedisResult[])reply[k + 1]!, _keys.PlanTerritories(name))));
+        }
+
+        _lineage.Reset(version, head);
+        _feed.NoteReply(version, sentAt);
+        return new StoredMap(version, territories, [], baseLiveVersion: liveVersion, basePlans: plans);
+    }
+
+    private static List<Territory> DecodeTerritories(RedisResult[] entries, RedisKey key)
+    {
+        var territories = new List<Territory>(entries.Length / 2);
+        for (var e = 0; e + 1 < entries.Length; e += 2)
+        {
+            var field = (string?)entries[e];
             Territory territory;
             try
             {
-                territory = TerritoryCodec.DecodeTerritory((byte[])entry.Value!);
+                territory = TerritoryCodec.DecodeTerritory((byte[])entries[e + 1]!);
             }
-            catch (Exception e) when (RedisFailures.IsDecodeFailure(e))
+            catch (Exception exception) when (RedisFailures.IsDecodeFailure(exception))
             {
-                throw new MapStoreException($"The territory '{entry.Name}' in Redis key {_keys.Territories} is corrupt ({e.Message}); the map cannot be loaded.", e);
+                throw new MapStoreException($"The territory '{field}' in Redis key {key} is corrupt ({exception.Message}); the map cannot be loaded.", exception);
             }
 
-            if (territory.Id != (string?)entry.Name)
+            if (territory.Id != field)
             {
-                throw new MapStoreException($"The Redis hash {_keys.Territories} holds territory '{territory.Id}' under the field '{entry.Name}'; the map is corrupt.");
+                throw new MapStoreException($"The Redis hash {key} holds territory '{territory.Id}' under the field '{field}'; the map is corrupt.");
             }
 
             territories.Add(territory);
@@ -153,9 +204,7 @@ public sealed class RedisMapStore : IMapStore
 
         // Hash order is arbitrary; a fixed order makes every replica build from the same sequence.
         territories.Sort(static (a, b) => string.CompareOrdinal(a.Id, b.Id));
-        _lineage.Reset(version, head);
-        _feed.NoteReply(version, sentAt);
-        return new StoredMap(version, territories, []);
+        return territories;
     }
 
     /// <inheritdoc/>
@@ -168,20 +217,40 @@ public sealed class RedisMapStore : IMapStore
     /// is at another version, or at this change's version − 1 with another change there than the one
     /// this server holds (after a failover that lost changes): the caller catches up, which reloads.
     /// </remarks>
-    public async Task<AppendResult> AppendAsync(MapChange change, CancellationToken cancellationToken)
+    public Task<AppendResult> AppendAsync(MapChange change, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return change.Plan is null && change.Operation is null
+            ? AppendCoreAsync(change, null, cancellationToken)
+            : throw new ArgumentException("A change of a plan, or an activation, needs the state it was planned against: call AppendAsync(change, before, …).", nameof(change));
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// As <see cref="AppendAsync(MapChange, CancellationToken)"/>; the description of the plan the change
+    /// concerns (<see cref="BranchedMapWriter.PlanInfoAfter"/>) is written beside it in the same step.
+    /// </remarks>
+    public Task<AppendResult> AppendAsync(MapChange change, MapState before, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        return AppendCoreAsync(change, before, cancellationToken);
+    }
+
+    private async Task<AppendResult> AppendCoreAsync(MapChange change, MapState? before, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(change);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(change.Version);
         ThrowIfDisposed();
         var id = RedisLineage.NewId();
-        var arguments = AppendScript.Arguments(_keys, change, _options.StreamMaxLength, _lineage.IdOf(change.Version - 1), id);
+        var plan = before is null ? null : BranchedMapWriter.PlanInfoAfter(before, change);
+        var arguments = AppendScript.Arguments(_keys, change, _options.StreamMaxLength, _lineage.IdOf(change.Version - 1), id, plan);
         cancellationToken.ThrowIfCancellationRequested();
         var sentAt = Stopwatch.GetTimestamp();
         RedisResult reply;
         // WAIT right behind the script on the same connection counts the replicas that have it. The
         // script goes as EVAL then: EVALSHA's NOSCRIPT retry would run it after the WAIT.
         var waitFor = _options.WaitForReplicas;
-        var scriptTask = _database.ScriptEvaluateAsync(AppendScript.Source, AppendScript.Keys(_keys), arguments,
+        var scriptTask = _database.ScriptEvaluateAsync(AppendScript.Source, AppendScript.Keys(_keys, change), arguments,
             waitFor > 0 ? RedisConnection.PrimaryOnly | CommandFlags.NoScriptCache : RedisConnection.PrimaryOnly);
         var waitTask = waitFor > 0 ? _database.ExecuteAsync("WAIT", [waitFor, ReplicaWaitMilliseconds], RedisConnection.PrimaryOnly) : null;
         try
@@ -343,7 +412,7 @@ public sealed class RedisMapStore : IMapStore
     /// Nothing to do: Redis holds the whole map (the territory hash is updated by every append), so
     /// there is nothing to checkpoint, and the stream is trimmed by the appends themselves.
     /// </remarks>
-    public void OnMapPublished(TerritoryMap map) => ArgumentNullException.ThrowIfNull(map);
+    public void OnStatePublished(MapState state) => ArgumentNullException.ThrowIfNull(state);
 
     /// <summary>Stops polling, ends every watcher's enumeration and closes the connection.</summary>
     public async ValueTask DisposeAsync()

@@ -1,22 +1,24 @@
 // The seam between the map and where it is kept: the embedded store, or Redis for replicas.
 using GeoAssign.Index;
 using GeoAssign.Index.Model;
+using GeoAssign.Index.Plans;
 
 namespace GeoAssign.Replication;
 
 /// <summary>
-/// Where the territory map is kept durably, and how a server learns of changes. A server loads the
-/// map at start (<see cref="LoadAsync"/>), appends every accepted change before it acknowledges it
-/// (<see cref="AppendAsync"/>), and follows <see cref="WatchVersionsAsync"/> to learn of changes that
-/// other servers appended (with Redis; the embedded store has one writer). Every change it applies,
-/// loaded or appended or followed, goes through <see cref="TerritoryMapWriter.Apply"/>.
+/// Where the territory map and its plans are kept durably, and how a server learns of changes. A
+/// server loads them at start (<see cref="LoadAsync"/>), appends every accepted change before it
+/// acknowledges it (<see cref="AppendAsync(MapChange, CancellationToken)"/>), and follows <see cref="WatchVersionsAsync"/> to learn of
+/// changes that other servers appended (with Redis; the embedded store has one writer). Every change it
+/// applies, loaded or appended or followed, goes through <see cref="Index.Plans.BranchedMapWriter.Apply"/>.
 /// </summary>
 /// <remarks>
-/// <para>Versions: the store holds changes 1..<see cref="Version"/> without gaps. A change appends
+/// <para>Versions: the store holds one sequence of changes 1..<see cref="Version"/> without gaps, of
+/// the live map and of every plan alike; a map's version is that of its own last change. A change appends
 /// only when its <see cref="MapChange.Version"/> is exactly the store's version + 1 (compare and set),
 /// so a server validates a change against a map at the store's version and cannot apply it twice.
 /// A caller's <c>expected_version</c> is checked against that map first.</para>
-/// <para>Implementations are thread-safe; <see cref="AppendAsync"/> calls are serialised by the
+/// <para>Implementations are thread-safe; <see cref="AppendAsync(MapChange, CancellationToken)"/> calls are serialised by the
 /// caller (one writer per server), which the embedded store also enforces.</para>
 /// </remarks>
 public interface IMapStore : IAsyncDisposable
@@ -35,7 +37,7 @@ public interface IMapStore : IAsyncDisposable
 
     /// <summary>
     /// Loads the map the store holds: a base (every territory at one version) and the changes after
-    /// it, in order. Called once at start; replay them with <see cref="StoredMap.ApplyTo"/>.
+    /// it, in order. Called once at start; replay them with <see cref="StoredMap.ApplyTo(GeoAssign.Index.Plans.BranchedMapWriter)"/>.
     /// </summary>
     /// <exception cref="MapStoreException">The store cannot be read or its content is corrupt.</exception>
     Task<StoredMap> LoadAsync(CancellationToken cancellationToken);
@@ -47,6 +49,15 @@ public interface IMapStore : IAsyncDisposable
     /// </summary>
     /// <exception cref="MapStoreException">The store could not be written; the change is not stored.</exception>
     Task<AppendResult> AppendAsync(MapChange change, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Appends a change as <see cref="AppendAsync(MapChange, CancellationToken)"/> does, given the state
+    /// it was planned against, from which a store derives what it keeps beside the change (the Redis
+    /// store keeps each plan's description, <see cref="BranchedMapWriter.PlanInfoAfter"/>). The one a
+    /// replica calls; a store that keeps nothing beside the change needs only the other.
+    /// </summary>
+    /// <exception cref="MapStoreException">The store could not be written; the change is not stored.</exception>
+    Task<AppendResult> AppendAsync(MapChange change, MapState before, CancellationToken cancellationToken) => AppendAsync(change, cancellationToken);
 
     /// <summary>
     /// The changes after <paramref name="afterVersion"/> up to the store's version, in order; null when
@@ -62,11 +73,11 @@ public interface IMapStore : IAsyncDisposable
     IAsyncEnumerable<long> WatchVersionsAsync(CancellationToken cancellationToken);
 
     /// <summary>
-    /// Tells the store that <paramref name="map"/> is now published, so that it may checkpoint it
+    /// Tells the store that <paramref name="state"/> (the live map and its plans) is now published, so that it may checkpoint it
     /// (the embedded store writes a snapshot in the background every so many changes). Called by the
     /// single writer after each applied change; cheap.
     /// </summary>
-    void OnMapPublished(TerritoryMap map);
+    void OnStatePublished(MapState state);
 }
 
 /// <summary>Kinds of map store.</summary>
@@ -85,7 +96,7 @@ public enum MapStoreKind
 /// <param name="Problem">What went wrong with the last failed request, and what to do; null while reachable.</param>
 public readonly record struct MapStoreHealth(bool Reachable, DateTimeOffset LastContact, string? Problem);
 
-/// <summary>The outcome of <see cref="IMapStore.AppendAsync"/>.</summary>
+/// <summary>The outcome of <see cref="IMapStore.AppendAsync(MapChange, CancellationToken)"/>.</summary>
 /// <param name="Appended">Whether the change is now stored.</param>
 /// <param name="StoreVersion">The store's version afterwards: the change's version when appended, else the version the store holds.</param>
 public readonly record struct AppendResult(bool Appended, long StoreVersion);
@@ -103,7 +114,7 @@ public sealed class MapStoreException : Exception
     }
 
     /// <summary>
-    /// True when a failed <see cref="IMapStore.AppendAsync"/> may nevertheless have stored the change
+    /// True when a failed <see cref="IMapStore.AppendAsync(MapChange, CancellationToken)"/> may nevertheless have stored the change
     /// (sent, but not confirmed); false when the change is known not to be stored.
     /// </summary>
     public bool OutcomeUnknown { get; }

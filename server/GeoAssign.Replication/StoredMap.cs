@@ -1,18 +1,26 @@
-// What a store holds at start-up: a base map and the changes after it.
+// What a store holds at start-up: a base state (the live map and its plans) and the changes after it.
 using GeoAssign.Index;
 using GeoAssign.Index.Model;
+using GeoAssign.Index.Plans;
 
 namespace GeoAssign.Replication;
 
 /// <summary>
-/// The map as a store holds it: every territory at <see cref="BaseVersion"/> (a snapshot; none at
-/// version 0), then the changes after it in version order. Immutable.
+/// The maps as a store holds them: the live map's territories and every plan at
+/// <see cref="BaseVersion"/> (a snapshot; nothing at version 0), then the changes after it in version
+/// order. Immutable.
 /// </summary>
 public sealed class StoredMap
 {
     /// <summary>Creates a stored map.</summary>
+    /// <param name="baseVersion">The position of the snapshot in the change sequence.</param>
+    /// <param name="baseTerritories">The live territories at <paramref name="baseVersion"/>.</param>
+    /// <param name="changes">The changes after <paramref name="baseVersion"/>, versions consecutive.</param>
+    /// <param name="recoveryNotes">What recovery had to do, for the log.</param>
+    /// <param name="baseLiveVersion">The live map's version at the snapshot (its last change); <paramref name="baseVersion"/> when null.</param>
+    /// <param name="basePlans">The plans at the snapshot, with their territories.</param>
     public StoredMap(long baseVersion, IReadOnlyList<Territory> baseTerritories, IReadOnlyList<MapChange> changes,
-        IReadOnlyList<string>? recoveryNotes = null)
+        IReadOnlyList<string>? recoveryNotes = null, long? baseLiveVersion = null, IReadOnlyList<(PlanInfo Plan, IReadOnlyList<Territory> Territories)>? basePlans = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(baseVersion);
         ArgumentNullException.ThrowIfNull(baseTerritories);
@@ -29,7 +37,9 @@ public sealed class StoredMap
         }
 
         BaseVersion = baseVersion;
+        BaseLiveVersion = baseLiveVersion ?? baseVersion;
         BaseTerritories = baseTerritories;
+        BasePlans = basePlans ?? [];
         Changes = changes;
         RecoveryNotes = recoveryNotes ?? [];
     }
@@ -37,8 +47,14 @@ public sealed class StoredMap
     /// <summary>The version of the snapshot.</summary>
     public long BaseVersion { get; }
 
-    /// <summary>Every territory at <see cref="BaseVersion"/>.</summary>
+    /// <summary>The live map's version at <see cref="BaseVersion"/>: the version of its last change.</summary>
+    public long BaseLiveVersion { get; }
+
+    /// <summary>Every live territory at <see cref="BaseVersion"/>.</summary>
     public IReadOnlyList<Territory> BaseTerritories { get; }
+
+    /// <summary>Every plan at <see cref="BaseVersion"/>, with its territories.</summary>
+    public IReadOnlyList<(PlanInfo Plan, IReadOnlyList<Territory> Territories)> BasePlans { get; }
 
     /// <summary>The changes after <see cref="BaseVersion"/>, versions consecutive.</summary>
     public IReadOnlyList<MapChange> Changes { get; }
@@ -50,9 +66,26 @@ public sealed class StoredMap
     public IReadOnlyList<string> RecoveryNotes { get; }
 
     /// <summary>
-    /// Replays the stored map into an empty writer through the one apply path: the base as one change
-    /// that upserts every territory, then each change. Stored changes were validated when they were
-    /// accepted, so they are not validated again (a limit lowered since then does not stop a restart).
+    /// Replays the stored maps into an empty writer through the one apply path: the base state, then
+    /// each change. Stored changes were validated when they were accepted, so they are not validated
+    /// again (a limit lowered since then does not stop a restart).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The writer is not empty.</exception>
+    public MapState ApplyTo(BranchedMapWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.Restore(BaseVersion, BaseLiveVersion, BaseTerritories, BasePlans);
+        foreach (var change in Changes)
+        {
+            writer.Apply(change, validate: false);
+        }
+
+        return writer.Current;
+    }
+
+    /// <summary>
+    /// Replays the live map alone into an empty writer (plans and their changes are left out): the base
+    /// as one change that upserts every live territory, then each change of the live map.
     /// </summary>
     /// <exception cref="InvalidOperationException">The writer is not empty.</exception>
     public TerritoryMap ApplyTo(TerritoryMapWriter writer)
@@ -63,14 +96,17 @@ public sealed class StoredMap
             throw new InvalidOperationException($"Replay needs an empty writer; this one is at version {writer.Current.Version}.");
         }
 
-        if (BaseVersion > 0)
+        if (BaseLiveVersion > 0)
         {
-            writer.Apply(new MapChange(BaseVersion, BaseTerritories, []), validate: false);
+            writer.Apply(new MapChange(BaseLiveVersion, BaseTerritories, []), validate: false);
         }
 
         foreach (var change in Changes)
         {
-            writer.Apply(change, validate: false);
+            if (change.IsLive)
+            {
+                writer.Apply(change, validate: false);
+            }
         }
 
         return writer.Current;

@@ -1,6 +1,7 @@
 // The binary form of territories and changes, shared by every store (log, snapshots, Redis).
 using System.Text;
 using GeoAssign.Index.Model;
+using GeoAssign.Index.Plans;
 using NetTopologySuite;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Geometries.Implementation;
@@ -16,14 +17,21 @@ namespace GeoAssign.Replication;
 /// all use it, so a change reads the same wherever it was kept.
 /// </summary>
 /// <remarks>
-/// Layout of a change: <c>[byte format = 1][int64 version][7-bit count][territory]…[7-bit count][string id]…</c>.
+/// Layout of a change: <c>[byte format = 2][int64 version][bool has plan][string plan?][operation]
+/// [int64 info time, UTC ticks][string author][string message][7-bit count][territory]…[7-bit count][string id]…</c>,
+/// where the operation is <c>[byte kind, 0 for none]</c> followed by its fields (Create: int64 base version,
+/// bool copy live; Schedule: int64 instant in UTC ticks, bool rebase, bool force; Activate: string plan,
+/// int64 plan version). Format 1 (no plan, operation or info) is still read.
 /// Layout of a territory: <c>[string id][string name][string owner][string layer][int32 priority]
 /// [bool has parent][string parent?][string attributes JSON, empty for none][7-bit WKB length][WKB]</c>.
 /// Thread-safe: every call uses its own readers and writers.
 /// </remarks>
 public static class TerritoryCodec
 {
-    private const byte ChangeFormat = 1;
+    // Format 1 had neither plan, operation nor info; it is still read, so that old logs replay.
+    private const byte ChangeFormatWithoutPlans = 1;
+    private const byte ChangeFormat = 2;
+    private const byte PlanInfoFormat = 1;
 
     // The geometry factory of the GeoJSON import: WGS84, floating precision, packed double coordinates.
     private static readonly NtsGeometryServices Services = new(
@@ -38,6 +46,16 @@ public static class TerritoryCodec
         {
             writer.Write(ChangeFormat);
             writer.Write(change.Version);
+            writer.Write(change.Plan is not null);
+            if (change.Plan is not null)
+            {
+                writer.Write(change.Plan);
+            }
+
+            WriteOperation(writer, change.Operation);
+            writer.Write(change.Info.Time.UtcTicks);
+            writer.Write(change.Info.Author);
+            writer.Write(change.Info.Message);
             writer.Write7BitEncodedInt(change.Upserts.Count);
             var wkb = CreateWkbWriter();
             foreach (var territory in change.Upserts)
@@ -64,12 +82,22 @@ public static class TerritoryCodec
         using var stream = new MemoryStream(payload.ToArray(), writable: false);
         using var reader = new BinaryReader(stream, Encoding.UTF8);
         var format = reader.ReadByte();
-        if (format != ChangeFormat)
+        if (format is not (ChangeFormat or ChangeFormatWithoutPlans))
         {
             throw new InvalidDataException($"unknown change record format {format}");
         }
 
         var version = reader.ReadInt64();
+        string? plan = null;
+        PlanOperation? operation = null;
+        var info = ChangeInfo.None;
+        if (format == ChangeFormat)
+        {
+            plan = reader.ReadBoolean() ? reader.ReadString() : null;
+            operation = ReadOperation(reader);
+            info = new ChangeInfo(new DateTimeOffset(ReadTicks(reader), TimeSpan.Zero), reader.ReadString(), reader.ReadString());
+        }
+
         var upserts = new Territory[ReadCount(reader)];
         var wkb = new WKBReader(Services);
         for (var i = 0; i < upserts.Length; i++)
@@ -88,7 +116,130 @@ public static class TerritoryCodec
             throw new InvalidDataException("the change record has bytes after its end");
         }
 
-        return new MapChange(version, upserts, deletes);
+        return new MapChange(version, upserts, deletes) { Plan = plan, Operation = operation, Info = info };
+    }
+
+    private static void WriteOperation(BinaryWriter writer, PlanOperation? operation)
+    {
+        writer.Write((byte)(operation?.Kind ?? 0));
+        switch (operation?.Kind)
+        {
+            case PlanOperationKind.Create:
+                writer.Write(operation.BaseVersion);
+                writer.Write(operation.CopyLive);
+                break;
+            case PlanOperationKind.Schedule:
+                writer.Write(operation.EffectiveAt.UtcTicks);
+                writer.Write(operation.Rebase);
+                writer.Write(operation.Force);
+                break;
+            case PlanOperationKind.Activate:
+                writer.Write(operation.Plan ?? "");
+                writer.Write(operation.PlanVersion);
+                break;
+        }
+    }
+
+    private static PlanOperation? ReadOperation(BinaryReader reader)
+    {
+        var kind = (PlanOperationKind)reader.ReadByte();
+        return kind switch
+        {
+            0 => null,
+            PlanOperationKind.Create => new PlanOperation { Kind = kind, BaseVersion = reader.ReadInt64(), CopyLive = reader.ReadBoolean() },
+            PlanOperationKind.Delete or PlanOperationKind.Unschedule => new PlanOperation { Kind = kind },
+            PlanOperationKind.Schedule => new PlanOperation
+            {
+                Kind = kind,
+                EffectiveAt = new DateTimeOffset(ReadTicks(reader), TimeSpan.Zero),
+                Rebase = reader.ReadBoolean(),
+                Force = reader.ReadBoolean(),
+            },
+            PlanOperationKind.Activate => new PlanOperation { Kind = kind, Plan = reader.ReadString(), PlanVersion = reader.ReadInt64() },
+            _ => throw new InvalidDataException($"unknown plan operation {(int)kind}"),
+        };
+    }
+
+    private static long ReadTicks(BinaryReader reader)
+    {
+        var ticks = reader.ReadInt64();
+        return ticks < DateTimeOffset.MinValue.UtcTicks || ticks > DateTimeOffset.MaxValue.UtcTicks
+            ? throw new InvalidDataException($"the instant {ticks} is out of range")
+            : ticks;
+    }
+
+    /// <summary>Encodes what a plan is apart from its territories (a snapshot record, a Redis hash value).</summary>
+    public static byte[] EncodePlanInfo(PlanInfo plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(PlanInfoFormat);
+            writer.Write(plan.Name);
+            writer.Write(plan.Version);
+            writer.Write(plan.BaseVersion);
+            writer.Write(plan.Created.Time.UtcTicks);
+            writer.Write(plan.Created.Author);
+            writer.Write(plan.Created.Message);
+            writer.Write((byte)plan.Status);
+            writer.Write(plan.EffectiveAt is not null);
+            writer.Write(plan.EffectiveAt?.UtcTicks ?? 0);
+            writer.Write(plan.ScheduledRebase);
+            writer.Write(plan.ScheduledForce);
+            writer.Write(plan.ActivatedVersion is not null);
+            writer.Write(plan.ActivatedVersion ?? 0);
+        }
+
+        return stream.ToArray();
+    }
+
+    /// <summary>Decodes what <see cref="EncodePlanInfo"/> wrote.</summary>
+    /// <exception cref="InvalidDataException">An unknown format or status, or bytes after the end.</exception>
+    /// <exception cref="EndOfStreamException">The payload ends early.</exception>
+    public static PlanInfo DecodePlanInfo(ReadOnlySpan<byte> payload)
+    {
+        using var stream = new MemoryStream(payload.ToArray(), writable: false);
+        using var reader = new BinaryReader(stream, Encoding.UTF8);
+        var format = reader.ReadByte();
+        if (format != PlanInfoFormat)
+        {
+            throw new InvalidDataException($"unknown plan record format {format}");
+        }
+
+        var name = reader.ReadString();
+        var version = reader.ReadInt64();
+        var baseVersion = reader.ReadInt64();
+        var created = new ChangeInfo(new DateTimeOffset(ReadTicks(reader), TimeSpan.Zero), reader.ReadString(), reader.ReadString());
+        var status = (PlanStatus)reader.ReadByte();
+        if (status is not (PlanStatus.Draft or PlanStatus.Scheduled or PlanStatus.Activated))
+        {
+            throw new InvalidDataException($"unknown plan status {(int)status}");
+        }
+
+        var hasEffective = reader.ReadBoolean();
+        var effective = ReadTicks(reader);
+        var rebase = reader.ReadBoolean();
+        var force = reader.ReadBoolean();
+        var hasActivated = reader.ReadBoolean();
+        var activated = reader.ReadInt64();
+        if (stream.Position != stream.Length)
+        {
+            throw new InvalidDataException("the plan record has bytes after its end");
+        }
+
+        return new PlanInfo
+        {
+            Name = name,
+            Version = version,
+            BaseVersion = baseVersion,
+            Created = created,
+            Status = status,
+            EffectiveAt = hasEffective ? new DateTimeOffset(effective, TimeSpan.Zero) : null,
+            ScheduledRebase = rebase,
+            ScheduledForce = force,
+            ActivatedVersion = hasActivated ? activated : null,
+        };
     }
 
     /// <summary>Encodes one territory (a snapshot record, a Redis hash value).</summary>

@@ -1,6 +1,7 @@
 // The embedded store: durable appends, replay, torn tails, snapshots, conflicts and the folder lock.
 using GeoAssign.Index;
 using GeoAssign.Index.Model;
+using GeoAssign.Index.Plans;
 using GeoAssign.Replication.Embedded;
 using GeoAssign.Testing;
 
@@ -60,7 +61,7 @@ public sealed class EmbeddedMapStoreTests
     {
         using var folder = new TempDirectory();
         var history = ChangeHistories.History(40);
-        var live = new TerritoryMapWriter();
+        var live = new BranchedMapWriter();
         await using (var store = StoreFixtures.Open(folder.Path, snapshotEvery: 7))
         {
             await store.LoadAsync(None);
@@ -68,7 +69,7 @@ public sealed class EmbeddedMapStoreTests
             {
                 Assert.True((await store.AppendAsync(change, None)).Appended);
                 live.Apply(change);
-                store.OnMapPublished(live.Current);
+                store.OnStatePublished(live.Current);
                 await store.SnapshotCompletion;
             }
 
@@ -82,7 +83,7 @@ public sealed class EmbeddedMapStoreTests
         Assert.Equal([36L, 37, 38, 39, 40], stored.Changes.Select(c => c.Version));
 
         var replayed = stored.ApplyTo(new TerritoryMapWriter());
-        AssertSameMap(live.Current, replayed);
+        AssertSameMap(live.Current.Live, replayed);
 
         // And a map built in one go from the final territories answers the same.
         var fresh = new TerritoryMapWriter().Apply(new MapChange(replayed.Version, replayed.Territories.Values.Select(t => t.Territory), []));
@@ -190,14 +191,14 @@ public sealed class EmbeddedMapStoreTests
     {
         using var folder = new TempDirectory();
         var history = ChangeHistories.History(25);
-        var live = new TerritoryMapWriter();
+        var live = new BranchedMapWriter();
         await using (var store = StoreFixtures.Open(folder.Path, snapshotEvery: 10))
         {
             await store.LoadAsync(None);
             foreach (var change in history)
             {
                 await store.AppendAsync(change, None);
-                store.OnMapPublished(live.Apply(change));
+                store.OnStatePublished(live.Apply(change));
                 await store.SnapshotCompletion;
             }
         }
@@ -213,7 +214,7 @@ public sealed class EmbeddedMapStoreTests
         Assert.Equal(25, stored.Version);
         Assert.Contains(stored.RecoveryNotes, note => note.Contains(newest, StringComparison.Ordinal));
         Assert.True(File.Exists(newest + ".damaged"));
-        AssertSameMap(live.Current, stored.ApplyTo(new TerritoryMapWriter()));
+        AssertSameMap(live.Current.Live, stored.ApplyTo(new TerritoryMapWriter()));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 // The replica core on its own, with the real embedded store: load, edit -> append -> apply, conflicts, waits, history.
 using GeoAssign.Index;
 using GeoAssign.Index.Model;
+using GeoAssign.Index.Plans;
 using GeoAssign.Index.Validation;
 using GeoAssign.Replication.Embedded;
 using GeoAssign.Replication.Replicas;
@@ -23,8 +24,8 @@ public sealed class MapReplicaTests : IDisposable
         NullLogger<MapReplica>.Instance,
         () => Interlocked.Increment(ref _stopRequests));
 
-    private static (MapChange? Change, int Plan) Upsert(TerritoryMap current, params Territory[] territories) =>
-        (new MapChange(current.Version + 1, territories, []), territories.Length);
+    private static (MapChange? Change, int Plan) Upsert(MapState current, params Territory[] territories) =>
+        (new MapChange(current.NextVersion, territories, []), territories.Length);
 
     [Fact]
     public async Task Starting_replays_the_store_and_serves_its_last_version()
@@ -63,11 +64,11 @@ public sealed class MapReplicaTests : IDisposable
         await using (var replica = NewReplica())
         {
             await replica.StartAsync(None);
-            var (map, created) = await replica.EditAsync(null, current => Upsert(current, ChangeHistories.Square("a", 10, 10, 1)), None);
+            var (state, created) = await replica.EditAsync(null, null, current => Upsert(current, ChangeHistories.Square("a", 10, 10, 1)), None);
 
             Assert.Equal(1, created);
-            Assert.Equal(1, map.Version);
-            Assert.Same(map, replica.Current);
+            Assert.Equal(1, state.Live.Version);
+            Assert.Same(state.Live, replica.Current);
             Assert.Equal(1, replica.LayerBuiltVersion("geo"));
             await replica.StopAsync(None);
         }
@@ -84,10 +85,10 @@ public sealed class MapReplicaTests : IDisposable
     {
         await using var replica = NewReplica();
         await replica.StartAsync(None);
-        await replica.EditAsync(null, current => Upsert(current, ChangeHistories.Square("a", 10, 10, 1)), None);
+        await replica.EditAsync(null, null, current => Upsert(current, ChangeHistories.Square("a", 10, 10, 1)), None);
 
         var conflict = await Assert.ThrowsAsync<MapVersionConflictException>(() =>
-            replica.EditAsync(0, current => Upsert(current, ChangeHistories.Square("b", 20, 10, 1)), None));
+            replica.EditAsync(null, 0, current => Upsert(current, ChangeHistories.Square("b", 20, 10, 1)), None));
 
         Assert.Equal(0, conflict.Expected);
         Assert.Equal(1, conflict.Actual);
@@ -102,18 +103,18 @@ public sealed class MapReplicaTests : IDisposable
     {
         await using var replica = NewReplica();
         await replica.StartAsync(None);
-        await replica.EditAsync(null, current => Upsert(current, ChangeHistories.Square("a", 10, 10, 1)), None);
+        await replica.EditAsync(null, null, current => Upsert(current, ChangeHistories.Square("a", 10, 10, 1)), None);
 
         var orphan = ChangeHistories.Square("child", 30, 10, 1, parent: "no-such-parent");
-        var invalid = await Assert.ThrowsAsync<TerritoryValidationException>(() => replica.EditAsync(null, current => Upsert(current, orphan), None));
+        var invalid = await Assert.ThrowsAsync<TerritoryValidationException>(() => replica.EditAsync(null, null, current => Upsert(current, orphan), None));
         Assert.Contains(invalid.Problems, p => p.Kind == ValidationProblemKind.UnknownParent);
 
         await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            replica.EditAsync<int>(null, _ => throw new InvalidOperationException("refused by the plan"), None));
+            replica.EditAsync<int>(null, null, _ => throw new InvalidOperationException("refused by the plan"), None));
 
-        var (map, plan) = await replica.EditAsync(null, _ => ((MapChange?)null, "nothing"), None);
+        var (state, plan) = await replica.EditAsync(null, null, _ => ((MapChange?)null, "nothing"), None);
         Assert.Equal("nothing", plan);
-        Assert.Equal(1, map.Version);
+        Assert.Equal(1, state.Position);
         Assert.Equal(1, replica.Current.Version);
         Assert.Equal(1, replica.Store.Version);
         await replica.StopAsync(None);
@@ -125,8 +126,8 @@ public sealed class MapReplicaTests : IDisposable
         await using var replica = NewReplica();
         await replica.StartAsync(None);
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => replica.EditAsync(null,
-            current => ((MapChange?)new MapChange(current.Version + 2, [ChangeHistories.Square("a", 10, 10, 1)], []), 0), None));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => replica.EditAsync(null, null,
+            current => ((MapChange?)new MapChange(current.Position + 2, [ChangeHistories.Square("a", 10, 10, 1)], []), 0), None));
 
         Assert.Equal(0, replica.Store.Version);
         await replica.StopAsync(None);
@@ -140,16 +141,16 @@ public sealed class MapReplicaTests : IDisposable
         await replica.StartAsync(None);
 
         var seen = new List<long>();
-        var (map, _) = await replica.EditAsync(null, current =>
+        var (state, _) = await replica.EditAsync(null, null, current =>
         {
-            seen.Add(current.Version);
+            seen.Add(current.Position);
             return Upsert(current, ChangeHistories.Square("mine", 10, 10, 1));
         }, None);
 
         Assert.Equal([0, 1], seen);
-        Assert.Equal(2, map.Version);
-        Assert.True(map.Territories.ContainsKey("rival"));
-        Assert.True(map.Territories.ContainsKey("mine"));
+        Assert.Equal(2, state.Live.Version);
+        Assert.True(state.Live.Territories.ContainsKey("rival"));
+        Assert.True(state.Live.Territories.ContainsKey("mine"));
         Assert.Equal(2, replica.Store.Version);
         await replica.StopAsync(None);
     }
@@ -161,7 +162,7 @@ public sealed class MapReplicaTests : IDisposable
         await replica.StartAsync(None);
 
         var conflict = await Assert.ThrowsAsync<MapVersionConflictException>(() =>
-            replica.EditAsync(0, current => Upsert(current, ChangeHistories.Square("mine", 10, 10, 1)), None));
+            replica.EditAsync(null, 0, current => Upsert(current, ChangeHistories.Square("mine", 10, 10, 1)), None));
 
         Assert.Equal(1, conflict.Actual);
         Assert.Equal(1, replica.Current.Version);
@@ -176,7 +177,7 @@ public sealed class MapReplicaTests : IDisposable
         await replica.StartAsync(None);
 
         var failure = await Assert.ThrowsAsync<MapStoreException>(() =>
-            replica.EditAsync(null, current => Upsert(current, ChangeHistories.Square("a", 10, 10, 1)), None));
+            replica.EditAsync(null, null, current => Upsert(current, ChangeHistories.Square("a", 10, 10, 1)), None));
 
         Assert.True(failure.OutcomeUnknown);
         Assert.Contains("IOException", failure.Message);
@@ -196,8 +197,8 @@ public sealed class MapReplicaTests : IDisposable
         Assert.False(waiting.IsCompleted);
         Assert.False(newer.IsCompleted);
 
-        await replica.EditAsync(null, current => Upsert(current, ChangeHistories.Square("a", 10, 10, 1)), None);
-        Assert.Equal(1, (await waiting)!.Version);
+        await replica.EditAsync(null, null, current => Upsert(current, ChangeHistories.Square("a", 10, 10, 1)), None);
+        Assert.Equal(1, (await waiting)!.Position);
         Assert.Equal(1, (await newer).Version);
 
         Assert.Null(await replica.WaitForVersionAsync(5, TimeSpan.FromMilliseconds(50), None));
@@ -213,9 +214,9 @@ public sealed class MapReplicaTests : IDisposable
     {
         await using var replica = NewReplica();
         await replica.StartAsync(None);
-        await replica.EditAsync(null, current => Upsert(current, ChangeHistories.Square("a", 10, 10, 1), ChangeHistories.Square("b", 20, 10, 1, layer: "other")), None);
-        await replica.EditAsync(null, current => ((MapChange?)new MapChange(current.Version + 1, [], ["a"]), 0), None);
-        await replica.EditAsync(null, current => Upsert(current, ChangeHistories.Square("c", 30, 10, 1)), None);
+        await replica.EditAsync(null, null, current => Upsert(current, ChangeHistories.Square("a", 10, 10, 1), ChangeHistories.Square("b", 20, 10, 1, layer: "other")), None);
+        await replica.EditAsync(null, null, current => ((MapChange?)new MapChange(current.NextVersion, [], ["a"]), 0), None);
+        await replica.EditAsync(null, null, current => Upsert(current, ChangeHistories.Square("c", 30, 10, 1)), None);
 
         var summary = replica.DescribeChanges(0, 3);
         Assert.NotNull(summary);
@@ -274,7 +275,7 @@ public sealed class MapReplicaTests : IDisposable
         public abstract Task<AppendResult> AppendAsync(MapChange change, CancellationToken cancellationToken);
         public Task<IReadOnlyList<MapChange>?> ReadChangesAsync(long afterVersion, CancellationToken cancellationToken) => inner.ReadChangesAsync(afterVersion, cancellationToken);
         public IAsyncEnumerable<long> WatchVersionsAsync(CancellationToken cancellationToken) => inner.WatchVersionsAsync(cancellationToken);
-        public void OnMapPublished(TerritoryMap map) => inner.OnMapPublished(map);
+        public void OnStatePublished(MapState state) => inner.OnStatePublished(state);
         public ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 }

@@ -137,11 +137,12 @@ public sealed class TerritoryImport
     }
 
     /// <summary>
-    /// The change this import makes to <paramref name="current"/>: every territory upserted and, for a
-    /// replace, the territories of the layer that the file does not have deleted (in id order).
+    /// The change this import makes to <paramref name="current"/>, as version <paramref name="nextVersion"/>:
+    /// every territory upserted and, for a replace, the territories of the layer that the file does not
+    /// have deleted (in id order).
     /// </summary>
     /// <exception cref="TerritoryValidationException">An id belongs to a territory of another layer (<see cref="ValidationProblemKind.IdInOtherLayer"/>).</exception>
-    public TerritoryImportPlan PlanAgainst(TerritoryMap current)
+    public TerritoryImportPlan PlanAgainst(TerritoryMap current, long nextVersion)
     {
         ArgumentNullException.ThrowIfNull(current);
         var created = 0;
@@ -186,7 +187,7 @@ public sealed class TerritoryImport
             deletes.Sort(StringComparer.Ordinal);
         }
 
-        var change = Territories.Count == 0 && deletes.Count == 0 ? null : new MapChange(current.Version + 1, Territories, deletes);
+        var change = Territories.Count == 0 && deletes.Count == 0 ? null : new MapChange(nextVersion, Territories, deletes);
         return new TerritoryImportPlan(change, created, updated, deletes.Count);
     }
 

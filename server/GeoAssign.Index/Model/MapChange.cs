@@ -1,11 +1,19 @@
 // The one change type: every edit, replicated message and replay applies a MapChange.
+using GeoAssign.Index.Plans;
+
 namespace GeoAssign.Index.Model;
 
 /// <summary>
-/// One change of the territory map: the version it produces, the territories to insert or replace
-/// (matched by <see cref="Territory.Id"/>), and the ids to delete. Every path that changes the map —
+/// One change of the territory map or of one of its plans: the version it produces, the territories
+/// to insert or replace (matched by <see cref="Territory.Id"/>), the ids to delete, which map it changes
+/// (<see cref="Plan"/>; null for the live map), what it does to a plan as a whole
+/// (<see cref="Operation"/>), and who made it when (<see cref="Info"/>). Every path that changes a map —
 /// an API call, a replicated message, a replay at start-up — applies this type through the same code.
 /// </summary>
+/// <remarks>
+/// Versions are positions in the one sequence of changes a store holds: the live map and each plan have
+/// the version of their last change, so versions of one map increase but need not be consecutive.
+/// </remarks>
 /// <remarks>
 /// Immutable and thread-safe (given that nobody mutates the territories' geometries). A change is
 /// validated against the current map as a whole (see
@@ -36,10 +44,30 @@ public sealed class MapChange
     /// <summary>Ids of territories to delete.</summary>
     public IReadOnlyList<string> Deletes { get; }
 
+    /// <summary>The plan this change edits; null for the live map.</summary>
+    public string? Plan { get; init; }
+
+    /// <summary>What the change does to a plan as a whole (create, delete, schedule; activate on a live change); null for a plain edit.</summary>
+    public PlanOperation? Operation { get; init; }
+
+    /// <summary>When the change took effect, who made it and why.</summary>
+    public ChangeInfo Info { get; init; } = ChangeInfo.None;
+
     /// <summary>Whether the change neither upserts nor deletes anything.</summary>
     public bool IsEmpty => Upserts.Count == 0 && Deletes.Count == 0;
 
+    /// <summary>Whether the change edits the live map (rather than a plan).</summary>
+    public bool IsLive => Plan is null;
+
+    /// <summary>This change, of <paramref name="plan"/> (null: the live map) and made as <paramref name="info"/> says.</summary>
+    public MapChange For(string? plan, ChangeInfo info) =>
+        new(Version, Upserts, Deletes) { Plan = plan, Operation = Operation, Info = info };
+
+    /// <summary>This change with other <see cref="Info"/>.</summary>
+    public MapChange WithInfo(ChangeInfo info) =>
+        new(Version, Upserts, Deletes) { Plan = Plan, Operation = Operation, Info = info };
+
     /// <inheritdoc/>
     public override string ToString() =>
-        $"MapChange to version {Version}: {Upserts.Count} upserts, {Deletes.Count} deletes";
+        $"MapChange to version {Version}{(Plan is null ? "" : $" of plan \"{Plan}\"")}{(Operation is null ? "" : $" ({Operation.Kind})")}: {Upserts.Count} upserts, {Deletes.Count} deletes";
 }

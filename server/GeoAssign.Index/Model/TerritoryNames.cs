@@ -33,6 +33,34 @@ public static class TerritoryNames
         return null;
     }
 
+    /// <summary>Longest plan name.</summary>
+    public const int MaxPlanLength = 64;
+
+    /// <summary>What is wrong with a plan name (the same characters as a layer name), or null.</summary>
+    public static string? PlanProblem(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (name.Length == 0)
+        {
+            return "is empty; a plan name has 1 to 64 characters";
+        }
+
+        if (name.Length > MaxPlanLength)
+        {
+            return $"is {name.Length} characters long; a plan name has 1 to {MaxPlanLength}";
+        }
+
+        foreach (var c in name)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' or ':'))
+            {
+                return $"contains '{Printable(c)}'; a plan name uses only A-Z a-z 0-9 and \"_-.:\"";
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>What is wrong with a territory id (e.g. <c>the id is empty</c>), or null.</summary>
     public static string? IdProblem(string id)
     {

@@ -125,4 +125,16 @@ public enum ValidationProblemKind
     /// double, an object with a key given twice, or nesting deeper than <see cref="Model.TerritoryAttributes.MaxDepth"/>.
     /// </summary>
     InvalidAttribute,
+
+    /// <summary>A change names a plan that does not exist.</summary>
+    UnknownPlan,
+
+    /// <summary>A change creates a plan whose name is taken.</summary>
+    PlanExists,
+
+    /// <summary>A change edits a plan that was activated (activated plans are read-only), or activates it again.</summary>
+    PlanClosed,
+
+    /// <summary>A plan name breaks <see cref="Model.TerritoryNames.PlanProblem"/>'s rules.</summary>
+    InvalidPlanName,
 }

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using GeoAssign.Index;
 using GeoAssign.Index.Model;
+using GeoAssign.Index.Plans;
 
 namespace GeoAssign.Replication.Embedded;
 
@@ -24,7 +25,7 @@ namespace GeoAssign.Replication.Embedded;
 /// that wrote it was never acknowledged); damage anywhere else stops the start with an error naming
 /// the file and offset rather than silently dropping acknowledged changes. The two newest snapshot
 /// generations are kept.</para>
-/// <para>Thread-safe: appends are serialised internally; <see cref="OnMapPublished"/> is called by the
+/// <para>Thread-safe: appends are serialised internally; <see cref="OnStatePublished"/> is called by the
 /// single writer.</para>
 /// </remarks>
 public sealed class EmbeddedMapStore : IMapStore
@@ -156,13 +157,13 @@ public sealed class EmbeddedMapStore : IMapStore
         var segments = ListFiles(LogSegment.TryParseFileName);
 
         long baseVersion = 0;
-        IReadOnlyList<Territory> territories = [];
+        var content = new SnapshotContent(0, [], []);
         for (var i = snapshots.Count - 1; i >= 0; i--)
         {
             var (snapshotVersion, path) = snapshots[i];
             try
             {
-                territories = SnapshotFile.Read(path, snapshotVersion);
+                content = SnapshotFile.Read(path, snapshotVersion);
                 baseVersion = snapshotVersion;
                 break;
             }
@@ -224,7 +225,7 @@ public sealed class EmbeddedMapStore : IMapStore
 
         _segmentBytes = _segment.Length;
         DeleteOldGenerations();
-        return new StoredMap(baseVersion, territories, changes, notes);
+        return new StoredMap(baseVersion, content.Live, changes, notes, content.LiveVersion, content.Plans);
     }
 
     private void TruncateSegment(string path, long validLength, long segmentBase)
@@ -381,31 +382,31 @@ public sealed class EmbeddedMapStore : IMapStore
     }
 
     /// <inheritdoc/>
-    public void OnMapPublished(TerritoryMap map)
+    public void OnStatePublished(MapState state)
     {
-        ArgumentNullException.ThrowIfNull(map);
+        ArgumentNullException.ThrowIfNull(state);
         _appendLock.Wait();
         try
         {
-            if (!_loaded || map.Version != _version || map.Version == _segmentBase || !SnapshotTask().IsCompleted)
+            if (!_loaded || state.Position != _version || state.Position == _segmentBase || !SnapshotTask().IsCompleted)
             {
                 return;
             }
 
-            var due = map.Version - _segmentBase >= _options.SnapshotEveryChanges || _segmentBytes >= _options.SnapshotEveryLogBytes;
+            var due = state.Position - _segmentBase >= _options.SnapshotEveryChanges || _segmentBytes >= _options.SnapshotEveryLogBytes;
             if (!due)
             {
                 return;
             }
 
             // The next changes go to a new segment that starts at this version; the snapshot of this
-            // (immutable) map is then written in the background while appends go on.
-            var next = LogSegment.Create(_directory, map.Version);
+            // (immutable) state is then written in the background while appends go on.
+            var next = LogSegment.Create(_directory, state.Position);
             _segment!.Dispose();
             _segment = next;
-            _segmentBase = map.Version;
+            _segmentBase = state.Position;
             _segmentBytes = next.Length;
-            Volatile.Write(ref _snapshotTask, Task.Run(() => WriteSnapshot(map), CancellationToken.None));
+            Volatile.Write(ref _snapshotTask, Task.Run(() => WriteSnapshot(state), CancellationToken.None));
         }
         finally
         {
@@ -415,14 +416,12 @@ public sealed class EmbeddedMapStore : IMapStore
 
     private Task SnapshotTask() => Volatile.Read(ref _snapshotTask);
 
-    private void WriteSnapshot(TerritoryMap map)
+    private void WriteSnapshot(MapState state)
     {
         try
         {
-            var territories = map.Territories.Values.Select(t => t.Territory)
-                .OrderBy(t => t.Id, StringComparer.Ordinal);
-            SnapshotFile.Write(_directory, map.Version, territories, _disposing.Token);
-            Volatile.Write(ref _lastSnapshotVersion, map.Version);
+            SnapshotFile.Write(_directory, state, _disposing.Token);
+            Volatile.Write(ref _lastSnapshotVersion, state.Position);
             LastSnapshotError = null;
             _appendLock.Wait();
             try

@@ -1,22 +1,33 @@
-// A snapshot: every territory of the map at one version, written whole or not at all.
+// A snapshot: the live map and every plan at one version, written whole or not at all.
 using System.Buffers.Binary;
 using System.Globalization;
 using GeoAssign.Index.Model;
+using GeoAssign.Index.Plans;
 
 namespace GeoAssign.Replication.Embedded;
 
+/// <summary>What a snapshot holds: the live map's territories and version, and every plan with its territories.</summary>
+internal sealed record SnapshotContent(long LiveVersion, IReadOnlyList<Territory> Live, IReadOnlyList<(PlanInfo Plan, IReadOnlyList<Territory> Territories)> Plans);
+
 /// <summary>
-/// A snapshot file <c>snapshot-{version:D20}.snap</c>: a 16-byte header (<c>GEOASNP1</c> and the
-/// version), one <see cref="RecordFrame"/> per territory, and a last frame holding the territory
-/// count. It is written to a <c>.tmp</c> file, fsynced, renamed into place and the folder fsynced,
-/// so a snapshot file is either complete or absent; the checksums catch later damage.
+/// A snapshot file <c>snapshot-{version:D20}.snap</c>: a 16-byte header (<c>GEOASNP2</c> and the
+/// version), then <see cref="RecordFrame"/>s that each start with a kind byte — the live map's version,
+/// then its territories, then for each plan its description and its territories — and a last frame
+/// holding the territory count. It is written to a <c>.tmp</c> file, fsynced, renamed into place and
+/// the folder fsynced, so a snapshot file is either complete or absent; the checksums catch later
+/// damage. Snapshots of the first format (<c>GEOASNP1</c>: the live map's territories, no kind bytes,
+/// version = live version) are still read.
 /// </summary>
 internal static class SnapshotFile
 {
+    private const byte LiveRecord = 1;
+    private const byte TerritoryRecord = 2;
+    private const byte PlanRecord = 3;
     private const string Prefix = "snapshot-";
     private const string Extension = ".snap";
     private const int HeaderBytes = 16;
-    private static ReadOnlySpan<byte> Magic => "GEOASNP1"u8;
+    private static ReadOnlySpan<byte> Magic => "GEOASNP2"u8;
+    private static ReadOnlySpan<byte> MagicWithoutPlans => "GEOASNP1"u8;
     private static ReadOnlySpan<byte> TrailerMagic => "END!"u8;
 
     public static string FileName(long version) =>
@@ -31,10 +42,10 @@ internal static class SnapshotFile
                 NumberStyles.None, CultureInfo.InvariantCulture, out version);
     }
 
-    /// <summary>Writes the snapshot durably and atomically; returns its path.</summary>
-    public static string Write(string directory, long version, IEnumerable<Territory> territories, CancellationToken cancellationToken)
+    /// <summary>Writes the snapshot of <paramref name="state"/> durably and atomically; returns its path.</summary>
+    public static string Write(string directory, MapState state, CancellationToken cancellationToken)
     {
-        var path = Path.Combine(directory, FileName(version));
+        var path = Path.Combine(directory, FileName(state.Position));
         var temporary = path + ".tmp";
         using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.None))
         {
@@ -42,26 +53,24 @@ internal static class SnapshotFile
             {
                 Span<byte> header = stackalloc byte[HeaderBytes];
                 Magic.CopyTo(header);
-                BinaryPrimitives.WriteInt64LittleEndian(header[8..], version);
+                BinaryPrimitives.WriteInt64LittleEndian(header[8..], state.Position);
                 buffered.Write(header);
                 var count = 0;
-                Span<byte> frame = stackalloc byte[RecordFrame.HeaderBytes];
-                foreach (var territory in territories)
+                var live = new byte[9];
+                live[0] = LiveRecord;
+                BinaryPrimitives.WriteInt64LittleEndian(live.AsSpan(1), state.Live.Version);
+                WriteFrame(buffered, live);
+                count += WriteTerritories(buffered, state.Live, cancellationToken);
+                foreach (var plan in state.Plans.Values)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    var payload = TerritoryCodec.EncodeTerritory(territory);
-                    RecordFrame.WriteHeader(frame, payload);
-                    buffered.Write(frame);
-                    buffered.Write(payload);
-                    count++;
+                    WriteFrame(buffered, [PlanRecord, .. TerritoryCodec.EncodePlanInfo(plan.Info)]);
+                    count += WriteTerritories(buffered, plan.Map, cancellationToken);
                 }
 
                 var trailer = new byte[8];
                 TrailerMagic.CopyTo(trailer);
                 BinaryPrimitives.WriteInt32LittleEndian(trailer.AsSpan(4), count);
-                RecordFrame.WriteHeader(frame, trailer);
-                buffered.Write(frame);
-                buffered.Write(trailer);
+                WriteFrame(buffered, trailer);
                 buffered.Flush();
             }
 
@@ -73,17 +82,44 @@ internal static class SnapshotFile
         return path;
     }
 
-    /// <summary>Reads a snapshot; throws <see cref="InvalidDataException"/> naming what is wrong when it is damaged.</summary>
-    public static List<Territory> Read(string path, long version)
+    private static int WriteTerritories(Stream stream, Index.TerritoryMap map, CancellationToken cancellationToken)
     {
-        var bytes = File.ReadAllBytes(path);
-        if (bytes.Length < HeaderBytes || !bytes.AsSpan(0, 8).SequenceEqual(Magic)
-            || BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(8)) != version)
+        var count = 0;
+        foreach (var territory in map.Territories.Values.Select(t => t.Territory).OrderBy(t => t.Id, StringComparer.Ordinal))
         {
-            throw new InvalidDataException($"the header is damaged (expected GEOASNP1 and version {version})");
+            cancellationToken.ThrowIfCancellationRequested();
+            WriteFrame(stream, [TerritoryRecord, .. TerritoryCodec.EncodeTerritory(territory)]);
+            count++;
         }
 
-        var territories = new List<Territory>();
+        return count;
+    }
+
+    private static void WriteFrame(Stream stream, ReadOnlySpan<byte> payload)
+    {
+        Span<byte> frame = stackalloc byte[RecordFrame.HeaderBytes];
+        RecordFrame.WriteHeader(frame, payload);
+        stream.Write(frame);
+        stream.Write(payload);
+    }
+
+    /// <summary>Reads a snapshot; throws <see cref="InvalidDataException"/> naming what is wrong when it is damaged.</summary>
+    public static SnapshotContent Read(string path, long version)
+    {
+        var bytes = File.ReadAllBytes(path);
+        var withPlans = bytes.Length >= HeaderBytes && bytes.AsSpan(0, 8).SequenceEqual(Magic);
+        if (bytes.Length < HeaderBytes || !(withPlans || bytes.AsSpan(0, 8).SequenceEqual(MagicWithoutPlans))
+            || BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(8)) != version)
+        {
+            throw new InvalidDataException($"the header is damaged (expected GEOASNP2 or GEOASNP1 and version {version})");
+        }
+
+        // The first format holds the live map alone, at the snapshot's version, without kind bytes.
+        long liveVersion = withPlans ? -1 : version;
+        var live = new List<Territory>();
+        var plans = new List<(PlanInfo Plan, IReadOnlyList<Territory> Territories)>();
+        var current = live;
+        var count = 0;
         var offset = HeaderBytes;
         while (true)
         {
@@ -105,19 +141,42 @@ internal static class SnapshotFile
                 throw new InvalidDataException($"the record at offset {offset} does not match its checksum");
             }
 
+            var at = offset;
             offset += RecordFrame.HeaderBytes + length;
             if (length == 8 && payload[..4].SequenceEqual(TrailerMagic))
             {
-                var count = BinaryPrimitives.ReadInt32LittleEndian(payload[4..]);
-                if (count != territories.Count || offset != bytes.Length)
+                var trailerCount = BinaryPrimitives.ReadInt32LittleEndian(payload[4..]);
+                if (trailerCount != count || offset != bytes.Length || liveVersion < 0)
                 {
-                    throw new InvalidDataException($"the trailer counts {count} territories but the file holds {territories.Count}");
+                    throw new InvalidDataException($"the trailer counts {trailerCount} territories but the file holds {count}");
                 }
 
-                return territories;
+                return new SnapshotContent(liveVersion, live, plans);
             }
 
-            territories.Add(TerritoryCodec.DecodeTerritory(payload));
+            if (!withPlans)
+            {
+                live.Add(TerritoryCodec.DecodeTerritory(payload));
+                count++;
+                continue;
+            }
+
+            switch (payload.IsEmpty ? (byte)0 : payload[0])
+            {
+                case LiveRecord when payload.Length == 9 && liveVersion < 0:
+                    liveVersion = BinaryPrimitives.ReadInt64LittleEndian(payload[1..]);
+                    break;
+                case TerritoryRecord when liveVersion >= 0:
+                    current.Add(TerritoryCodec.DecodeTerritory(payload[1..]));
+                    count++;
+                    break;
+                case PlanRecord when liveVersion >= 0:
+                    current = [];
+                    plans.Add((TerritoryCodec.DecodePlanInfo(payload[1..]), current));
+                    break;
+                default:
+                    throw new InvalidDataException($"the record at offset {at} is of an unknown kind or out of place");
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 // The replica's standing with its store: following the change feed, catching up, reloading, status and lag.
 using System.Diagnostics;
 using GeoAssign.Index;
+using GeoAssign.Index.Plans;
 using Microsoft.Extensions.Logging;
 
 namespace GeoAssign.Replication.Replicas;
@@ -24,15 +25,16 @@ public sealed partial class MapReplica
     {
         get
         {
-            var map = Current;
+            var current = State;
+            var map = current.Live;
             if (_store is not { } store)
             {
-                return new ReplicaStatus(ReplicaState.CatchingUp, map, map.Version, 0, TimeSpan.Zero, LastSyncTime, "The map is loading.");
+                return new ReplicaStatus(ReplicaState.CatchingUp, map, current.Position, 0, TimeSpan.Zero, LastSyncTime, "The map is loading.");
             }
 
             var health = store.Health;
-            var storeVersion = Math.Max(store.Version, map.Version);
-            var lagVersions = storeVersion - map.Version;
+            var storeVersion = Math.Max(store.Version, current.Position);
+            var lagVersions = storeVersion - current.Position;
             var behindSince = Interlocked.Read(ref _behindSinceTicks);
             var lag = lagVersions > 0 && behindSince > 0 ? TimeSpan.FromTicks(Math.Max(0, DateTimeOffset.UtcNow.UtcTicks - behindSince)) : TimeSpan.Zero;
             var state = !health.Reachable ? ReplicaState.Degraded
@@ -41,10 +43,10 @@ public sealed partial class MapReplica
             var error = !health.Reachable ? health.Problem ?? "The store does not answer."
                 : state == ReplicaState.Serving ? null
                 : _lastError;
-            if (store.Version < map.Version && health.Reachable)
+            if (store.Version < current.Position && health.Reachable)
             {
                 // The store lost changes this replica applied (e.g. Redis restarted without persistence).
-                error = $"The store is at version {store.Version}, behind this replica's map version {map.Version}: it lost acknowledged changes. Check the store's persistence; this replica reloads the store's map.";
+                error = $"The store is at version {store.Version}, behind this replica's version {current.Position}: it lost acknowledged changes. Check the store's persistence; this replica reloads the store's map.";
                 state = ReplicaState.Degraded;
             }
 
@@ -97,7 +99,7 @@ public sealed partial class MapReplica
                 await foreach (var version in Store.WatchVersionsAsync(cancellationToken).ConfigureAwait(false))
                 {
                     NoteStoreVersion(version);
-                    if (version != Current.Version)
+                    if (version != State.Position)
                     {
                         // Ahead: apply what is missing. Behind: the store lost changes; reload its map.
                         await CatchUpAsync(cancellationToken).ConfigureAwait(false);
@@ -150,7 +152,7 @@ public sealed partial class MapReplica
     // the whole map when the store no longer keeps them.
     private async Task CatchUpLockedAsync(CancellationToken cancellationToken)
     {
-        var changes = await Store.ReadChangesAsync(Current.Version, cancellationToken).ConfigureAwait(false);
+        var changes = await Store.ReadChangesAsync(State.Position, cancellationToken).ConfigureAwait(false);
         if (changes is null)
         {
             await ReloadLockedAsync(cancellationToken).ConfigureAwait(false);
@@ -159,23 +161,23 @@ public sealed partial class MapReplica
 
         foreach (var change in changes)
         {
-            if (change.Version <= Current.Version)
+            if (change.Version <= State.Position)
             {
                 continue;
             }
 
-            if (change.Version != Current.Version + 1)
+            if (change.Version != State.NextVersion)
             {
                 // Not expected from a store that keeps its promise; a full load is always right.
-                LogStreamGap(change.Version, Current.Version);
+                LogStreamGap(change.Version, State.Position);
                 await ReloadLockedAsync(cancellationToken).ConfigureAwait(false);
                 return;
             }
 
-            ApplyStored(change, Current);
+            ApplyStored(change);
         }
 
-        if (Current.Version >= Store.Version)
+        if (State.Position >= Store.Version)
         {
             MarkSynced();
         }
@@ -186,25 +188,25 @@ public sealed partial class MapReplica
     private async Task ReloadLockedAsync(CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var previous = Current;
+        var previous = State;
         _reloading = true;
         try
         {
-            LogReloading(previous.Version, Store.Version);
+            LogReloading(previous.Position, Store.Version);
             var stored = await Store.LoadAsync(cancellationToken).ConfigureAwait(false);
-            if (stored.Version < previous.Version)
+            if (stored.Version < previous.Position)
             {
                 // The store lost acknowledged changes (e.g. Redis restarted without persistence, or
                 // was flushed). It is the source of truth: every replica follows it, so that they keep
                 // agreeing with one another and edits can go on, and the loss is reported loudly.
-                LogStoreWentBack(stored.Version, previous.Version);
+                LogStoreWentBack(stored.Version, previous.Position);
             }
 
-            var writer = new TerritoryMapWriter(_options.Index);
-            var map = await Task.Run(() => stored.ApplyTo(writer), cancellationToken).ConfigureAwait(false);
+            var writer = new BranchedMapWriter(_options.Index);
+            var state = await Task.Run(() => stored.ApplyTo(writer), cancellationToken).ConfigureAwait(false);
             Volatile.Write(ref _writer, writer);
-            Publish(null, map, null);
-            LogReloaded(map.Version, map.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            Publish(null, state, null);
+            LogReloaded(state.Live.Version, state.Live.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
         finally
         {
@@ -214,7 +216,7 @@ public sealed partial class MapReplica
 
     private void NoteStoreVersion(long version)
     {
-        if (version > Current.Version)
+        if (version > State.Position)
         {
             Interlocked.CompareExchange(ref _behindSinceTicks, DateTimeOffset.UtcNow.UtcTicks, 0);
         }

@@ -3,14 +3,15 @@ using System.Collections.Immutable;
 using System.Diagnostics;
 using GeoAssign.Index;
 using GeoAssign.Index.Model;
+using GeoAssign.Index.Plans;
 using Microsoft.Extensions.Logging;
 
 namespace GeoAssign.Replication.Replicas;
 
 /// <summary>
-/// One replica of the territory map: the single owner of the served <see cref="TerritoryMap"/>, its
-/// <see cref="TerritoryMapWriter"/> and its <see cref="IMapStore"/>. Readers take <see cref="Current"/>
-/// (an immutable snapshot) without a lock. Every change goes through one path: an edit is planned and
+/// One replica of the territory map and its plans: the single owner of the served <see cref="MapState"/>,
+/// its <see cref="BranchedMapWriter"/> and its <see cref="IMapStore"/>. Readers take <see cref="State"/>
+/// or <see cref="Current"/> (immutable snapshots) without a lock. Every change goes through one path: an edit is planned and
 /// validated against the current map, appended to the store (durable), applied through the writer and
 /// published, and only then acknowledged (<see cref="EditAsync"/>); changes appended by other replicas
 /// arrive through the store's change feed and take the same lock and the same apply
@@ -26,7 +27,7 @@ public sealed partial class MapReplica : IAsyncDisposable
     private readonly SemaphoreSlim _editLock = new(1, 1);
     private readonly ChangeHistory _history;
     private readonly CancellationTokenSource _stopping = new();
-    private TerritoryMapWriter _writer;
+    private BranchedMapWriter _writer;
     private TaskCompletionSource _published = NewSignal();
     private ImmutableDictionary<string, long> _layerBuiltVersions = ImmutableDictionary.Create<string, long>(StringComparer.Ordinal);
     private IMapStore? _store;
@@ -50,11 +51,14 @@ public sealed partial class MapReplica : IAsyncDisposable
         _logger = logger;
         _stopServing = stopServing;
         _history = new ChangeHistory(options.HistoryLength);
-        _writer = new TerritoryMapWriter(options.Index);
+        _writer = new BranchedMapWriter(options.Index);
     }
 
-    /// <summary>The map served now. Lock-free; never null (the empty map at version 0 before any change).</summary>
-    public TerritoryMap Current => Volatile.Read(ref _writer).Current;
+    /// <summary>The live map served now. Lock-free; never null (the empty map at version 0 before any change).</summary>
+    public TerritoryMap Current => State.Live;
+
+    /// <summary>The live map and the plans served now, at <see cref="MapState.Position"/>. Lock-free.</summary>
+    public MapState State => Volatile.Read(ref _writer).Current;
 
     /// <summary>This replica's id.</summary>
     public string ReplicaId => _options.ReplicaId;
@@ -79,10 +83,10 @@ public sealed partial class MapReplica : IAsyncDisposable
                 LogRecovery(note);
             }
 
-            var map = stored.ApplyTo(_writer);
+            var state = stored.ApplyTo(_writer);
             _store = store;
-            Publish(null, map, null);
-            LogLoaded(map.Version, map.Count, store.Kind.ToString(), stored.BaseVersion, stored.Changes.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            Publish(null, state, null);
+            LogLoaded(state.Live.Version, state.Live.Count, state.Plans.Count, store.Kind.ToString(), stored.BaseVersion, stored.Changes.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
         catch
         {
@@ -128,17 +132,18 @@ public sealed partial class MapReplica : IAsyncDisposable
     }
 
     /// <summary>
-    /// The current map once its version is at least <paramref name="minVersion"/>, waiting at most
-    /// <paramref name="wait"/> for a publish (no polling); null when it is still behind then. Asks the
-    /// store at once for what it lacks, rather than wait for the change feed.
+    /// The current state once this replica has applied every change up to <paramref name="minVersion"/>
+    /// (of the live map or of a plan), waiting at most <paramref name="wait"/> for a publish (no
+    /// polling); null when it is still behind then. Asks the store at once for what it lacks, rather
+    /// than wait for the change feed.
     /// </summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired (the call's deadline or cancellation).</exception>
-    public async Task<TerritoryMap?> WaitForVersionAsync(long minVersion, TimeSpan wait, CancellationToken cancellationToken)
+    public async Task<MapState?> WaitForVersionAsync(long minVersion, TimeSpan wait, CancellationToken cancellationToken)
     {
-        var map = Current;
-        if (map.Version >= minVersion)
+        var state = State;
+        if (state.Position >= minVersion)
         {
-            return map;
+            return state;
         }
 
         RequestCatchUp();
@@ -150,10 +155,10 @@ public sealed partial class MapReplica : IAsyncDisposable
             {
                 // Take the signal before reading the map, so that a publish in between is not missed.
                 var signal = Volatile.Read(ref _published).Task;
-                map = Current;
-                if (map.Version >= minVersion)
+                state = State;
+                if (state.Position >= minVersion)
                 {
-                    return map;
+                    return state;
                 }
 
                 await signal.WaitAsync(timeout.Token).ConfigureAwait(false);
@@ -165,7 +170,7 @@ public sealed partial class MapReplica : IAsyncDisposable
         }
     }
 
-    /// <summary>Completes with the map once its version is above <paramref name="afterVersion"/>.</summary>
+    /// <summary>Completes with the live map once its version is above <paramref name="afterVersion"/>.</summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired.</exception>
     public async Task<TerritoryMap> WaitForNewerAsync(long afterVersion, CancellationToken cancellationToken)
     {
@@ -185,14 +190,15 @@ public sealed partial class MapReplica : IAsyncDisposable
     /// <summary>What changed after <paramref name="afterVersion"/> up to <paramref name="version"/>; null when the history no longer reaches back.</summary>
     public ChangeSummary? DescribeChanges(long afterVersion, long version) => _history.Describe(afterVersion, version);
 
-    // Applies a change that is in the store already; failing here would leave the served map behind
-    // the store, so the host stops rather than serve a map that differs from what it acknowledged.
-    private TerritoryMap ApplyStored(MapChange change, TerritoryMap previous)
+    // Applies a change that is in the store already; failing here would leave the served maps behind
+    // the store, so the host stops rather than serve maps that differ from what it acknowledged.
+    private MapState ApplyStored(MapChange change)
     {
-        TerritoryMap map;
+        var previous = State;
+        MapState state;
         try
         {
-            map = _writer.Apply(change, validate: false);
+            state = _writer.Apply(change, validate: false);
         }
         catch (Exception e)
         {
@@ -201,42 +207,48 @@ public sealed partial class MapReplica : IAsyncDisposable
             throw;
         }
 
-        Publish(previous, map, change);
-        Store.OnMapPublished(map);
-        return map;
+        Publish(previous, state, change);
+        Store.OnStatePublished(state);
+        return state;
     }
 
-    // Makes a new map visible: records which layers were rebuilt and what changed, notes the sync,
-    // and wakes every waiter.
-    private void Publish(TerritoryMap? previous, TerritoryMap map, MapChange? change)
+    // Makes a new state visible: records which live layers were rebuilt and what changed, notes the
+    // sync, and wakes every waiter.
+    private void Publish(MapState? previous, MapState state, MapChange? change)
     {
-        var built = Volatile.Read(ref _layerBuiltVersions).ToBuilder();
-        foreach (var (layer, index) in map.Layers)
+        var map = state.Live;
+        var previousMap = previous?.Live;
+        if (change is null || change.IsLive)
         {
-            if (previous is null || !previous.Layers.TryGetValue(layer, out var old) || !ReferenceEquals(old, index))
+            var built = Volatile.Read(ref _layerBuiltVersions).ToBuilder();
+            foreach (var (layer, index) in map.Layers)
             {
-                built[layer] = map.Version;
+                if (previousMap is null || change is null || !previousMap.Layers.TryGetValue(layer, out var old) || !ReferenceEquals(old, index))
+                {
+                    built[layer] = map.Version;
+                }
             }
+
+            foreach (var layer in built.Keys.ToList())
+            {
+                if (!map.Layers.ContainsKey(layer))
+                {
+                    built.Remove(layer);
+                }
+            }
+
+            Volatile.Write(ref _layerBuiltVersions, built.ToImmutable());
+            _history.Record(change is null ? null : previousMap, map, change);
         }
 
-        foreach (var layer in built.Keys.ToList())
-        {
-            if (!map.Layers.ContainsKey(layer))
-            {
-                built.Remove(layer);
-            }
-        }
-
-        Volatile.Write(ref _layerBuiltVersions, built.ToImmutable());
-        _history.Record(previous, map, change);
-        if (_store is null || map.Version >= _store.Version)
+        if (_store is null || state.Position >= _store.Version)
         {
             MarkSynced();
         }
 
         if (change is not null)
         {
-            LogApplied(map.Version, change.Upserts.Count, change.Deletes.Count);
+            LogApplied(change.Version, change.Plan ?? "(live)", change.Upserts.Count, change.Deletes.Count);
         }
 
         Interlocked.Exchange(ref _published, NewSignal()).TrySetResult();
@@ -244,14 +256,14 @@ public sealed partial class MapReplica : IAsyncDisposable
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded map version {Version} with {TerritoryCount} territories from the {StoreKind} store (snapshot {SnapshotVersion} + {ReplayedChanges} logged changes) in {ElapsedMs:F0} ms")]
-    private partial void LogLoaded(long version, int territoryCount, string storeKind, long snapshotVersion, int replayedChanges, double elapsedMs);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded map version {Version} with {TerritoryCount} territories and {PlanCount} plans from the {StoreKind} store (snapshot {SnapshotVersion} + {ReplayedChanges} logged changes) in {ElapsedMs:F0} ms")]
+    private partial void LogLoaded(long version, int territoryCount, int planCount, string storeKind, long snapshotVersion, int replayedChanges, double elapsedMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Store recovery: {Note}")]
     private partial void LogRecovery(string note);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Applied map version {Version}: {UpsertCount} upserts, {DeleteCount} deletes")]
-    private partial void LogApplied(long version, int upsertCount, int deleteCount);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applied version {Version} to {Map}: {UpsertCount} upserts, {DeleteCount} deletes")]
+    private partial void LogApplied(long version, string map, int upsertCount, int deleteCount);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Map version {Version} is in the store but could not be applied; stopping the server")]
     private partial void LogApplyFailed(Exception exception, long version);

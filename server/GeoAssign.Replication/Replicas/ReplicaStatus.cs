@@ -19,8 +19,8 @@ public enum ReplicaState
 /// <summary>Where a replica stands with its store, read at one moment. Immutable.</summary>
 /// <param name="State">Serving, catching up or degraded.</param>
 /// <param name="Map">The map the replica served at that moment; every figure here is about it.</param>
-/// <param name="StoreVersion">The newest version the replica knows the store holds (never below the map's version).</param>
-/// <param name="LagVersions">How many versions the replica is behind: <paramref name="StoreVersion"/> minus the map's version.</param>
+/// <param name="StoreVersion">The newest version the replica knows the store holds (never below what the replica applied).</param>
+/// <param name="LagVersions">How many versions (changes of the live map or of plans) the replica is behind the store.</param>
 /// <param name="Lag">How long the replica has known of a version it has not applied; zero when in step.</param>
 /// <param name="LastSyncTime">When the replica last knew it was up to date with its store.</param>
 /// <param name="LastError">What went wrong, while not serving; null otherwise.</param>

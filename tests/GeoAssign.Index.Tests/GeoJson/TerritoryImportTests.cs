@@ -43,7 +43,7 @@ public sealed class TerritoryImportTests
     public void A_clean_read_plans_creates_and_updates_against_the_map()
     {
         var import = TerritoryImport.Prepare(Read(false, Feature("new", Square(0, 0)), Feature("old", Square(2, 0))), Options(), Validation);
-        var plan = import.PlanAgainst(Map(Existing("old"), Existing("other")));
+        var plan = import.PlanAgainst(Map(Existing("old"), Existing("other")), 2);
 
         Assert.Empty(import.Warnings);
         Assert.Equal((1, 1, 0), (plan.Created, plan.Updated, plan.Deleted));
@@ -59,7 +59,7 @@ public sealed class TerritoryImportTests
         var import = TerritoryImport.Prepare(Read(false, Feature("keep", Square(0, 0))), Options(replace: true), Validation);
         var map = Map(Existing("keep", x: 60), Existing("z-gone", x: 62), Existing("a-gone", x: 64), Existing("elsewhere", "other", 66));
 
-        var plan = import.PlanAgainst(map);
+        var plan = import.PlanAgainst(map, 2);
 
         Assert.Equal((0, 1, 2), (plan.Created, plan.Updated, plan.Deleted));
         Assert.Equal(["a-gone", "z-gone"], plan.Change!.Deletes);
@@ -69,8 +69,8 @@ public sealed class TerritoryImportTests
     public void An_empty_file_plans_no_change_unless_it_replaces_a_layer()
     {
         var empty = Read(false);
-        Assert.Null(TerritoryImport.Prepare(empty, Options(), Validation).PlanAgainst(Map(Existing("a"))).Change);
-        Assert.Equal(["a"], TerritoryImport.Prepare(empty, Options(replace: true), Validation).PlanAgainst(Map(Existing("a"))).Change!.Deletes);
+        Assert.Null(TerritoryImport.Prepare(empty, Options(), Validation).PlanAgainst(Map(Existing("a")), 2).Change);
+        Assert.Equal(["a"], TerritoryImport.Prepare(empty, Options(replace: true), Validation).PlanAgainst(Map(Existing("a")), 2).Change!.Deletes);
     }
 
     [Fact]
@@ -78,7 +78,7 @@ public sealed class TerritoryImportTests
     {
         var import = TerritoryImport.Prepare(Read(false, Feature("fine", Square(0, 0)), Feature("taken", Square(2, 0))), Options(), Validation);
 
-        var error = Assert.Throws<TerritoryValidationException>(() => import.PlanAgainst(Map(Existing("taken", "enterprise"))));
+        var error = Assert.Throws<TerritoryValidationException>(() => import.PlanAgainst(Map(Existing("taken", "enterprise")), 2));
 
         var problem = Assert.Single(error.Problems);
         Assert.Equal(ValidationProblemKind.IdInOtherLayer, problem.Kind);

@@ -1,0 +1,26 @@
+// The Lua script that reads a whole map and its plans in one atomic step.
+using StackExchange.Redis;
+
+namespace GeoAssign.Replication.Redis;
+
+/// <summary>
+/// Reads everything a replica loads — the version, the head, the live version, the live territories,
+/// the plans' descriptions and each plan's territories — as Redis holds it at one moment: a script runs
+/// to its end before any other command. Every key shares the map's hash tag. Thread-safe (stateless).
+/// </summary>
+internal static class LoadScript
+{
+    // KEYS: 1 version, 2 head, 3 live version, 4 territories, 5 plans. ARGV: 1 the prefix of a plan's territory hash.
+    // Returns {version, head, live version, HGETALL territories, HGETALL plans, name, HGETALL plan, …}.
+    public const string Source = """
+        local result = {redis.call('GET', KEYS[1]) or '', redis.call('GET', KEYS[2]) or '', redis.call('GET', KEYS[3]) or '',
+          redis.call('HGETALL', KEYS[4]), redis.call('HGETALL', KEYS[5])}
+        for _, name in ipairs(redis.call('HKEYS', KEYS[5])) do
+          table.insert(result, name)
+          table.insert(result, redis.call('HGETALL', ARGV[1] .. name))
+        end
+        return result
+        """;
+
+    public static RedisKey[] Keys(RedisMapKeys keys) => [keys.Version, keys.Head, keys.LiveVersion, keys.Territories, keys.Plans];
+}
