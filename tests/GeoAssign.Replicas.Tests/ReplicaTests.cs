@@ -69,7 +69,7 @@ public sealed class ReplicaTests
         {
             Lat = 0.5, Lng = 0.5, Layer = "storm", MinVersion = response.MapVersion + 5,
         }));
-        Assert.Contains($"serves map version {response.MapVersion}", error.Status.Detail);
+        Assert.Contains($"is at version {response.MapVersion}", error.Status.Detail);
         Assert.Equal(response.MapVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Trailers.GetValue("geoassign-map-version"));
     }
 

@@ -82,6 +82,7 @@ public static partial class GeoAssignServerApp
         });
         builder.Services.AddHostedService<MapReplicaService>();
         builder.Services.AddSingleton<MapReader>();
+        builder.Services.AddSingleton<MapEdits>();
         builder.Services.AddSingleton<TerritoryMessages>();
         builder.Services.AddSingleton<ApiKeyRegistry>();
         builder.Services.AddSingleton<GeoAssignMetrics>();

@@ -137,6 +137,15 @@ public sealed class ApiKeyOptions
 
     /// <summary><c>reader</c> (lookups and reads) or <c>editor</c> (also edits).</summary>
     public string Role { get; set; } = "";
+
+    /// <summary>
+    /// The key's name, recorded as the author of every change made with it (history, plans). Never the
+    /// key itself. Default: the role and the key's position, e.g. <c>editor-1</c>.
+    /// </summary>
+    public string? Name { get; set; }
+
+    /// <summary>The name in effect for the key at <paramref name="index"/>.</summary>
+    public string EffectiveName(int index) => string.IsNullOrWhiteSpace(Name) ? $"{Role.ToLowerInvariant()}-{index}" : Name;
 }
 
 /// <summary>Kinds of store a server can keep its map in.</summary>

@@ -43,15 +43,16 @@ internal sealed class ApiKeyRegistry
     /// <summary>The metadata key clients send their key in.</summary>
     public const string Header = "x-api-key";
 
-    private readonly Dictionary<string, ApiKeyRole> _roles = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (ApiKeyRole Role, string Name)> _roles = new(StringComparer.Ordinal);
 
     public ApiKeyRegistry(IOptions<GeoAssignServerOptions> options)
     {
-        foreach (var key in options.Value.ApiKeys)
+        var keys = options.Value.ApiKeys;
+        for (var i = 0; i < keys.Count; i++)
         {
-            if (ApiKeyRoles.TryParse(key.Role, out var role))
+            if (ApiKeyRoles.TryParse(keys[i].Role, out var role))
             {
-                _roles[Digest(key.Key)] = role;
+                _roles[Digest(keys[i].Key)] = (role, keys[i].EffectiveName(i));
             }
         }
     }
@@ -59,7 +60,14 @@ internal sealed class ApiKeyRegistry
     /// <summary>Whether keys are configured; without any the server is open.</summary>
     public bool Enabled => _roles.Count > 0;
 
-    public bool TryGetRole(string key, out ApiKeyRole role) => _roles.TryGetValue(Digest(key), out role);
+    /// <summary>The role and name of a known key.</summary>
+    public bool TryGetRole(string key, out ApiKeyRole role, out string name)
+    {
+        var known = _roles.TryGetValue(Digest(key), out var entry);
+        (role, name) = entry;
+        name ??= "";
+        return known;
+    }
 
     private static string Digest(string key) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 }
@@ -133,7 +141,7 @@ internal sealed class ApiKeyInterceptor(ApiKeyRegistry keys, IHostApplicationLif
             throw new RpcException(new Status(StatusCode.Unauthenticated, $"This server needs an API key in the '{ApiKeyRegistry.Header}' metadata."));
         }
 
-        if (!keys.TryGetRole(key, out var role))
+        if (!keys.TryGetRole(key, out var role, out var name))
         {
             throw new RpcException(new Status(StatusCode.Unauthenticated, $"The API key in '{ApiKeyRegistry.Header}' is not known to this server."));
         }
@@ -143,5 +151,13 @@ internal sealed class ApiKeyInterceptor(ApiKeyRegistry keys, IHostApplicationLif
             throw new RpcException(new Status(StatusCode.PermissionDenied,
                 $"{context.Method.TrimStart('/')} changes the map and needs an editor key; this key has the reader role."));
         }
+
+        context.UserState[KeyNameSlot] = name;
     }
+
+    private const string KeyNameSlot = "geoassign-api-key-name";
+
+    /// <summary>The name of the API key the call came with (what a change records as its author); empty without keys.</summary>
+    public static string KeyNameOf(ServerCallContext context) =>
+        context.UserState.TryGetValue(KeyNameSlot, out var name) && name is string text ? text : "";
 }

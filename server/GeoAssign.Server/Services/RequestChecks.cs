@@ -13,6 +13,15 @@ internal static class RequestChecks
         : TerritoryNames.LayerProblem(layer) is { } problem ? throw RpcErrors.InvalidArgument($"{field} \"{Shorten(layer)}\" {problem}")
         : layer;
 
+    /// <summary>The plan a request names: empty for the live map; INVALID_ARGUMENT when the name is malformed.</summary>
+    public static string Plan(string plan, string field = "plan") =>
+        plan.Length == 0 ? plan
+        : TerritoryNames.PlanProblem(plan) is { } problem ? throw RpcErrors.InvalidArgument($"{field} \"{Shorten(plan)}\" {problem}")
+        : plan;
+
+    /// <summary>Null for an empty string: the form the domain uses for "no plan".</summary>
+    public static string? NullIfEmpty(this string text) => text.Length == 0 ? null : text;
+
     /// <summary>
     /// Whether an import replaces its layer (ImportGeoJsonOptions.mode); INVALID_ARGUMENT for a mode
     /// this server does not know (proto3 enums are open: any number arrives), which must not

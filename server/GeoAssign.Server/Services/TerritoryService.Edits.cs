@@ -17,12 +17,12 @@ internal sealed partial class TerritoryService
         var count = request.Territories.Count;
         if (count == 0)
         {
-            throw Rejected(Rpc, RpcErrors.InvalidArgument("territories is empty; send 1 to 10,000 territories."));
+            throw edits.Rejected(Rpc, RpcErrors.InvalidArgument("territories is empty; send 1 to 10,000 territories."));
         }
 
         if (count > _options.MaxTerritoriesPerEdit)
         {
-            throw Rejected(Rpc, RpcErrors.ResourceExhausted($"The request has {count:N0} territories; the limit is {_options.MaxTerritoriesPerEdit:N0} per call (GeoAssign:MaxTerritoriesPerEdit)."));
+            throw edits.Rejected(Rpc, RpcErrors.ResourceExhausted($"The request has {count:N0} territories; the limit is {_options.MaxTerritoriesPerEdit:N0} per call (GeoAssign:MaxTerritoriesPerEdit)."));
         }
 
         IReadOnlyList<DomainTerritory> territories;
@@ -32,21 +32,24 @@ internal sealed partial class TerritoryService
         }
         catch (RpcException e)
         {
-            throw Rejected(Rpc, e);
+            throw edits.Rejected(Rpc, e);
         }
 
-        var (map, counts) = await EditAsync(Rpc, request.HasExpectedVersion ? request.ExpectedVersion : null, current =>
+        var plan = RequestChecks.Plan(request.Plan);
+        var (state, counts) = await edits.RunAsync(Rpc, plan, request.HasExpectedVersion ? request.ExpectedVersion : null, state =>
         {
+            var current = MapEdits.Target(state, plan);
             var created = 0;
             foreach (var territory in territories)
             {
                 created += current.Territories.ContainsKey(territory.Id) ? 0 : 1;
             }
 
-            return (new MapChange(current.Version + 1, territories, []), (Created: created, Updated: territories.Count - created));
+            var change = new MapChange(state.NextVersion, territories, []) { Plan = plan.NullIfEmpty(), Info = MapEdits.Info(context, request.Message) };
+            return (change, (Created: created, Updated: territories.Count - created));
         }, "territories", null, context).ConfigureAwait(false);
 
-        return new UpsertTerritoriesResponse { MapVersion = (ulong)map.Version, CreatedCount = (uint)counts.Created, UpdatedCount = (uint)counts.Updated };
+        return new UpsertTerritoriesResponse { MapVersion = (ulong)MapEdits.Target(state, plan).Version, CreatedCount = (uint)counts.Created, UpdatedCount = (uint)counts.Updated };
     }
 
     public override async Task<DeleteTerritoriesResponse> DeleteTerritories(DeleteTerritoriesRequest request, ServerCallContext context)
@@ -55,12 +58,12 @@ internal sealed partial class TerritoryService
         var ids = request.Ids;
         if (ids.Count == 0)
         {
-            throw Rejected(Rpc, RpcErrors.InvalidArgument("ids is empty; name 1 to 10,000 territories."));
+            throw edits.Rejected(Rpc, RpcErrors.InvalidArgument("ids is empty; name 1 to 10,000 territories."));
         }
 
         if (ids.Count > _options.MaxTerritoriesPerEdit)
         {
-            throw Rejected(Rpc, RpcErrors.ResourceExhausted($"The request has {ids.Count:N0} ids; the limit is {_options.MaxTerritoriesPerEdit:N0} per call (GeoAssign:MaxTerritoriesPerEdit)."));
+            throw edits.Rejected(Rpc, RpcErrors.ResourceExhausted($"The request has {ids.Count:N0} ids; the limit is {_options.MaxTerritoriesPerEdit:N0} per call (GeoAssign:MaxTerritoriesPerEdit)."));
         }
 
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -68,17 +71,19 @@ internal sealed partial class TerritoryService
         {
             if (ids[i].Length == 0)
             {
-                throw Rejected(Rpc, RpcErrors.InvalidArgument($"ids[{i}] is empty."));
+                throw edits.Rejected(Rpc, RpcErrors.InvalidArgument($"ids[{i}] is empty."));
             }
 
             if (!seen.TryAdd(ids[i], i))
             {
-                throw Rejected(Rpc, RpcErrors.InvalidArgument($"ids[{i}] (\"{RequestChecks.Shorten(ids[i])}\") repeats ids[{seen[ids[i]]}]; name each territory once."));
+                throw edits.Rejected(Rpc, RpcErrors.InvalidArgument($"ids[{i}] (\"{RequestChecks.Shorten(ids[i])}\") repeats ids[{seen[ids[i]]}]; name each territory once."));
             }
         }
 
-        var (map, deleted) = await EditAsync(Rpc, request.HasExpectedVersion ? request.ExpectedVersion : null, current =>
+        var plan = RequestChecks.Plan(request.Plan);
+        var (state, deleted) = await edits.RunAsync(Rpc, plan, request.HasExpectedVersion ? request.ExpectedVersion : null, state =>
         {
+            var current = MapEdits.Target(state, plan);
             var existing = new List<string>(ids.Count);
             var missing = new List<string>();
             foreach (var id in ids)
@@ -94,10 +99,12 @@ internal sealed partial class TerritoryService
                     current.Version);
             }
 
-            return (existing.Count == 0 ? null : new MapChange(current.Version + 1, [], existing), existing.Count);
+            var change = existing.Count == 0 ? null
+                : new MapChange(state.NextVersion, [], existing) { Plan = plan.NullIfEmpty(), Info = MapEdits.Info(context, request.Message) };
+            return (change, existing.Count);
         }, "ids", null, context).ConfigureAwait(false);
 
-        return new DeleteTerritoriesResponse { MapVersion = (ulong)map.Version, DeletedCount = (uint)deleted };
+        return new DeleteTerritoriesResponse { MapVersion = (ulong)MapEdits.Target(state, plan).Version, DeletedCount = (uint)deleted };
     }
 
     public override async Task<ImportGeoJsonResponse> ImportGeoJson(ImportGeoJsonRequest request, ServerCallContext context)
@@ -119,11 +126,11 @@ internal sealed partial class TerritoryService
         const string Rpc = "ImportGeoJsonStream";
         if (!await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false))
         {
-            throw Rejected(Rpc, RpcErrors.InvalidArgument("The stream is empty: send the options and the GeoJSON text."));
+            throw edits.Rejected(Rpc, RpcErrors.InvalidArgument("The stream is empty: send the options and the GeoJSON text."));
         }
 
         var first = requestStream.Current;
-        var importOptions = first.Options ?? throw Rejected(Rpc, RpcErrors.InvalidArgument("The first message of the stream must carry options."));
+        var importOptions = first.Options ?? throw edits.Rejected(Rpc, RpcErrors.InvalidArgument("The first message of the stream must carry options."));
         var summary = await ImportAsync(Rpc, importOptions, reader => ReadStreamAsync(first, requestStream, reader, context), context)
             .ConfigureAwait(false);
         return new ImportGeoJsonStreamResponse { Summary = summary };
@@ -188,8 +195,10 @@ internal sealed partial class TerritoryService
         Func<TerritoryGeoJsonReader, Task<GeoJsonImportResult>> readAsync, ServerCallContext context)
     {
         TerritoryImport import;
+        string plan;
         try
         {
+            plan = RequestChecks.Plan(importOptions.Plan, "options.plan");
             var replace = RequestChecks.ReplacesLayer(importOptions.Mode);
             var layer = RequestChecks.Layer(importOptions.Layer, "options.layer");
             if (importOptions.SkipFeaturesWithoutArea && !importOptions.RepairInvalidGeometry)
@@ -204,25 +213,26 @@ internal sealed partial class TerritoryService
         }
         catch (TerritoryValidationException e)
         {
-            throw Rejected(rpc, RpcErrors.FromProblems(e.Problems, e.TotalProblemCount, "features"));
+            throw edits.Rejected(rpc, RpcErrors.FromProblems(e.Problems, e.TotalProblemCount, "features"));
         }
         catch (RpcException e)
         {
-            throw Rejected(rpc, e);
+            throw edits.Rejected(rpc, e);
         }
 
-        var (map, plan) = await EditAsync(rpc, importOptions.HasExpectedVersion ? importOptions.ExpectedVersion : null, current =>
+        var (state, planned) = await edits.RunAsync(rpc, plan, importOptions.HasExpectedVersion ? importOptions.ExpectedVersion : null, state =>
         {
-            var plan = import.PlanAgainst(current);
-            return (plan.Change, plan);
+            var planned = import.PlanAgainst(MapEdits.Target(state, plan), state.NextVersion);
+            var change = planned.Change is null ? null : planned.Change.For(plan.NullIfEmpty(), MapEdits.Info(context, importOptions.Message));
+            return (change, planned);
         }, "features", import.FeatureIndexOf, context).ConfigureAwait(false);
 
         var summary = new ImportSummary
         {
-            MapVersion = (ulong)map.Version,
-            CreatedCount = (uint)plan.Created,
-            UpdatedCount = (uint)plan.Updated,
-            DeletedCount = (uint)plan.Deleted,
+            MapVersion = (ulong)MapEdits.Target(state, plan).Version,
+            CreatedCount = (uint)planned.Created,
+            UpdatedCount = (uint)planned.Updated,
+            DeletedCount = (uint)planned.Deleted,
         };
         summary.Warnings.AddRange(import.Warnings);
         return summary;
