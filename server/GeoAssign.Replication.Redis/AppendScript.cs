@@ -31,7 +31,8 @@ internal static class AppendScript
     public const int InlineChangeLimit = 64 * 1024;
 
     // KEYS: 1 version, 2 the territory hash the change edits (live or a plan's), 3 changes, 4 head,
-    //       5 live version, 6 plans, 7 the live territory hash.
+    //       5 live version, 6 plans, 7 the live territory hash, 8 the edited plan's base hash (the
+    //       territories it started with; for a live change, unused).
     // ARGV: 1 new version, 2 expected current version, 3 stream max length, 4 versions channel,
     //       5 encoded change, 6 upsert count n, 7 the message to publish, 8 the parent's id ('' =
     //       unknown), 9 the change's id, 10 what to do to the edited hash first ('' nothing, 'clear'
@@ -52,17 +53,21 @@ internal static class AppendScript
           redis.call('SET', KEYS[5], current)
         end
         if ARGV[10] == 'clear' or ARGV[10] == 'drop' or ARGV[10] == 'copy' then
-          redis.call('DEL', KEYS[2])
+          redis.call('DEL', KEYS[2], KEYS[8])
         end
         if ARGV[10] == 'copy' then
           local all = redis.call('HGETALL', KEYS[7])
           for j = 1, #all, 2 do
             redis.call('HSET', KEYS[2], all[j], all[j + 1])
+            redis.call('HSET', KEYS[8], all[j], all[j + 1])
           end
         end
         local i = 14
         for _ = 1, tonumber(ARGV[6]) do
           redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
+          if ARGV[10] == 'clear' then
+            redis.call('HSET', KEYS[8], ARGV[i], ARGV[i + 1])
+          end
           i = i + 2
         end
         while i <= #ARGV do
@@ -86,7 +91,8 @@ internal static class AppendScript
         """;
 
     public static RedisKey[] Keys(RedisMapKeys keys, MapChange change) =>
-        [keys.Version, change.Plan is null ? keys.Territories : keys.PlanTerritories(change.Plan), keys.Changes, keys.Head, keys.LiveVersion, keys.Plans, keys.Territories];
+        [keys.Version, change.Plan is null ? keys.Territories : keys.PlanTerritories(change.Plan), keys.Changes, keys.Head, keys.LiveVersion, keys.Plans, keys.Territories,
+            change.Plan is null ? keys.Territories : keys.PlanBase(change.Plan)];
 
     /// <summary>
     /// The script's arguments for <paramref name="change"/> with id <paramref name="id"/>, following

@@ -10,14 +10,16 @@ namespace GeoAssign.Replication.Redis;
 /// </summary>
 internal static class LoadScript
 {
-    // KEYS: 1 version, 2 head, 3 live version, 4 territories, 5 plans. ARGV: 1 the prefix of a plan's territory hash.
-    // Returns {version, head, live version, HGETALL territories, HGETALL plans, name, HGETALL plan, …}.
+    // KEYS: 1 version, 2 head, 3 live version, 4 territories, 5 plans. ARGV: 1 the prefix of a plan's
+    // territory hash, 2 that of a plan's base hash.
+    // Returns {version, head, live version, HGETALL territories, HGETALL plans, name, HGETALL plan, HGETALL base, …}.
     public const string Source = """
         local result = {redis.call('GET', KEYS[1]) or '', redis.call('GET', KEYS[2]) or '', redis.call('GET', KEYS[3]) or '',
           redis.call('HGETALL', KEYS[4]), redis.call('HGETALL', KEYS[5])}
         for _, name in ipairs(redis.call('HKEYS', KEYS[5])) do
           table.insert(result, name)
           table.insert(result, redis.call('HGETALL', ARGV[1] .. name))
+          table.insert(result, redis.call('HGETALL', ARGV[2] .. name))
         end
         return result
         """;

@@ -25,6 +25,7 @@ internal sealed class RedisMapKeys
         LiveVersion = prefix + "live";
         Plans = prefix + "plans";
         PlanPrefix = prefix + "plan:";
+        PlanBasePrefix = prefix + "planbase:";
         Changes = prefix + "changes";
         VersionsChannelName = prefix + "versions";
         VersionsChannel = RedisChannel.Literal(VersionsChannelName);
@@ -50,6 +51,12 @@ internal sealed class RedisMapKeys
 
     /// <summary>Hash: territory id → encoded territory, of one plan.</summary>
     public RedisKey PlanTerritories(string plan) => PlanPrefix + plan;
+
+    /// <summary>What the key of a plan's base hash starts with; the plan's name follows.</summary>
+    public string PlanBasePrefix { get; }
+
+    /// <summary>Hash: territory id → encoded territory, the territories one plan started with.</summary>
+    public RedisKey PlanBase(string plan) => PlanBasePrefix + plan;
 
     /// <summary>Stream: entry <c>{version}-0</c> holds the change to that version in its <see cref="ChangeField"/>.</summary>
     public RedisKey Changes { get; }

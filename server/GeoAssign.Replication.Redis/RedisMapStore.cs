@@ -131,7 +131,7 @@ public sealed class RedisMapStore : IMapStore
         RedisResult[] reply;
         try
         {
-            reply = (RedisResult[])(await _database.ScriptEvaluateAsync(LoadScript.Source, LoadScript.Keys(_keys), [_keys.PlanPrefix], RedisConnection.PrimaryOnly)
+            reply = (RedisResult[])(await _database.ScriptEvaluateAsync(LoadScript.Source, LoadScript.Keys(_keys), [_keys.PlanPrefix, _keys.PlanBasePrefix], RedisConnection.PrimaryOnly)
                 .WaitAsync(cancellationToken).ConfigureAwait(false))!;
         }
         catch (Exception e) when (RedisFailures.IsRedisFailure(e))
@@ -145,8 +145,8 @@ public sealed class RedisMapStore : IMapStore
         var liveVersion = reply[2].IsNull || ((string?)reply[2])!.Length == 0 ? version : _keys.ParseVersion((RedisValue)(string?)reply[2]);
         var territories = DecodeTerritories((RedisResult[])reply[3]!, _keys.Territories);
         var descriptions = (RedisResult[])reply[4]!;
-        var plans = new List<(PlanInfo Plan, IReadOnlyList<Territory> Territories)>();
-        for (var k = 5; k + 1 < reply.Length; k += 2)
+        var plans = new List<StoredPlan>();
+        for (var k = 5; k + 2 < reply.Length; k += 3)
         {
             var name = (string?)reply[k] ?? "";
             PlanInfo? info = null;
@@ -170,7 +170,8 @@ public sealed class RedisMapStore : IMapStore
                 throw new MapStoreException($"The Redis hash {_keys.Plans} has no matching description of plan '{name}'; the store is corrupt.");
             }
 
-            plans.Add((info, DecodeTerritories((RedisResult[])reply[k + 1]!, _keys.PlanTerritories(name))));
+            plans.Add(new StoredPlan(info, DecodeTerritories((RedisResult[])reply[k + 1]!, _keys.PlanTerritories(name)),
+                DecodeTerritories((RedisResult[])reply[k + 2]!, _keys.PlanBase(name))));
         }
 
         _lineage.Reset(version, head);

@@ -20,7 +20,7 @@ public sealed class StoredMap
     /// <param name="baseLiveVersion">The live map's version at the snapshot (its last change); <paramref name="baseVersion"/> when null.</param>
     /// <param name="basePlans">The plans at the snapshot, with their territories.</param>
     public StoredMap(long baseVersion, IReadOnlyList<Territory> baseTerritories, IReadOnlyList<MapChange> changes,
-        IReadOnlyList<string>? recoveryNotes = null, long? baseLiveVersion = null, IReadOnlyList<(PlanInfo Plan, IReadOnlyList<Territory> Territories)>? basePlans = null)
+        IReadOnlyList<string>? recoveryNotes = null, long? baseLiveVersion = null, IReadOnlyList<StoredPlan>? basePlans = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(baseVersion);
         ArgumentNullException.ThrowIfNull(baseTerritories);
@@ -54,7 +54,7 @@ public sealed class StoredMap
     public IReadOnlyList<Territory> BaseTerritories { get; }
 
     /// <summary>Every plan at <see cref="BaseVersion"/>, with its territories.</summary>
-    public IReadOnlyList<(PlanInfo Plan, IReadOnlyList<Territory> Territories)> BasePlans { get; }
+    public IReadOnlyList<StoredPlan> BasePlans { get; }
 
     /// <summary>The changes after <see cref="BaseVersion"/>, versions consecutive.</summary>
     public IReadOnlyList<MapChange> Changes { get; }

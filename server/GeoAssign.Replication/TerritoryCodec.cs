@@ -189,6 +189,13 @@ public static class TerritoryCodec
             writer.Write(plan.ScheduledForce);
             writer.Write(plan.ActivatedVersion is not null);
             writer.Write(plan.ActivatedVersion ?? 0);
+            writer.Write(plan.Scheduled is not null);
+            if (plan.Scheduled is { } scheduled)
+            {
+                writer.Write(scheduled.Time.UtcTicks);
+                writer.Write(scheduled.Author);
+                writer.Write(scheduled.Message);
+            }
         }
 
         return stream.ToArray();
@@ -223,6 +230,9 @@ public static class TerritoryCodec
         var force = reader.ReadBoolean();
         var hasActivated = reader.ReadBoolean();
         var activated = reader.ReadInt64();
+        var scheduled = reader.ReadBoolean()
+            ? new ChangeInfo(new DateTimeOffset(ReadTicks(reader), TimeSpan.Zero), reader.ReadString(), reader.ReadString())
+            : null;
         if (stream.Position != stream.Length)
         {
             throw new InvalidDataException("the plan record has bytes after its end");
@@ -239,6 +249,7 @@ public static class TerritoryCodec
             ScheduledRebase = rebase,
             ScheduledForce = force,
             ActivatedVersion = hasActivated ? activated : null,
+            Scheduled = scheduled,
         };
     }
 

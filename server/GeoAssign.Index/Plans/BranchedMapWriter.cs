@@ -38,7 +38,7 @@ public sealed class BranchedMapWriter
     /// with its territories, all at <paramref name="position"/>. Only on an empty writer.
     /// </summary>
     /// <exception cref="InvalidOperationException">The writer is not empty.</exception>
-    public MapState Restore(long position, long liveVersion, IReadOnlyList<Territory> live, IReadOnlyList<(PlanInfo Plan, IReadOnlyList<Territory> Territories)> plans)
+    public MapState Restore(long position, long liveVersion, IReadOnlyList<Territory> live, IReadOnlyList<StoredPlan> plans)
     {
         ArgumentNullException.ThrowIfNull(live);
         ArgumentNullException.ThrowIfNull(plans);
@@ -53,7 +53,7 @@ public sealed class BranchedMapWriter
         }
 
         var branches = ImmutableSortedDictionary.CreateBuilder<string, PlanBranch>(StringComparer.Ordinal);
-        foreach (var (plan, territories) in plans)
+        foreach (var (plan, territories, baseTerritories) in plans)
         {
             var writer = new TerritoryMapWriter(_options);
             var map = writer.Apply(new MapChange(plan.Version, territories, []), validate: false);
@@ -62,7 +62,7 @@ public sealed class BranchedMapWriter
                 _plans[plan.Name] = writer;
             }
 
-            branches[plan.Name] = new PlanBranch(plan, map);
+            branches[plan.Name] = new PlanBranch(plan, map, ById(baseTerritories));
         }
 
         return Publish(new MapState(position, _live.Current, branches.ToImmutable()));
@@ -180,7 +180,7 @@ public sealed class BranchedMapWriter
                 var territories = change.Operation.CopyLive ? state.Live.Territories.Values.Select(t => t.Territory).ToList() : (IReadOnlyList<Territory>)change.Upserts;
                 var map = writer.Apply(new MapChange(change.Version, territories, []), validate: false);
                 _plans[name] = writer;
-                return plans.SetItem(name, new PlanBranch(info!, map));
+                return plans.SetItem(name, new PlanBranch(info!, map, ById(territories)));
             }
 
             case PlanOperationKind.Delete:
@@ -189,7 +189,7 @@ public sealed class BranchedMapWriter
             case PlanOperationKind.Schedule or PlanOperationKind.Unschedule:
                 return plans.SetItem(name, plans[name] with { Info = info! });
             default:
-                return plans.SetItem(name, new PlanBranch(info!, _plans[name].Apply(change, validate: false)));
+                return plans.SetItem(name, plans[name] with { Info = info!, Map = _plans[name].Apply(change, validate: false) });
         }
     }
 
@@ -208,7 +208,7 @@ public sealed class BranchedMapWriter
         if (change.Plan is null)
         {
             return operation is { Kind: PlanOperationKind.Activate, Plan: { } activated } && before.Plans.TryGetValue(activated, out var active)
-                ? active.Info with { Status = PlanStatus.Activated, ActivatedVersion = change.Version, EffectiveAt = null, ScheduledRebase = false, ScheduledForce = false }
+                ? active.Info with { Status = PlanStatus.Activated, ActivatedVersion = change.Version, EffectiveAt = null, ScheduledRebase = false, ScheduledForce = false, Scheduled = null }
                 : null;
         }
 
@@ -237,8 +237,9 @@ public sealed class BranchedMapWriter
                 EffectiveAt = operation.EffectiveAt,
                 ScheduledRebase = operation.Rebase,
                 ScheduledForce = operation.Force,
+                Scheduled = change.Info,
             },
-            PlanOperationKind.Unschedule => info with { Status = PlanStatus.Draft, EffectiveAt = null, ScheduledRebase = false, ScheduledForce = false },
+            PlanOperationKind.Unschedule => info with { Status = PlanStatus.Draft, EffectiveAt = null, ScheduledRebase = false, ScheduledForce = false, Scheduled = null },
             _ => info,
         };
     }
@@ -248,6 +249,9 @@ public sealed class BranchedMapWriter
         Volatile.Write(ref _current, state);
         return state;
     }
+
+    private static ImmutableDictionary<string, Territory> ById(IEnumerable<Territory> territories) =>
+        territories.ToImmutableDictionary(t => t.Id, StringComparer.Ordinal);
 
     private static ValidationResult Problem(ValidationProblemKind kind, string detail) =>
         new([new ValidationProblem(kind, null, null, detail)], 1);

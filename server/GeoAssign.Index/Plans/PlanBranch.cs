@@ -1,4 +1,6 @@
 // A plan as a replica holds it: where it branched from, where it stands, and its map.
+using System.Collections.Immutable;
+
 namespace GeoAssign.Index.Plans;
 
 /// <summary>Where a plan stands.</summary>
@@ -44,6 +46,9 @@ public sealed record PlanInfo
     /// <summary>Whether the scheduled activation goes ahead despite new overlaps.</summary>
     public bool ScheduledForce { get; init; }
 
+    /// <summary>Who scheduled the activation, and why: the activation records them as its author and message.</summary>
+    public Model.ChangeInfo? Scheduled { get; init; }
+
     /// <summary>The live version that made the plan live, once <see cref="PlanStatus.Activated"/>.</summary>
     public long? ActivatedVersion { get; init; }
 }
@@ -55,7 +60,11 @@ public sealed record PlanInfo
 /// </summary>
 /// <param name="Info">Name, versions, creation and status.</param>
 /// <param name="Map">The plan's map.</param>
-public sealed record PlanBranch(PlanInfo Info, TerritoryMap Map)
+/// <param name="Base">
+/// The territories the plan started with (the live map at <see cref="PlanInfo.BaseVersion"/>, or what it
+/// was created from), by id: what a diff or a rebase compares the plan's and the live map's changes with.
+/// </param>
+public sealed record PlanBranch(PlanInfo Info, TerritoryMap Map, ImmutableDictionary<string, Model.Territory> Base)
 {
     /// <summary>The plan's name.</summary>
     public string Name => Info.Name;

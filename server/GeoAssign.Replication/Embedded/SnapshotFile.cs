@@ -7,12 +7,13 @@ using GeoAssign.Index.Plans;
 namespace GeoAssign.Replication.Embedded;
 
 /// <summary>What a snapshot holds: the live map's territories and version, and every plan with its territories.</summary>
-internal sealed record SnapshotContent(long LiveVersion, IReadOnlyList<Territory> Live, IReadOnlyList<(PlanInfo Plan, IReadOnlyList<Territory> Territories)> Plans);
+internal sealed record SnapshotContent(long LiveVersion, IReadOnlyList<Territory> Live, IReadOnlyList<StoredPlan> Plans);
 
 /// <summary>
 /// A snapshot file <c>snapshot-{version:D20}.snap</c>: a 16-byte header (<c>GEOASNP2</c> and the
 /// version), then <see cref="RecordFrame"/>s that each start with a kind byte — the live map's version,
-/// then its territories, then for each plan its description and its territories — and a last frame
+/// then its territories, then for each plan its description, its territories and the territories it
+/// started with — and a last frame
 /// holding the territory count. It is written to a <c>.tmp</c> file, fsynced, renamed into place and
 /// the folder fsynced, so a snapshot file is either complete or absent; the checksums catch later
 /// damage. Snapshots of the first format (<c>GEOASNP1</c>: the live map's territories, no kind bytes,
@@ -23,6 +24,7 @@ internal static class SnapshotFile
     private const byte LiveRecord = 1;
     private const byte TerritoryRecord = 2;
     private const byte PlanRecord = 3;
+    private const byte BaseTerritoryRecord = 4;
     private const string Prefix = "snapshot-";
     private const string Extension = ".snap";
     private const int HeaderBytes = 16;
@@ -60,11 +62,12 @@ internal static class SnapshotFile
                 live[0] = LiveRecord;
                 BinaryPrimitives.WriteInt64LittleEndian(live.AsSpan(1), state.Live.Version);
                 WriteFrame(buffered, live);
-                count += WriteTerritories(buffered, state.Live, cancellationToken);
+                count += WriteTerritories(buffered, TerritoryRecord, state.Live.Territories.Values.Select(t => t.Territory), cancellationToken);
                 foreach (var plan in state.Plans.Values)
                 {
                     WriteFrame(buffered, [PlanRecord, .. TerritoryCodec.EncodePlanInfo(plan.Info)]);
-                    count += WriteTerritories(buffered, plan.Map, cancellationToken);
+                    count += WriteTerritories(buffered, TerritoryRecord, plan.Map.Territories.Values.Select(t => t.Territory), cancellationToken);
+                    count += WriteTerritories(buffered, BaseTerritoryRecord, plan.Base.Values, cancellationToken);
                 }
 
                 var trailer = new byte[8];
@@ -82,13 +85,13 @@ internal static class SnapshotFile
         return path;
     }
 
-    private static int WriteTerritories(Stream stream, Index.TerritoryMap map, CancellationToken cancellationToken)
+    private static int WriteTerritories(Stream stream, byte kind, IEnumerable<Territory> territories, CancellationToken cancellationToken)
     {
         var count = 0;
-        foreach (var territory in map.Territories.Values.Select(t => t.Territory).OrderBy(t => t.Id, StringComparer.Ordinal))
+        foreach (var territory in territories.OrderBy(t => t.Id, StringComparer.Ordinal))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            WriteFrame(stream, [TerritoryRecord, .. TerritoryCodec.EncodeTerritory(territory)]);
+            WriteFrame(stream, [kind, .. TerritoryCodec.EncodeTerritory(territory)]);
             count++;
         }
 
@@ -117,8 +120,9 @@ internal static class SnapshotFile
         // The first format holds the live map alone, at the snapshot's version, without kind bytes.
         long liveVersion = withPlans ? -1 : version;
         var live = new List<Territory>();
-        var plans = new List<(PlanInfo Plan, IReadOnlyList<Territory> Territories)>();
+        var plans = new List<StoredPlan>();
         var current = live;
+        List<Territory>? currentBase = null;
         var count = 0;
         var offset = HeaderBytes;
         while (true)
@@ -172,7 +176,12 @@ internal static class SnapshotFile
                     break;
                 case PlanRecord when liveVersion >= 0:
                     current = [];
-                    plans.Add((TerritoryCodec.DecodePlanInfo(payload[1..]), current));
+                    currentBase = [];
+                    plans.Add(new StoredPlan(TerritoryCodec.DecodePlanInfo(payload[1..]), current, currentBase));
+                    break;
+                case BaseTerritoryRecord when currentBase is not null:
+                    currentBase.Add(TerritoryCodec.DecodeTerritory(payload[1..]));
+                    count++;
                     break;
                 default:
                     throw new InvalidDataException($"the record at offset {at} is of an unknown kind or out of place");

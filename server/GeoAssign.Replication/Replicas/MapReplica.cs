@@ -187,6 +187,23 @@ public sealed partial class MapReplica : IAsyncDisposable
         }
     }
 
+    /// <summary>Completes with the state once this replica applied a change after position <paramref name="afterPosition"/> (of any map).</summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired.</exception>
+    public async Task<MapState> WaitForChangeAsync(long afterPosition, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var signal = Volatile.Read(ref _published).Task;
+            var state = State;
+            if (state.Position > afterPosition)
+            {
+                return state;
+            }
+
+            await signal.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>What changed after <paramref name="afterVersion"/> up to <paramref name="version"/>; null when the history no longer reaches back.</summary>
     public ChangeSummary? DescribeChanges(long afterVersion, long version) => _history.Describe(afterVersion, version);
 

@@ -81,6 +81,10 @@ public static partial class GeoAssignServerApp
                 services.GetRequiredService<IHostApplicationLifetime>().StopApplication);
         });
         builder.Services.AddHostedService<MapReplicaService>();
+        builder.Services.AddSingleton(services => new PlanScheduler(services.GetRequiredService<MapReplica>(), TimeProvider.System,
+            services.GetRequiredService<IOptions<GeoAssignServerOptions>>().Value.Plans.NewOverlaps == NewOverlapPolicy.Allow,
+            services.GetRequiredService<ILogger<PlanScheduler>>()));
+        builder.Services.AddHostedService<PlanSchedulerService>();
         builder.Services.AddSingleton<MapReader>();
         builder.Services.AddSingleton<MapEdits>();
         builder.Services.AddSingleton<TerritoryMessages>();
@@ -122,6 +126,7 @@ public static partial class GeoAssignServerApp
         app.MapGrpcService<AssignmentService>();
         app.MapGrpcService<TerritoryService>();
         app.MapGrpcService<ReassignmentService>();
+        app.MapGrpcService<PlanService>();
         app.MapGrpcService<DiagnosticsService>();
         app.MapGrpcHealthChecksService();
         if (options.EnableReflection)

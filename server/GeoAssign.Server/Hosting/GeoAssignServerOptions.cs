@@ -109,6 +109,9 @@ public sealed class GeoAssignServerOptions
     /// <summary>Metric exporters.</summary>
     public TelemetryOptions Telemetry { get; set; } = new();
 
+    /// <summary>How plans are activated (<c>GeoAssign:Plans</c>).</summary>
+    public PlanOptions Plans { get; set; } = new();
+
     /// <summary>The index options these limits imply.</summary>
     public TerritoryIndexOptions ToIndexOptions() => new()
     {
@@ -146,6 +149,23 @@ public sealed class ApiKeyOptions
 
     /// <summary>The name in effect for the key at <paramref name="index"/>.</summary>
     public string EffectiveName(int index) => string.IsNullOrWhiteSpace(Name) ? $"{Role.ToLowerInvariant()}-{index}" : Name;
+}
+
+/// <summary>What an activation does about overlaps the live map does not have.</summary>
+public enum NewOverlapPolicy
+{
+    /// <summary>Refuse the activation (FAILED_PRECONDITION naming them) unless the request sets force. The default.</summary>
+    Refuse,
+
+    /// <summary>Let them through; the response lists them.</summary>
+    Allow,
+}
+
+/// <summary>Settings of redistricting plans (<c>GeoAssign:Plans</c>).</summary>
+public sealed class PlanOptions
+{
+    /// <summary>What an activation does about new overlaps (two owners for one place). Default <see cref="NewOverlapPolicy.Refuse"/>.</summary>
+    public NewOverlapPolicy NewOverlaps { get; set; } = NewOverlapPolicy.Refuse;
 }
 
 /// <summary>Kinds of store a server can keep its map in.</summary>

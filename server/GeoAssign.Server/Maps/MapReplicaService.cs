@@ -1,4 +1,4 @@
-// Starts and stops the replica with the server.
+// Starts and stops the replica with the server, and runs its plan scheduler.
 using GeoAssign.Replication.Replicas;
 
 namespace GeoAssign.Server.Maps;
@@ -12,4 +12,10 @@ internal sealed class MapReplicaService(MapReplica replica) : IHostedService
     public Task StartAsync(CancellationToken cancellationToken) => replica.StartAsync(cancellationToken);
 
     public Task StopAsync(CancellationToken cancellationToken) => replica.StopAsync(cancellationToken);
+}
+
+/// <summary>Runs the replica's <see cref="PlanScheduler"/> while the server runs (after the map is loaded).</summary>
+internal sealed class PlanSchedulerService(PlanScheduler scheduler) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => scheduler.RunAsync(stoppingToken);
 }

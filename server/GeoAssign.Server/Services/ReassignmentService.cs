@@ -1,5 +1,6 @@
-// ReassignmentService: which accounts change owner under the current map.
+// ReassignmentService: which accounts change owner under the current map, or under a plan (a preview).
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using GeoAssign.Protos.V1;
 using GeoAssign.Server.Hosting;
 using GeoAssign.Server.Maps;
@@ -25,6 +26,7 @@ internal sealed class ReassignmentService(MapReader maps, GeoAssignMetrics metri
         ulong unassigned = 0;
         ulong changed = 0;
         var transitions = new Dictionary<(string Old, string New), ulong>();
+        var owners = new Dictionary<string, (ulong Before, ulong After)>(StringComparer.Ordinal);
         // Flow control as ResolveStream: the next message is read once this one's answer is written.
         while (await requestStream.MoveNext(cancellationToken).ConfigureAwait(false))
         {
@@ -33,7 +35,7 @@ internal sealed class ReassignmentService(MapReader maps, GeoAssignMetrics metri
             {
                 var layer = RequestChecks.Layer(request.Layer);
                 Check(request.Accounts, processed);
-                var map = await maps.AtLeastAsync(request.MinVersion, context).ConfigureAwait(false);
+                var map = await maps.AtLeastAsync(request.MinVersion, context, RequestChecks.Plan(request.Plan)).ConfigureAwait(false);
                 resolver = ChunkResolver.For(map, layer);
             }
             else
@@ -64,6 +66,10 @@ internal sealed class ReassignmentService(MapReader maps, GeoAssignMetrics metri
 
                 var newOwner = territory?.OwnerId ?? "";
                 var oldOwner = accounts.CurrentOwnerIds[i];
+                ref var before = ref CollectionsMarshal.GetValueRefOrAddDefault(owners, oldOwner, out _);
+                before.Before++;
+                ref var after = ref CollectionsMarshal.GetValueRefOrAddDefault(owners, newOwner, out _);
+                after.After++;
                 if (string.Equals(oldOwner, newOwner, StringComparison.Ordinal))
                 {
                     continue;
@@ -115,6 +121,11 @@ internal sealed class ReassignmentService(MapReader maps, GeoAssignMetrics metri
         foreach (var ((oldOwner, newOwner), count) in ordered)
         {
             summary.Transitions.Add(new OwnerTransition { OldOwnerId = oldOwner, NewOwnerId = newOwner, Count = count });
+        }
+
+        foreach (var (owner, (before, after)) in owners.OrderBy(o => o.Key, StringComparer.Ordinal))
+        {
+            summary.OwnerCounts.Add(new OwnerCount { OwnerId = owner, Before = before, After = after });
         }
 
         await responseStream.WriteAsync(new ReassignResponse { Summary = summary }, cancellationToken).ConfigureAwait(false);

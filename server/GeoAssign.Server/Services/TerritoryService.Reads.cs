@@ -19,7 +19,7 @@ internal sealed partial class TerritoryService
             throw RpcErrors.InvalidArgument("id is empty.");
         }
 
-        var map = await maps.AtLeastAsync(request.MinVersion, context).ConfigureAwait(false);
+        var map = await maps.AtLeastAsync(request.MinVersion, context, RequestChecks.Plan(request.Plan)).ConfigureAwait(false);
         if (!map.Territories.TryGetValue(request.Id, out var entry))
         {
             throw RpcErrors.WithMapVersion(StatusCode.NotFound,
@@ -47,7 +47,7 @@ internal sealed partial class TerritoryService
         var layer = request.Layer.Length == 0 ? null : RequestChecks.Layer(request.Layer);
         var after = request.PageToken.Length == 0 ? null : PageToken.Parse(request.PageToken, layer, request.OwnerId);
         var pageSize = request.PageSize == 0 ? _options.DefaultPageSize : Math.Min(request.PageSize, _options.MaxPageSize);
-        var map = await maps.AtLeastAsync(request.MinVersion, context).ConfigureAwait(false);
+        var map = await maps.AtLeastAsync(request.MinVersion, context, RequestChecks.Plan(request.Plan)).ConfigureAwait(false);
         var ids = SortedIds(map);
         var start = 0;
         if (after is not null)
