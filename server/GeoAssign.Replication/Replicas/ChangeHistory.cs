@@ -7,7 +7,7 @@ namespace GeoAssign.Replication.Replicas;
 /// <summary>What changed from <see cref="PreviousVersion"/> to <see cref="Version"/> (ids and layers, not geometry). Immutable.</summary>
 /// <param name="PreviousVersion">The version before the change.</param>
 /// <param name="Version">The version after it.</param>
-/// <param name="AppliedTime">When this replica applied the last change of the span.</param>
+/// <param name="AppliedTime">When the last change of the span took effect (its recorded time; a scheduled activation's instant).</param>
 /// <param name="Layers">The layers whose territories changed, in ordinal order.</param>
 /// <param name="UpsertedIds">The ids created or changed, in the order they first changed.</param>
 /// <param name="DeletedIds">The ids deleted, in the order they first changed.</param>
@@ -60,7 +60,9 @@ internal sealed class ChangeHistory(int capacity)
                 }
             }
 
-            _entries.Enqueue(new ChangeSummary(previous.Version, map.Version, DateTimeOffset.UtcNow, [.. layers],
+            // The change's own time: when it was appended, or a scheduled activation's instant.
+            var applied = change.Info.Time == ChangeInfo.None.Time ? DateTimeOffset.UtcNow : change.Info.Time;
+            _entries.Enqueue(new ChangeSummary(previous.Version, map.Version, applied, [.. layers],
                 change.Upserts.Select(t => t.Id).ToArray(), change.Deletes.ToArray()));
             while (_entries.Count > capacity)
             {

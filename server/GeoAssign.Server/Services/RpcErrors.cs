@@ -30,7 +30,8 @@ internal static class RpcErrors
     /// <summary>
     /// The status for rejected territories: INVALID_ARGUMENT when anything is malformed, else
     /// RESOURCE_EXHAUSTED for a limit, else FAILED_PRECONDITION (the map is in the way: a parent missing
-    /// from it, an id of another layer) or NOT_FOUND (a delete of an unknown id). The message lists the
+    /// from it, an id of another layer, a plan that is read-only or exists) or NOT_FOUND (a delete of an
+    /// unknown id, an unknown plan). The message lists the
     /// problems, each naming its item: the one way every service says "N problems, nothing was changed".
     /// </summary>
     /// <param name="problems">The problems.</param>
@@ -52,9 +53,10 @@ internal static class RpcErrors
                     or ValidationProblemKind.AttributesTooLarge:
                     limit = true;
                     break;
-                case ValidationProblemKind.UnknownParent or ValidationProblemKind.DeletedParent or ValidationProblemKind.IdInOtherLayer:
+                case ValidationProblemKind.UnknownParent or ValidationProblemKind.DeletedParent or ValidationProblemKind.IdInOtherLayer
+                    or ValidationProblemKind.PlanClosed or ValidationProblemKind.PlanExists:
                     break;
-                case ValidationProblemKind.UnknownDelete:
+                case ValidationProblemKind.UnknownDelete or ValidationProblemKind.UnknownPlan:
                     missing = true;
                     break;
                 default:
