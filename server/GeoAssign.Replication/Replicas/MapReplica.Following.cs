@@ -29,7 +29,7 @@ public sealed partial class MapReplica
             var map = current.Live;
             if (_store is not { } store)
             {
-                return new ReplicaStatus(ReplicaState.CatchingUp, map, current.Position, 0, TimeSpan.Zero, LastSyncTime, "The map is loading.");
+                return new ReplicaStatus(ReplicaState.CatchingUp, map, current.Position, current.Position, 0, TimeSpan.Zero, LastSyncTime, "The map is loading.");
             }
 
             var health = store.Health;
@@ -50,7 +50,7 @@ public sealed partial class MapReplica
                 state = ReplicaState.Degraded;
             }
 
-            return new ReplicaStatus(state, map, storeVersion, lagVersions, lag, LastSyncTime, error);
+            return new ReplicaStatus(state, map, current.Position, storeVersion, lagVersions, lag, LastSyncTime, error);
         }
     }
 

@@ -18,7 +18,8 @@ public enum ReplicaState
 
 /// <summary>Where a replica stands with its store, read at one moment. Immutable.</summary>
 /// <param name="State">Serving, catching up or degraded.</param>
-/// <param name="Map">The map the replica served at that moment; every figure here is about it.</param>
+/// <param name="Map">The live map the replica served at that moment.</param>
+/// <param name="Position">The last version the replica applied (of the live map or a plan) at that moment.</param>
 /// <param name="StoreVersion">The newest version the replica knows the store holds (never below what the replica applied).</param>
 /// <param name="LagVersions">How many versions (changes of the live map or of plans) the replica is behind the store.</param>
 /// <param name="Lag">How long the replica has known of a version it has not applied; zero when in step.</param>
@@ -27,6 +28,7 @@ public enum ReplicaState
 public sealed record ReplicaStatus(
     ReplicaState State,
     TerritoryMap Map,
+    long Position,
     long StoreVersion,
     long LagVersions,
     TimeSpan Lag,

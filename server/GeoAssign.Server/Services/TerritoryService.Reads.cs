@@ -122,6 +122,7 @@ internal sealed partial class TerritoryService
                 Lag = Duration.FromTimeSpan(status.Lag),
                 LastSyncTime = Timestamp.FromDateTimeOffset(status.LastSyncTime),
                 LastError = status.LastError ?? "",
+                AppliedVersion = (ulong)status.Position,
             },
             Limits = new ServerLimits
             {

@@ -15,9 +15,11 @@ internal static class ClusterAssert
 
     /// <summary>
     /// Waits until every running replica serves the same version, that version is at least
-    /// <paramref name="atLeast"/>, and each reports itself up to date with Redis; returns it.
+    /// <paramref name="atLeast"/>, each reports itself up to date with Redis, and (when given)
+    /// <paramref name="condition"/> holds for each; returns it.
     /// </summary>
-    public static async Task<ulong> ConvergedAsync(ReplicaCluster cluster, ulong atLeast = 0, TimeSpan? timeout = null)
+    public static async Task<ulong> ConvergedAsync(ReplicaCluster cluster, ulong atLeast = 0, TimeSpan? timeout = null,
+        Func<GetMapInfoResponse, bool>? condition = null)
     {
         var until = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
         var last = "";
@@ -40,8 +42,10 @@ internal static class ClusterAssert
             if (infos.Count > 0)
             {
                 var version = infos[0].MapVersion;
-                last = string.Join("; ", infos.Select(i => $"{i.Replica.ReplicaId}: v{i.MapVersion} store v{i.Replica.StoreVersion} {i.Replica.State} {i.Replica.LastError}"));
-                if (version >= atLeast && infos.All(i => i.MapVersion == version && i.Replica.StoreVersion == version && i.Replica.State == ReplicaState.Serving))
+                last = string.Join("; ", infos.Select(i => $"{i.Replica.ReplicaId}: v{i.MapVersion} applied v{i.Replica.AppliedVersion} store v{i.Replica.StoreVersion} {i.Replica.State} {i.Replica.LastError}"));
+                var applied = infos[0].Replica.AppliedVersion;
+                if (version >= atLeast && infos.All(i => i.MapVersion == version && i.Replica.AppliedVersion == applied && i.Replica.StoreVersion == applied
+                    && i.Replica.State == ReplicaState.Serving && (condition is null || condition(i))))
                 {
                     return version;
                 }
