@@ -19,8 +19,10 @@ public sealed class StoredMap
     /// <param name="recoveryNotes">What recovery had to do, for the log.</param>
     /// <param name="baseLiveVersion">The live map's version at the snapshot (its last change); <paramref name="baseVersion"/> when null.</param>
     /// <param name="basePlans">The plans at the snapshot, with their territories.</param>
+    /// <param name="baseHistory">The history of the live map up to the snapshot, oldest first.</param>
     public StoredMap(long baseVersion, IReadOnlyList<Territory> baseTerritories, IReadOnlyList<MapChange> changes,
-        IReadOnlyList<string>? recoveryNotes = null, long? baseLiveVersion = null, IReadOnlyList<StoredPlan>? basePlans = null)
+        IReadOnlyList<string>? recoveryNotes = null, long? baseLiveVersion = null, IReadOnlyList<StoredPlan>? basePlans = null,
+        IReadOnlyList<LiveVersionInfo>? baseHistory = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(baseVersion);
         ArgumentNullException.ThrowIfNull(baseTerritories);
@@ -40,6 +42,7 @@ public sealed class StoredMap
         BaseLiveVersion = baseLiveVersion ?? baseVersion;
         BaseTerritories = baseTerritories;
         BasePlans = basePlans ?? [];
+        BaseHistory = baseHistory ?? [];
         Changes = changes;
         RecoveryNotes = recoveryNotes ?? [];
     }
@@ -55,6 +58,9 @@ public sealed class StoredMap
 
     /// <summary>Every plan at <see cref="BaseVersion"/>, with its territories.</summary>
     public IReadOnlyList<StoredPlan> BasePlans { get; }
+
+    /// <summary>The versions of the live map up to <see cref="BaseVersion"/>, oldest first, as far back as the store keeps them.</summary>
+    public IReadOnlyList<LiveVersionInfo> BaseHistory { get; }
 
     /// <summary>The changes after <see cref="BaseVersion"/>, versions consecutive.</summary>
     public IReadOnlyList<MapChange> Changes { get; }
@@ -74,7 +80,7 @@ public sealed class StoredMap
     public MapState ApplyTo(BranchedMapWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        writer.Restore(BaseVersion, BaseLiveVersion, BaseTerritories, BasePlans);
+        writer.Restore(BaseVersion, BaseLiveVersion, BaseTerritories, BasePlans, BaseHistory);
         foreach (var change in Changes)
         {
             writer.Apply(change, validate: false);

@@ -18,7 +18,8 @@ namespace GeoAssign.Replication;
 /// </summary>
 /// <remarks>
 /// Layout of a change: <c>[byte format = 2][int64 version][bool has plan][string plan?][operation]
-/// [int64 info time, UTC ticks][string author][string message][7-bit count][territory]…[7-bit count][string id]…</c>,
+/// [int64 info time, UTC ticks][string author][string message][7-bit count][territory]…[7-bit count][string id]…
+/// [7-bit count][replaced territory]…</c>,
 /// where the operation is <c>[byte kind, 0 for none]</c> followed by its fields (Create: int64 base version,
 /// bool copy live; Schedule: int64 instant in UTC ticks, bool rebase, bool force; Activate: string plan,
 /// int64 plan version). Format 1 (no plan, operation or info) is still read.
@@ -68,6 +69,12 @@ public static class TerritoryCodec
             {
                 writer.Write(id);
             }
+
+            writer.Write7BitEncodedInt(change.Replaced.Count);
+            foreach (var territory in change.Replaced)
+            {
+                WriteTerritory(writer, territory, wkb);
+            }
         }
 
         return stream.ToArray();
@@ -111,12 +118,18 @@ public static class TerritoryCodec
             deletes[i] = reader.ReadString();
         }
 
+        var replaced = new Territory[format == ChangeFormat ? ReadCount(reader) : 0];
+        for (var i = 0; i < replaced.Length; i++)
+        {
+            replaced[i] = ReadTerritory(reader, wkb);
+        }
+
         if (stream.Position != stream.Length)
         {
             throw new InvalidDataException("the change record has bytes after its end");
         }
 
-        return new MapChange(version, upserts, deletes) { Plan = plan, Operation = operation, Info = info };
+        return new MapChange(version, upserts, deletes) { Plan = plan, Operation = operation, Info = info, Replaced = replaced };
     }
 
     private static void WriteOperation(BinaryWriter writer, PlanOperation? operation)

@@ -44,6 +44,13 @@ public sealed class MapChange
     /// <summary>Ids of territories to delete.</summary>
     public IReadOnlyList<string> Deletes { get; }
 
+    /// <summary>
+    /// For a change of the live map: every territory as it was before the change, of the ids it
+    /// replaces or deletes — what undoing it needs, so that a past version can be rebuilt from the
+    /// present one. Empty for changes of plans and for changes written before history was kept.
+    /// </summary>
+    public IReadOnlyList<Territory> Replaced { get; init; } = [];
+
     /// <summary>The plan this change edits; null for the live map.</summary>
     public string? Plan { get; init; }
 
@@ -61,11 +68,35 @@ public sealed class MapChange
 
     /// <summary>This change, of <paramref name="plan"/> (null: the live map) and made as <paramref name="info"/> says.</summary>
     public MapChange For(string? plan, ChangeInfo info) =>
-        new(Version, Upserts, Deletes) { Plan = plan, Operation = Operation, Info = info };
+        new(Version, Upserts, Deletes) { Plan = plan, Operation = Operation, Info = info, Replaced = Replaced };
 
     /// <summary>This change with other <see cref="Info"/>.</summary>
     public MapChange WithInfo(ChangeInfo info) =>
-        new(Version, Upserts, Deletes) { Plan = Plan, Operation = Operation, Info = info };
+        new(Version, Upserts, Deletes) { Plan = Plan, Operation = Operation, Info = info, Replaced = Replaced };
+
+    /// <summary>This change with <see cref="Replaced"/> taken from <paramref name="before"/>, the map it changes.</summary>
+    public MapChange WithReplacedFrom(TerritoryMap before)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        var replaced = new List<Territory>();
+        foreach (var territory in Upserts)
+        {
+            if (before.Territories.TryGetValue(territory.Id, out var old))
+            {
+                replaced.Add(old.Territory);
+            }
+        }
+
+        foreach (var id in Deletes)
+        {
+            if (before.Territories.TryGetValue(id, out var old))
+            {
+                replaced.Add(old.Territory);
+            }
+        }
+
+        return new MapChange(Version, Upserts, Deletes) { Plan = Plan, Operation = Operation, Info = Info, Replaced = replaced };
+    }
 
     /// <inheritdoc/>
     public override string ToString() =>

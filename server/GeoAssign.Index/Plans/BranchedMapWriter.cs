@@ -18,15 +18,23 @@ namespace GeoAssign.Index.Plans;
 /// </remarks>
 public sealed class BranchedMapWriter
 {
+    /// <summary>How many versions of the live map <see cref="MapState.History"/> keeps by default.</summary>
+    public const int DefaultHistoryLength = 10_000;
+
     private readonly TerritoryIndexOptions _options;
+    private readonly int _historyLength;
     private readonly TerritoryMapWriter _live;
     private readonly Dictionary<string, TerritoryMapWriter> _plans = new(StringComparer.Ordinal);
     private MapState _current = MapState.Empty;
 
     /// <summary>Creates a writer holding the empty live map and no plans.</summary>
-    public BranchedMapWriter(TerritoryIndexOptions? options = null)
+    /// <param name="options">How the maps are indexed and validated.</param>
+    /// <param name="historyLength">How many versions of the live map <see cref="MapState.History"/> keeps.</param>
+    public BranchedMapWriter(TerritoryIndexOptions? options = null, int historyLength = DefaultHistoryLength)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(historyLength);
         _options = options ?? TerritoryIndexOptions.Default;
+        _historyLength = historyLength;
         _live = new TerritoryMapWriter(_options);
     }
 
@@ -38,7 +46,8 @@ public sealed class BranchedMapWriter
     /// with its territories, all at <paramref name="position"/>. Only on an empty writer.
     /// </summary>
     /// <exception cref="InvalidOperationException">The writer is not empty.</exception>
-    public MapState Restore(long position, long liveVersion, IReadOnlyList<Territory> live, IReadOnlyList<StoredPlan> plans)
+    public MapState Restore(long position, long liveVersion, IReadOnlyList<Territory> live, IReadOnlyList<StoredPlan> plans,
+        IReadOnlyList<LiveVersionInfo>? history = null)
     {
         ArgumentNullException.ThrowIfNull(live);
         ArgumentNullException.ThrowIfNull(plans);
@@ -65,7 +74,8 @@ public sealed class BranchedMapWriter
             branches[plan.Name] = new PlanBranch(plan, map, ById(baseTerritories));
         }
 
-        return Publish(new MapState(position, _live.Current, branches.ToImmutable()));
+        var kept = history ?? [];
+        return Publish(new MapState(position, _live.Current, branches.ToImmutable(), [.. kept.Skip(Math.Max(0, kept.Count - _historyLength))]));
     }
 
     /// <summary>Checks a change against the current state without applying it.</summary>
@@ -151,9 +161,16 @@ public sealed class BranchedMapWriter
 
         var plans = state.Plans;
         var live = state.Live;
+        var history = state.History;
         if (change.Plan is null)
         {
             live = _live.Apply(change, validate: false);
+            history = history.Add(LiveVersionInfo.Of(change));
+            if (history.Count > _historyLength)
+            {
+                history = history.RemoveRange(0, history.Count - _historyLength);
+            }
+
             if (change.Operation is { Kind: PlanOperationKind.Activate, Plan: { } activated } && plans.TryGetValue(activated, out var branch))
             {
                 plans = plans.SetItem(activated, branch with { Info = PlanInfoAfter(state, change)! });
@@ -165,7 +182,7 @@ public sealed class BranchedMapWriter
             plans = ApplyToPlan(change, state, plans);
         }
 
-        return Publish(new MapState(change.Version, live, plans));
+        return Publish(new MapState(change.Version, live, plans, history));
     }
 
     private ImmutableSortedDictionary<string, PlanBranch> ApplyToPlan(MapChange change, MapState state, ImmutableSortedDictionary<string, PlanBranch> plans)

@@ -10,16 +10,18 @@ namespace GeoAssign.Index.Plans;
 public sealed class MapState
 {
     /// <summary>Nothing: the empty live map, no plans, position 0.</summary>
-    public static MapState Empty { get; } = new(0, TerritoryMap.Empty, ImmutableSortedDictionary.Create<string, PlanBranch>(StringComparer.Ordinal));
+    public static MapState Empty { get; } = new(0, TerritoryMap.Empty, ImmutableSortedDictionary.Create<string, PlanBranch>(StringComparer.Ordinal), []);
 
     /// <summary>Creates a state.</summary>
-    public MapState(long position, TerritoryMap live, ImmutableSortedDictionary<string, PlanBranch> plans)
+    public MapState(long position, TerritoryMap live, ImmutableSortedDictionary<string, PlanBranch> plans, ImmutableList<LiveVersionInfo> history)
     {
         ArgumentNullException.ThrowIfNull(live);
         ArgumentNullException.ThrowIfNull(plans);
+        ArgumentNullException.ThrowIfNull(history);
         Position = position;
         Live = live;
         Plans = plans;
+        History = history;
     }
 
     /// <summary>The version of the last change applied, to the live map or to a plan.</summary>
@@ -33,4 +35,37 @@ public sealed class MapState
 
     /// <summary>The plans, by name (deleted plans are gone; activated ones stay, read-only).</summary>
     public ImmutableSortedDictionary<string, PlanBranch> Plans { get; }
+
+    /// <summary>The recent versions of the live map, oldest first (as many as the writer keeps).</summary>
+    public ImmutableList<LiveVersionInfo> History { get; }
+
+    /// <summary>
+    /// The version of the live map at <paramref name="instant"/>: the last version whose time is at or
+    /// before it (a version takes effect at its time, inclusive). Times come from the clock of the
+    /// replica that made each change (a scheduled activation's, from its schedule). 0 (the empty map)
+    /// before the first version when the history reaches back to it; null when the history does not
+    /// reach back that far.
+    /// </summary>
+    public long? LiveVersionAt(DateTimeOffset instant)
+    {
+        long? found = null;
+        foreach (var entry in History)
+        {
+            if (entry.Info.Time <= instant)
+            {
+                found = entry.Version;
+            }
+        }
+
+        if (found is not null)
+        {
+            return found;
+        }
+
+        var complete = History.IsEmpty ? Live.Version == 0 : History[0].Version == FirstVersion;
+        return complete ? 0 : null;
+    }
+
+    // A history that starts at the first version of the sequence reaches back to the empty map.
+    private const long FirstVersion = 1;
 }
