@@ -1,7 +1,8 @@
 // The Redis store's data: appends, loads, compare-and-set, the territory hash and the trimmed stream.
 using GeoAssign.Index;
 using GeoAssign.Index.Model;
-using GeoAssign.Replication.Redis.Tests.Infrastructure;
+using GeoAssign.Testing.Servers;
+using GeoAssign.Testing.Servers.Stores;
 using static GeoAssign.Replication.Redis.Tests.RedisStoreFixtures;
 using static GeoAssign.Testing.ChangeHistories;
 
@@ -35,7 +36,7 @@ public sealed class RedisMapStoreTests
         Assert.Empty(stored.Changes);
         Assert.Equal(30, reader.Version);
         var expected = Replay(history);
-        AssertSameTerritories(expected.Values, stored.BaseTerritories);
+        MapStoreAssert.SameTerritories(expected.Values, stored.BaseTerritories);
         Assert.Equal(expected.Keys, stored.BaseTerritories.Select(t => t.Id)); // in id order
 
         // The stream holds every change exactly as appended, and the stored map replays through the one apply path.
@@ -44,7 +45,7 @@ public sealed class RedisMapStoreTests
         Assert.Equal(history.Count, changes.Count);
         for (var i = 0; i < history.Count; i++)
         {
-            AssertSameChange(history[i], changes[i]);
+            MapStoreAssert.SameChange(history[i], changes[i]);
         }
 
         var map = stored.ApplyTo(new TerritoryMapWriter());
@@ -67,7 +68,7 @@ public sealed class RedisMapStoreTests
             Assert.Equal(1, results.Count(r => r.Appended));
             Assert.All(results, r => Assert.Equal(version, r.StoreVersion));
             var stored = Assert.Single((await a.ReadChangesAsync(version - 1, None))!);
-            AssertSameChange(results[0].Appended ? fromA : fromB, stored);
+            MapStoreAssert.SameChange(results[0].Appended ? fromA : fromB, stored);
         }
 
         // Stale and skipping versions append nothing.
@@ -95,7 +96,7 @@ public sealed class RedisMapStoreTests
         Assert.Equal("2", await redis.ExecuteAsync("GET", "geoassign:{hash-test}:version"));
         Assert.Equal(2L, await redis.ExecuteAsync("XLEN", "geoassign:{hash-test}:changes"));
         var stored = await store.LoadAsync(None);
-        AssertSameTerritories([b2, c], stored.BaseTerritories);
+        MapStoreAssert.SameTerritories([b2, c], stored.BaseTerritories);
 
         // Maps are independent: another name sees nothing.
         await using var other = await ConnectAsync(redis, mapName: "other");
@@ -127,12 +128,12 @@ public sealed class RedisMapStoreTests
         var kept = await store.ReadChangesAsync(first - 1, None);
         Assert.NotNull(kept);
         Assert.Equal(Enumerable.Range((int)first, (int)length).Select(v => (long)v), kept.Select(c => c.Version));
-        AssertSameChange(history[^1], kept[^1]);
+        MapStoreAssert.SameChange(history[^1], kept[^1]);
         Assert.Empty((await store.ReadChangesAsync(60, None))!);
 
         var reloaded = await store.LoadAsync(None);
         Assert.Equal(60, reloaded.Version);
-        AssertSameTerritories(Replay(history).Values, reloaded.BaseTerritories);
+        MapStoreAssert.SameTerritories(Replay(history).Values, reloaded.BaseTerritories);
     }
 
     [Fact]
