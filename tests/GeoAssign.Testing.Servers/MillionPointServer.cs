@@ -3,7 +3,10 @@ using Xunit;
 
 namespace GeoAssign.Testing.Servers;
 
-/// <summary>A server holding the million-point map (states and counties of four US states), as an xUnit fixture.</summary>
+/// <summary>
+/// A server holding the million-point map (states and counties of four US states), as an xUnit
+/// fixture: xUnit starts and disposes it; thread-safe in between, as <see cref="TestServer"/> is.
+/// </summary>
 public sealed class MillionPointServer : IAsyncLifetime
 {
     /// <summary>The server.</summary>
