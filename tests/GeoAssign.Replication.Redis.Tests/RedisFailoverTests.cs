@@ -1,10 +1,6 @@
 // Redis replaced under the store: a Sentinel failover, and a primary that forgot the append script.
 using System.Diagnostics;
 using GeoAssign.Index.Model;
-using GeoAssign.Testing.Servers;
-using GeoAssign.Testing.Servers.Stores;
-using static GeoAssign.Replication.Redis.Tests.RedisStoreFixtures;
-using static GeoAssign.Testing.ChangeHistories;
 
 namespace GeoAssign.Replication.Redis.Tests;
 

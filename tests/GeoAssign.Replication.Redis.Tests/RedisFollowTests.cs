@@ -1,9 +1,5 @@
 // Following another store: pub/sub, the re-read after a lost subscription, and the poll.
 using GeoAssign.Index.Model;
-using GeoAssign.Testing.Servers;
-using GeoAssign.Testing.Servers.Stores;
-using static GeoAssign.Replication.Redis.Tests.RedisStoreFixtures;
-using static GeoAssign.Testing.ChangeHistories;
 
 namespace GeoAssign.Replication.Redis.Tests;
 

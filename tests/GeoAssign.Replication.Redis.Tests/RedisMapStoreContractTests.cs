@@ -1,9 +1,5 @@
 // The map store contract run against the Redis store, on a redis-server of its own per test.
 using GeoAssign.Index.Model;
-using GeoAssign.Testing.Servers;
-using GeoAssign.Testing.Servers.Stores;
-using static GeoAssign.Replication.Redis.Tests.RedisStoreFixtures;
-using static GeoAssign.Testing.ChangeHistories;
 
 namespace GeoAssign.Replication.Redis.Tests;
 

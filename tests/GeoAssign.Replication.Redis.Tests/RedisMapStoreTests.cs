@@ -2,10 +2,6 @@
 // RedisMapStoreContractTests).
 using GeoAssign.Index;
 using GeoAssign.Index.Model;
-using GeoAssign.Testing.Servers;
-using GeoAssign.Testing.Servers.Stores;
-using static GeoAssign.Replication.Redis.Tests.RedisStoreFixtures;
-using static GeoAssign.Testing.ChangeHistories;
 
 namespace GeoAssign.Replication.Redis.Tests;
 

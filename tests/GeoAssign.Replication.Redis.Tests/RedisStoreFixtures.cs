@@ -1,5 +1,4 @@
 // Stores connected to a test's redis-server (changes and assertions: ChangeHistories, MapStoreAssert).
-using GeoAssign.Testing.Servers;
 
 namespace GeoAssign.Replication.Redis.Tests;
 
