@@ -32,14 +32,14 @@ internal static class AppendScript
 
     // KEYS: 1 version, 2 the territory hash the change edits (live or a plan's), 3 changes, 4 head,
     //       5 live version, 6 plans, 7 the live territory hash, 8 the edited plan's base hash (the
-    //       territories it started with; for a live change, unused).
+    //       territories it started with; for a live change, unused), 9 the live map's history.
     // ARGV: 1 new version, 2 expected current version, 3 stream max length, 4 versions channel,
     //       5 encoded change, 6 upsert count n, 7 the message to publish, 8 the parent's id ('' =
     //       unknown), 9 the change's id, 10 what to do to the edited hash first ('' nothing, 'clear'
     //       a new plan, 'copy' a new plan copied from the live map, 'drop' a deleted plan), 11 the plan
     //       whose description changes ('' none), 12 that description ('' = the plan is gone), 13 '1'
-    //       when the change is of the live map, 14 … 13+2n territory id and encoding pairs, then
-    //       deleted ids.
+    //       when the change is of the live map, 14 its history entry ('' for a plan's change),
+    //       15 … 14+2n territory id and encoding pairs, then deleted ids.
     // Returns {1, new version} when appended, else {0, current version, head} (nothing written).
     public const string Source = """
         local current = redis.call('GET', KEYS[1]) or '0'
@@ -62,7 +62,7 @@ internal static class AppendScript
             redis.call('HSET', KEYS[8], all[j], all[j + 1])
           end
         end
-        local i = 14
+        local i = 15
         for _ = 1, tonumber(ARGV[6]) do
           redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
           if ARGV[10] == 'clear' then
@@ -83,6 +83,8 @@ internal static class AppendScript
         end
         if ARGV[13] == '1' then
           redis.call('SET', KEYS[5], ARGV[1])
+          redis.call('RPUSH', KEYS[9], ARGV[14])
+          redis.call('LTRIM', KEYS[9], -tonumber(ARGV[3]), -1)
         end
         redis.call('SET', KEYS[1], ARGV[1])
         redis.call('SET', KEYS[4], ARGV[9])
@@ -92,7 +94,7 @@ internal static class AppendScript
 
     public static RedisKey[] Keys(RedisMapKeys keys, MapChange change) =>
         [keys.Version, change.Plan is null ? keys.Territories : keys.PlanTerritories(change.Plan), keys.Changes, keys.Head, keys.LiveVersion, keys.Plans, keys.Territories,
-            change.Plan is null ? keys.Territories : keys.PlanBase(change.Plan)];
+            change.Plan is null ? keys.Territories : keys.PlanBase(change.Plan), keys.History];
 
     /// <summary>
     /// The script's arguments for <paramref name="change"/> with id <paramref name="id"/>, following
@@ -102,7 +104,7 @@ internal static class AppendScript
     /// </summary>
     public static RedisValue[] Arguments(RedisMapKeys keys, MapChange change, int streamMaxLength, string parentId, string id, PlanInfo? plan)
     {
-        var arguments = new RedisValue[13 + (2 * change.Upserts.Count) + change.Deletes.Count];
+        var arguments = new RedisValue[14 + (2 * change.Upserts.Count) + change.Deletes.Count];
         var encoded = TerritoryCodec.EncodeChange(change);
         arguments[0] = Decimal(change.Version);
         arguments[1] = Decimal(change.Version - 1);
@@ -123,7 +125,8 @@ internal static class AppendScript
         arguments[10] = described ?? "";
         arguments[11] = plan is null ? "" : TerritoryCodec.EncodePlanInfo(plan);
         arguments[12] = change.Plan is null ? "1" : "0";
-        var i = 13;
+        arguments[13] = change.Plan is null ? TerritoryCodec.EncodeLiveVersion(LiveVersionInfo.Of(change)) : "";
+        var i = 14;
         foreach (var territory in change.Upserts)
         {
             arguments[i++] = territory.Id;

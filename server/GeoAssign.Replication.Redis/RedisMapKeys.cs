@@ -24,6 +24,7 @@ internal sealed class RedisMapKeys
         Territories = prefix + "territories";
         LiveVersion = prefix + "live";
         Plans = prefix + "plans";
+        History = prefix + "history";
         PlanPrefix = prefix + "plan:";
         PlanBasePrefix = prefix + "planbase:";
         Changes = prefix + "changes";
@@ -45,6 +46,9 @@ internal sealed class RedisMapKeys
 
     /// <summary>Hash: plan name → the plan's description encoded by <c>TerritoryCodec.EncodePlanInfo</c>.</summary>
     public RedisKey Plans { get; }
+
+    /// <summary>List: the live map's recent versions, oldest first, each encoded by <c>TerritoryCodec.EncodeLiveVersion</c>.</summary>
+    public RedisKey History { get; }
 
     /// <summary>What the key of a plan's territory hash starts with; the plan's name follows.</summary>
     public string PlanPrefix { get; }

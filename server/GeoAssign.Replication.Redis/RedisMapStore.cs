@@ -145,8 +145,21 @@ public sealed class RedisMapStore : IMapStore
         var liveVersion = reply[2].IsNull || ((string?)reply[2])!.Length == 0 ? version : _keys.ParseVersion((RedisValue)(string?)reply[2]);
         var territories = DecodeTerritories((RedisResult[])reply[3]!, _keys.Territories);
         var descriptions = (RedisResult[])reply[4]!;
+        var history = new List<LiveVersionInfo>();
+        foreach (var entry in (RedisResult[])reply[5]!)
+        {
+            try
+            {
+                history.Add(TerritoryCodec.DecodeLiveVersion((byte[])entry!));
+            }
+            catch (Exception e) when (RedisFailures.IsDecodeFailure(e))
+            {
+                throw new MapStoreException($"An entry of the Redis list {_keys.History} is corrupt ({e.Message}); the map cannot be loaded.", e);
+            }
+        }
+
         var plans = new List<StoredPlan>();
-        for (var k = 5; k + 2 < reply.Length; k += 3)
+        for (var k = 6; k + 2 < reply.Length; k += 3)
         {
             var name = (string?)reply[k] ?? "";
             PlanInfo? info = null;
@@ -176,7 +189,7 @@ public sealed class RedisMapStore : IMapStore
 
         _lineage.Reset(version, head);
         _feed.NoteReply(version, sentAt);
-        return new StoredMap(version, territories, [], baseLiveVersion: liveVersion, basePlans: plans);
+        return new StoredMap(version, territories, [], baseLiveVersion: liveVersion, basePlans: plans, baseHistory: history);
     }
 
     private static List<Territory> DecodeTerritories(RedisResult[] entries, RedisKey key)

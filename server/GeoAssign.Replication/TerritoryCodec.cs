@@ -33,6 +33,7 @@ public static class TerritoryCodec
     private const byte ChangeFormatWithoutPlans = 1;
     private const byte ChangeFormat = 2;
     private const byte PlanInfoFormat = 1;
+    private const byte LiveVersionFormat = 1;
 
     // The geometry factory of the GeoJSON import: WGS84, floating precision, packed double coordinates.
     private static readonly NtsGeometryServices Services = new(
@@ -264,6 +265,54 @@ public static class TerritoryCodec
             ActivatedVersion = hasActivated ? activated : null,
             Scheduled = scheduled,
         };
+    }
+
+    /// <summary>Encodes one entry of the live map's history (a snapshot record, a Redis list element).</summary>
+    public static byte[] EncodeLiveVersion(LiveVersionInfo entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(LiveVersionFormat);
+            writer.Write(entry.Version);
+            writer.Write(entry.Info.Time.UtcTicks);
+            writer.Write(entry.Info.Author);
+            writer.Write(entry.Info.Message);
+            writer.Write7BitEncodedInt(entry.Upserted);
+            writer.Write7BitEncodedInt(entry.Deleted);
+            writer.Write(entry.ActivatedPlan is not null);
+            if (entry.ActivatedPlan is not null)
+            {
+                writer.Write(entry.ActivatedPlan);
+            }
+        }
+
+        return stream.ToArray();
+    }
+
+    /// <summary>Decodes what <see cref="EncodeLiveVersion"/> wrote.</summary>
+    /// <exception cref="InvalidDataException">An unknown format, or bytes after the end.</exception>
+    /// <exception cref="EndOfStreamException">The payload ends early.</exception>
+    public static LiveVersionInfo DecodeLiveVersion(ReadOnlySpan<byte> payload)
+    {
+        using var stream = new MemoryStream(payload.ToArray(), writable: false);
+        using var reader = new BinaryReader(stream, Encoding.UTF8);
+        var format = reader.ReadByte();
+        if (format != LiveVersionFormat)
+        {
+            throw new InvalidDataException($"unknown history record format {format}");
+        }
+
+        var version = reader.ReadInt64();
+        var info = new ChangeInfo(new DateTimeOffset(ReadTicks(reader), TimeSpan.Zero), reader.ReadString(), reader.ReadString());
+        var entry = new LiveVersionInfo(version, info, ReadCount(reader), ReadCount(reader), reader.ReadBoolean() ? reader.ReadString() : null);
+        if (stream.Position != stream.Length)
+        {
+            throw new InvalidDataException("the history record has bytes after its end");
+        }
+
+        return entry;
     }
 
     /// <summary>Encodes one territory (a snapshot record, a Redis hash value).</summary>

@@ -1,5 +1,5 @@
 // Runs the geoassign entry point in-process and captures what it prints and returns.
-using GeoAssign.Client.Tests.Infrastructure;
+using GeoAssign.Testing.Servers;
 using Spectre.Console;
 
 namespace GeoAssign.Cli.Tests;
@@ -17,7 +17,7 @@ public sealed record CliResult(int ExitCode, string Out, string Error)
 /// </summary>
 public static class CliRunner
 {
-    public static Task<CliResult> RunAsync(GeoAssignTestServer server, params string[] args) =>
+    public static Task<CliResult> RunAsync(TestServer server, params string[] args) =>
         RunAsync(new Dictionary<string, string?> { [GeoAssignCli.UrlVariable] = server.Address.ToString() }, args);
 
     public static async Task<CliResult> RunAsync(IReadOnlyDictionary<string, string?> environment, string[] args, bool interactive = false)
@@ -70,13 +70,13 @@ public static class CliAssert
 /// <summary>An open server holding the shipped sample, and a temporary folder for files.</summary>
 public sealed class SampleServer : IAsyncLifetime
 {
-    public GeoAssignTestServer Server { get; private set; } = null!;
+    public TestServer Server { get; private set; } = null!;
 
     public string Folder { get; } = Directory.CreateTempSubdirectory("geoassign-cli-tests-").FullName;
 
     public async Task InitializeAsync()
     {
-        Server = await GeoAssignTestServer.StartAsync();
+        Server = await TestServer.StartAsync();
         using var client = Server.Client();
         await client.ImportGeoJsonAsync(TestData.SamplePath);
     }

@@ -1,7 +1,7 @@
 // geoassign h3 cell (local), the global options and the environment, auth and unreachable servers.
 using System.Globalization;
 using System.Text.Json;
-using GeoAssign.Client.Tests.Infrastructure;
+using GeoAssign.Testing.Servers;
 using H3Api = GeoAssign.H3.H3;
 
 namespace GeoAssign.Cli.Tests;
@@ -66,7 +66,7 @@ public sealed class GlobalOptionsTests(SampleServer fixture) : IClassFixture<Sam
     [Fact]
     public async Task An_unreachable_server_is_exit_3_naming_the_url_and_how_to_point_elsewhere()
     {
-        var port = GeoAssignTestServer.FreePort();
+        var port = TestServer.FreePort();
         var result = CliAssert.Exit(3, await CliRunner.RunAsync(new Dictionary<string, string?>(), ["--url", $"http://127.0.0.1:{port}", "resolve", "1", "2"]));
         CliAssert.Contains($"Cannot reach the GeoAssign server at http://127.0.0.1:{port}", result.Error, result);
         CliAssert.Contains("--url or GEOASSIGN_URL", result.Error, result);
@@ -100,9 +100,9 @@ public sealed class GlobalOptionsTests(SampleServer fixture) : IClassFixture<Sam
 
 public sealed class AuthCommandTests : IAsyncLifetime
 {
-    private GeoAssignTestServer _server = null!;
+    private TestServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await GeoAssignTestServer.StartAsync(GeoAssignTestServer.WithKeys);
+    public async Task InitializeAsync() => _server = await TestServer.StartAsync(TestServer.WithKeys);
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
@@ -126,19 +126,19 @@ public sealed class AuthCommandTests : IAsyncLifetime
     [Fact]
     public async Task A_reader_key_may_look_up_but_an_edit_says_it_needs_the_editor_role()
     {
-        CliAssert.Exit(0, await CliRunner.RunAsync(Environment(GeoAssignTestServer.ReaderKey), ["map", "info"]));
-        var denied = CliAssert.Exit(4, await CliRunner.RunAsync(Environment(GeoAssignTestServer.ReaderKey), ["import", TestData.SamplePath]));
+        CliAssert.Exit(0, await CliRunner.RunAsync(Environment(TestServer.ReaderKey), ["map", "info"]));
+        var denied = CliAssert.Exit(4, await CliRunner.RunAsync(Environment(TestServer.ReaderKey), ["import", TestData.SamplePath]));
         CliAssert.Contains("needs an API key with the editor role", denied.Error, denied);
-        var delete = CliAssert.Exit(4, await CliRunner.RunAsync(Environment(GeoAssignTestServer.ReaderKey), ["territories", "delete", "08"]));
+        var delete = CliAssert.Exit(4, await CliRunner.RunAsync(Environment(TestServer.ReaderKey), ["territories", "delete", "08"]));
         CliAssert.Contains("editor role", delete.Error, delete);
     }
 
     [Fact]
     public async Task An_editor_key_from_the_option_beats_the_environment_and_edits()
     {
-        var result = CliAssert.Exit(0, await CliRunner.RunAsync(Environment(GeoAssignTestServer.ReaderKey),
-            ["import", TestData.SamplePath, "--api-key", GeoAssignTestServer.EditorKey]));
+        var result = CliAssert.Exit(0, await CliRunner.RunAsync(Environment(TestServer.ReaderKey),
+            ["import", TestData.SamplePath, "--api-key", TestServer.EditorKey]));
         CliAssert.Contains("56 created", result.Out, result);
-        CliAssert.Exit(0, await CliRunner.RunAsync(Environment(GeoAssignTestServer.ReaderKey), ["resolve", "39.7392", "-104.9903"]));
+        CliAssert.Exit(0, await CliRunner.RunAsync(Environment(TestServer.ReaderKey), ["resolve", "39.7392", "-104.9903"]));
     }
 }

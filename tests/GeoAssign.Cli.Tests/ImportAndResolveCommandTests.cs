@@ -1,15 +1,15 @@
 // geoassign import and geoassign resolve.
 using System.Text.Json;
-using GeoAssign.Client.Tests.Infrastructure;
+using GeoAssign.Testing.Servers;
 
 namespace GeoAssign.Cli.Tests;
 
 public sealed class ImportCommandTests : IAsyncLifetime
 {
-    private GeoAssignTestServer _server = null!;
+    private TestServer _server = null!;
     private readonly string _folder = Directory.CreateTempSubdirectory("geoassign-cli-import-").FullName;
 
-    public async Task InitializeAsync() => _server = await GeoAssignTestServer.StartAsync();
+    public async Task InitializeAsync() => _server = await TestServer.StartAsync();
 
     public async Task DisposeAsync()
     {
@@ -87,7 +87,7 @@ public sealed class ImportCommandTests : IAsyncLifetime
     {
         var path = Path.Combine(_folder, id + ".geojson");
         await File.WriteAllTextAsync(path, "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"id\":\"" + id
-            + "\",\"properties\":{\"name\":\"Square\",\"owner_id\":\"rep-9\"},\"geometry\":" + TestData.Square(0, 0, 1) + "}]}");
+            + "\",\"properties\":{\"name\":\"Square\",\"owner_id\":\"rep-9\"},\"geometry\":" + Shapes.Square(0, 0, 1) + "}]}");
         return path;
     }
 

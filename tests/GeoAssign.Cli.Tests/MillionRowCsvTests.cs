@@ -2,7 +2,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using GeoAssign.Cli.Csv;
-using GeoAssign.Client.Tests.Infrastructure;
+using GeoAssign.Testing.Servers;
 using Xunit.Abstractions;
 
 namespace GeoAssign.Cli.Tests;

@@ -2,7 +2,7 @@
 using System.Text;
 using System.Text.Json;
 using GeoAssign.Cli.Csv;
-using GeoAssign.Client.Tests.Infrastructure;
+using GeoAssign.Testing.Servers;
 
 namespace GeoAssign.Cli.Tests;
 

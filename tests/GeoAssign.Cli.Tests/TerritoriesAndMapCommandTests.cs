@@ -1,6 +1,6 @@
 // geoassign territories list|get|delete and geoassign map info.
 using System.Text.Json;
-using GeoAssign.Client.Tests.Infrastructure;
+using GeoAssign.Testing.Servers;
 
 namespace GeoAssign.Cli.Tests;
 
@@ -55,8 +55,8 @@ public sealed class TerritoriesCommandTests(SampleServer fixture) : IClassFixtur
     {
         using var client = fixture.Server.Client();
         await client.UpsertAsync([
-            new Client.Territory { Id = "t-1", OwnerId = "r", Layer = "del", GeometryGeoJson = TestData.Square(0, 0, 1) },
-            new Client.Territory { Id = "t-2", OwnerId = "r", Layer = "del", GeometryGeoJson = TestData.Square(2, 0, 1) },
+            new Client.Territory { Id = "t-1", OwnerId = "r", Layer = "del", GeometryGeoJson = Shapes.Square(0, 0, 1) },
+            new Client.Territory { Id = "t-2", OwnerId = "r", Layer = "del", GeometryGeoJson = Shapes.Square(2, 0, 1) },
             new Client.Territory { Id = "t-3", OwnerId = "r", Layer = "del", GeometryGeoJson = GeoJsonOrSquare(4) },
         ]);
         var version = (await client.GetMapInfoAsync()).MapVersion;
@@ -77,7 +77,7 @@ public sealed class TerritoriesCommandTests(SampleServer fixture) : IClassFixtur
         CliAssert.Exit(1, await CliRunner.RunAsync(fixture.Server, "territories", "delete"));
     }
 
-    private static string GeoJsonOrSquare(int lng) => TestData.Square(lng, 0, 1);
+    private static string GeoJsonOrSquare(int lng) => Shapes.Square(lng, 0, 1);
 }
 
 public sealed class MapCommandTests(SampleServer fixture) : IClassFixture<SampleServer>

@@ -1,12 +1,12 @@
 // API keys: no key, an unknown key, a reader key editing, an editor key; for unary calls and streams.
-using GeoAssign.Client.Tests.Infrastructure;
+using GeoAssign.Testing.Servers;
 using Grpc.Core;
 
 namespace GeoAssign.Client.Tests;
 
 public sealed class AuthTests(KeyedServer fixture) : IClassFixture<KeyedServer>
 {
-    private static readonly Territory Square = new() { Id = "auth-1", OwnerId = "rep-a", Layer = "auth", GeometryGeoJson = TestData.Square(0, 0, 1) };
+    private static readonly Territory Square = new() { Id = "auth-1", OwnerId = "rep-a", Layer = "auth", GeometryGeoJson = Shapes.Square(0, 0, 1) };
 
     [Fact]
     public async Task Without_a_key_or_with_an_unknown_one_every_call_is_unauthenticated()
@@ -34,7 +34,7 @@ public sealed class AuthTests(KeyedServer fixture) : IClassFixture<KeyedServer>
     [Fact]
     public async Task A_reader_key_looks_up_and_reads_but_every_edit_is_permission_denied()
     {
-        using var reader = fixture.Server.Client(GeoAssignTestServer.ReaderKey);
+        using var reader = fixture.Server.Client(TestServer.ReaderKey);
         Assert.Equal("08", (await reader.ResolveAsync(TestData.DenverLat, TestData.DenverLng)).TerritoryId);
         Assert.Equal(56, (await reader.GetMapInfoAsync()).TerritoryCount);
 
@@ -49,7 +49,7 @@ public sealed class AuthTests(KeyedServer fixture) : IClassFixture<KeyedServer>
     [Fact]
     public async Task An_editor_key_edits_and_reads_its_write()
     {
-        using var editor = fixture.Server.Client(GeoAssignTestServer.EditorKey);
+        using var editor = fixture.Server.Client(TestServer.EditorKey);
         var edit = await editor.UpsertAsync([Square]);
         var answer = await editor.ResolveAsync(0.5, 0.5, "auth");
         Assert.Equal(("auth-1", edit.MapVersion), (answer.TerritoryId, answer.MapVersion));

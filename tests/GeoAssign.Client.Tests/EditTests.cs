@@ -1,6 +1,6 @@
 // Upserts, deletes and imports: results, optimistic concurrency, bad input, and read-your-writes.
 using System.Text;
-using GeoAssign.Client.Tests.Infrastructure;
+using GeoAssign.Testing.Servers;
 using Grpc.Core;
 
 namespace GeoAssign.Client.Tests;
@@ -17,7 +17,7 @@ public sealed class EditTests(SampleServer fixture) : IClassFixture<SampleServer
         Priority = priority,
         ParentId = parent,
         AttributesJson = attributes,
-        GeometryGeoJson = TestData.Square(lng, lat, 1),
+        GeometryGeoJson = Shapes.Square(lng, lat, 1),
     };
 
     [Fact]
@@ -178,7 +178,7 @@ public sealed class EditTests(SampleServer fixture) : IClassFixture<SampleServer
 
     private static byte[] FeatureCollection(params (string Id, double Lat)[] squares) => Encoding.UTF8.GetBytes(
         "{\"type\":\"FeatureCollection\",\"features\":[" + string.Join(",", squares.Select(s =>
-            $"{{\"type\":\"Feature\",\"id\":\"{s.Id}\",\"properties\":{{\"owner_id\":\"owner-{s.Id}\"}},\"geometry\":{TestData.Square(60, s.Lat, 1)}}}")) + "]}");
+            $"{{\"type\":\"Feature\",\"id\":\"{s.Id}\",\"properties\":{{\"owner_id\":\"owner-{s.Id}\"}},\"geometry\":{Shapes.Square(60, s.Lat, 1)}}}")) + "]}");
 
     private sealed class SyncProgress(Action<long> report) : IProgress<long>
     {

@@ -1,18 +1,18 @@
 // Servers the client tests share per class: the sample map, API keys, the million-point map.
-using GeoAssign.Client.Tests.Infrastructure;
+using GeoAssign.Testing.Servers;
 
 namespace GeoAssign.Client.Tests;
 
 /// <summary>An open server with the shipped sample (56 US states, layer geo) imported through the client.</summary>
 public sealed class SampleServer : IAsyncLifetime
 {
-    public GeoAssignTestServer Server { get; private set; } = null!;
+    public TestServer Server { get; private set; } = null!;
 
     public ulong Version { get; private set; }
 
     public async Task InitializeAsync()
     {
-        Server = await GeoAssignTestServer.StartAsync(new Dictionary<string, string?> { ["GeoAssign:MinVersionWait"] = "00:00:00.200" });
+        Server = await TestServer.StartAsync(new Dictionary<string, string?> { ["GeoAssign:MinVersionWait"] = "00:00:00.200" });
         using var client = Server.Client();
         Version = (await client.ImportGeoJsonAsync(TestData.SamplePath)).MapVersion;
     }
@@ -23,12 +23,12 @@ public sealed class SampleServer : IAsyncLifetime
 /// <summary>A server with a reader key and an editor key, holding the sample.</summary>
 public sealed class KeyedServer : IAsyncLifetime
 {
-    public GeoAssignTestServer Server { get; private set; } = null!;
+    public TestServer Server { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        Server = await GeoAssignTestServer.StartAsync(GeoAssignTestServer.WithKeys);
-        using var client = Server.Client(GeoAssignTestServer.EditorKey);
+        Server = await TestServer.StartAsync(TestServer.WithKeys);
+        using var client = Server.Client(TestServer.EditorKey);
         await client.ImportGeoJsonAsync(TestData.SamplePath);
     }
 

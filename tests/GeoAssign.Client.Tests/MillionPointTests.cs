@@ -1,7 +1,7 @@
 // A million points through ResolveManyAsync and a million accounts through ReassignAsync, answered
 // exactly as the in-process index (TerritoryMapWriter, built from the same GeoJSON) answers.
 using System.Diagnostics;
-using GeoAssign.Client.Tests.Infrastructure;
+using GeoAssign.Testing.Servers;
 using Xunit.Abstractions;
 
 namespace GeoAssign.Client.Tests;

@@ -1,5 +1,5 @@
 // GetTerritory, ListTerritories (auto-paging), GetMapInfo and WatchAsync.
-using GeoAssign.Client.Tests.Infrastructure;
+using GeoAssign.Testing.Servers;
 using Grpc.Core;
 
 namespace GeoAssign.Client.Tests;
@@ -89,7 +89,7 @@ public sealed class ReadTests(SampleServer fixture) : IClassFixture<SampleServer
         var marker = watch.Current;
         Assert.Equal(marker.MapVersion, marker.PreviousVersion);
 
-        var edit = await client.UpsertAsync([new Territory { Id = "watched", OwnerId = "rep-w", Layer = "watch", GeometryGeoJson = TestData.Square(70, 70, 1) }]);
+        var edit = await client.UpsertAsync([new Territory { Id = "watched", OwnerId = "rep-w", Layer = "watch", GeometryGeoJson = Shapes.Square(70, 70, 1) }]);
         Assert.True(await watch.MoveNextAsync());
         var change = watch.Current;
         Assert.Equal(edit.MapVersion, change.MapVersion);
@@ -106,18 +106,18 @@ public sealed class WatchReconnectTests
     [Fact]
     public async Task Watch_reconnects_after_the_server_restarts_and_misses_no_version()
     {
-        var port = GeoAssignTestServer.FreePort();
+        var port = TestServer.FreePort();
         var data = Path.Combine(Path.GetTempPath(), "geoassign-client-tests", Guid.NewGuid().ToString("N"));
         try
         {
-            var first = await GeoAssignTestServer.StartAsync(port: port, dataDirectory: data);
+            var first = await TestServer.StartAsync(port: port, dataDirectory: data);
             using var client = first.Client(configure: o =>
             {
                 o.MaxRetries = 100;
                 o.RetryMaxDelay = TimeSpan.FromMilliseconds(250);
             });
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            var v1 = (await client.UpsertAsync([new Territory { Id = "w-1", OwnerId = "rep-w", Layer = "watch", GeometryGeoJson = TestData.Square(0, 0, 1) }])).MapVersion;
+            var v1 = (await client.UpsertAsync([new Territory { Id = "w-1", OwnerId = "rep-w", Layer = "watch", GeometryGeoJson = Shapes.Square(0, 0, 1) }])).MapVersion;
             await using var watch = client.WatchAsync(0, timeout.Token).GetAsyncEnumerator(timeout.Token);
             Assert.True(await watch.MoveNextAsync());
             Assert.Equal(v1, watch.Current.MapVersion);
@@ -125,8 +125,8 @@ public sealed class WatchReconnectTests
             // The watcher waits for the next version while the server goes away and comes back.
             var next = watch.MoveNextAsync().AsTask();
             await first.DisposeAsync();
-            await using var second = await GeoAssignTestServer.StartAsync(port: port, dataDirectory: data);
-            var v2 = (await client.UpsertAsync([new Territory { Id = "w-2", OwnerId = "rep-w", Layer = "watch", GeometryGeoJson = TestData.Square(2, 0, 1) }])).MapVersion;
+            await using var second = await TestServer.StartAsync(port: port, dataDirectory: data);
+            var v2 = (await client.UpsertAsync([new Territory { Id = "w-2", OwnerId = "rep-w", Layer = "watch", GeometryGeoJson = Shapes.Square(2, 0, 1) }])).MapVersion;
 
             Assert.True(await next);
             Assert.Equal(v2, watch.Current.MapVersion);

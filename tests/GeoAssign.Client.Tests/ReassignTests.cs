@@ -1,5 +1,5 @@
 // ReassignAsync: only the accounts whose owner changes, in order, then a consistent summary.
-using GeoAssign.Client.Tests.Infrastructure;
+using GeoAssign.Testing.Servers;
 using Grpc.Core;
 
 namespace GeoAssign.Client.Tests;

@@ -1,6 +1,6 @@
 // ResolveManyAsync: one batch for few points, one bounded duplex stream for many, answers in input order.
 using System.Runtime.CompilerServices;
-using GeoAssign.Client.Tests.Infrastructure;
+using GeoAssign.Testing.Servers;
 using Grpc.Core;
 
 namespace GeoAssign.Client.Tests;
@@ -158,7 +158,7 @@ public sealed class ResolveManyTests(SampleServer fixture) : IClassFixture<Sampl
             if (consumed == 5_000)
             {
                 // Give the writer every chance to run ahead: it fills its window and then must wait.
-                await Eventually.TrueAsync(() => source.Pulled >= consumed + window * chunk, TimeSpan.FromSeconds(10), "the writer to fill its window");
+                await Eventually.UntilAsync(() => source.Pulled >= consumed + window * chunk, TimeSpan.FromSeconds(10), "the writer fills its window");
             }
 
             if (consumed == 20_000)

@@ -1,5 +1,5 @@
 // ResolveAsync: answers, unassigned points, and bad input surfaced as GeoAssignException.
-using GeoAssign.Client.Tests.Infrastructure;
+using GeoAssign.Testing.Servers;
 using Grpc.Core;
 
 namespace GeoAssign.Client.Tests;

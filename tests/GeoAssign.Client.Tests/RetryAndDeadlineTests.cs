@@ -1,7 +1,7 @@
 // Retries on UNAVAILABLE with backoff, only when sending again is safe; deadlines on every call.
 using System.Net.Http;
 using System.Net.Sockets;
-using GeoAssign.Client.Tests.Infrastructure;
+using GeoAssign.Testing.Servers;
 using Grpc.Core;
 
 namespace GeoAssign.Client.Tests;
@@ -11,7 +11,7 @@ public sealed class RetryTests
     [Fact]
     public async Task A_call_to_a_server_that_starts_late_succeeds_within_the_retry_budget()
     {
-        var port = GeoAssignTestServer.FreePort();
+        var port = TestServer.FreePort();
         var firstFailure = new TaskCompletionSource<GeoAssignRetry>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var client = new GeoAssignClient(new GeoAssignClientOptions
         {
@@ -28,7 +28,7 @@ public sealed class RetryTests
         var retry = await firstFailure.Task.WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal(("GetMapInfo", 1), (retry.Method, retry.Attempt));
         Assert.Equal(StatusCode.Unavailable, Assert.IsType<RpcException>(retry.Error).StatusCode);
-        await using var server = await GeoAssignTestServer.StartAsync(port: port);
+        await using var server = await TestServer.StartAsync(port: port);
 
         Assert.Equal(0UL, (await info.WaitAsync(TimeSpan.FromSeconds(60))).MapVersion);
     }
@@ -36,7 +36,7 @@ public sealed class RetryTests
     [Fact]
     public async Task An_edit_to_a_server_that_starts_late_is_retried_because_it_never_reached_it()
     {
-        var port = GeoAssignTestServer.FreePort();
+        var port = TestServer.FreePort();
         var retries = 0;
         var failed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var client = new GeoAssignClient(new GeoAssignClientOptions
@@ -55,7 +55,7 @@ public sealed class RetryTests
 
         var import = client.ImportGeoJsonAsync(TestData.SamplePath);
         await failed.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        await using var server = await GeoAssignTestServer.StartAsync(port: port);
+        await using var server = await TestServer.StartAsync(port: port);
         var imported = await import.WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal(56, imported.CreatedCount);
         Assert.True(retries >= 1);
@@ -66,7 +66,7 @@ public sealed class RetryTests
     {
         // A data folder that already holds the sample, for the server that starts late.
         var data = Path.Combine(Path.GetTempPath(), "geoassign-client-tests", Guid.NewGuid().ToString("N"));
-        await using (var seed = await GeoAssignTestServer.StartAsync(dataDirectory: data))
+        await using (var seed = await TestServer.StartAsync(dataDirectory: data))
         {
             await seed.Client().ImportGeoJsonAsync(TestData.SamplePath);
         }
@@ -75,7 +75,7 @@ public sealed class RetryTests
         {
             foreach (var method in new[] { "ResolveStream", "Reassign" })
             {
-                var port = GeoAssignTestServer.FreePort();
+                var port = TestServer.FreePort();
                 var failed = new TaskCompletionSource<GeoAssignRetry>(TaskCreationOptions.RunContinuationsAsynchronously);
                 using var client = new GeoAssignClient(new GeoAssignClientOptions
                 {
@@ -93,7 +93,7 @@ public sealed class RetryTests
                     ? client.ReassignAsync(points.Select(p => new Account(p.Id!, p.Lat, p.Lng, "someone"))).GetSummaryAsync().ContinueWith(t => t.Result.ChangedCount, TaskScheduler.Default)
                     : CountColoradoAsync(client.ResolveManyAsync(points));
                 Assert.Equal(method, (await failed.Task.WaitAsync(TimeSpan.FromSeconds(60))).Method);
-                await using var server = await GeoAssignTestServer.StartAsync(port: port, dataDirectory: data);
+                await using var server = await TestServer.StartAsync(port: port, dataDirectory: data);
                 Assert.Equal(5_000, await run.WaitAsync(TimeSpan.FromSeconds(60)));
             }
         }
@@ -120,7 +120,7 @@ public sealed class RetryTests
         var retries = 0;
         using var client = new GeoAssignClient(new GeoAssignClientOptions
         {
-            Address = new Uri($"http://127.0.0.1:{GeoAssignTestServer.FreePort()}"),
+            Address = new Uri($"http://127.0.0.1:{TestServer.FreePort()}"),
             MaxRetries = 2,
             RetryBaseDelay = TimeSpan.FromMilliseconds(10),
             OnRetry = _ => Interlocked.Increment(ref retries),
@@ -141,7 +141,7 @@ public sealed class RetryTests
         var retries = 0;
         using var client = new GeoAssignClient(new GeoAssignClientOptions
         {
-            Address = new Uri($"http://127.0.0.1:{GeoAssignTestServer.FreePort()}"),
+            Address = new Uri($"http://127.0.0.1:{TestServer.FreePort()}"),
             MaxRetries = 0,
             OnRetry = _ => retries++,
         });
@@ -185,7 +185,7 @@ public sealed class ReadYourWritesAndDeadlineTests(SampleServer fixture) : IClas
     {
         using var client = fixture.Server.Client(configure: o => o.MaxRetries = 1);
         Assert.Equal(0UL, client.MinReadVersion);
-        var edit = await client.UpsertAsync([new Territory { Id = "ryw-1", OwnerId = "rep-ryw", Layer = "ryw", GeometryGeoJson = TestData.Square(5, 5, 1) }]);
+        var edit = await client.UpsertAsync([new Territory { Id = "ryw-1", OwnerId = "rep-ryw", Layer = "ryw", GeometryGeoJson = Shapes.Square(5, 5, 1) }]);
         Assert.Equal(edit.MapVersion, client.MinReadVersion);
         Assert.Equal(("ryw-1", edit.MapVersion), ((await client.ResolveAsync(5.5, 5.5, "ryw")).TerritoryId, edit.MapVersion));
 
@@ -218,7 +218,7 @@ public sealed class ReadYourWritesAndDeadlineTests(SampleServer fixture) : IClas
     public async Task Every_call_has_a_deadline()
     {
         // The server would wait 5 s for a version it never reaches; the client's 300 ms deadline ends it first.
-        await using var server = await GeoAssignTestServer.StartAsync(new Dictionary<string, string?> { ["GeoAssign:MinVersionWait"] = "00:00:05" });
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["GeoAssign:MinVersionWait"] = "00:00:05" });
         using var client = server.Client(configure: o => o.DefaultDeadline = TimeSpan.FromMilliseconds(300));
         client.RequireVersion(99);
         var started = DateTime.UtcNow;

@@ -42,7 +42,7 @@ public sealed class CellGeometryTests(H3Oracle oracle, ITestOutputHelper output)
     private const double AntimeridianH3JsAreaErrorRads2 = 4 * 8.881784197001252e-16;
 
     [Fact]
-    public void GoldenCellsIncludeEveryPentagonAndFaceEdgeCells()
+    public void Golden_cells_include_every_pentagon_and_face_edge_cells()
     {
         var file = oracle.Load("cells");
         var cells = file.U64("cell");
@@ -60,7 +60,7 @@ public sealed class CellGeometryTests(H3Oracle oracle, ITestOutputHelper output)
     }
 
     [Fact]
-    public void CellToLatLngIsWithin1e12DegreesOfArcOfH3JsPlusPolarAsinConditioning()
+    public void CellToLatLng_is_within_1e12_degrees_of_arc_of_h3_js_plus_polar_asin_conditioning()
     {
         var file = oracle.Load("cells");
         var cells = file.U64("cell");
@@ -101,7 +101,7 @@ public sealed class CellGeometryTests(H3Oracle oracle, ITestOutputHelper output)
     }
 
     [Fact]
-    public void CellToBoundaryMatchesH3JsVertexForVertexWithin1e12DegreesOfArcPlusPolarAsinConditioning()
+    public void CellToBoundary_matches_h3_js_vertex_for_vertex_within_1e12_degrees_of_arc_plus_polar_asin_conditioning()
     {
         var file = oracle.Load("cells");
         var cells = file.U64("cell");
@@ -169,7 +169,7 @@ public sealed class CellGeometryTests(H3Oracle oracle, ITestOutputHelper output)
     [InlineData("km2")]
     [InlineData("m2")]
     [InlineData("rads2")]
-    public void CellAreaMatchesH3JsWithinRelative1e7OrAnIndependentAreaAcrossTheAntimeridian(string unit)
+    public void Cell_area_matches_h3_js_within_relative_1e7_or_an_independent_area_across_the_antimeridian(string unit)
     {
         var file = oracle.Load("cells");
         var cells = file.U64("cell");

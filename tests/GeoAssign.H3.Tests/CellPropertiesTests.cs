@@ -8,7 +8,7 @@ namespace GeoAssign.H3.Tests;
 public sealed class CellPropertiesTests(H3Oracle oracle)
 {
     [Fact]
-    public void ResolutionBaseCellAndPentagonFlagEqualH3Js()
+    public void Resolution_base_cell_and_pentagon_flag_equal_h3_js()
     {
         var file = oracle.Load("cells");
         var cells = file.U64("cell");
@@ -34,7 +34,7 @@ public sealed class CellPropertiesTests(H3Oracle oracle)
     }
 
     [Fact]
-    public void DigitsEqualH3JsGetIndexDigit()
+    public void Digits_equal_h3_js_getIndexDigit()
     {
         var file = oracle.Load("cells");
         var cells = file.U64("cell");
@@ -58,7 +58,7 @@ public sealed class CellPropertiesTests(H3Oracle oracle)
     }
 
     [Fact]
-    public void TextFormEqualsH3JsAndParsesBack()
+    public void The_text_form_equals_h3_js_and_parses_back()
     {
         var file = oracle.Load("cells");
         var cells = file.U64("cell");
@@ -87,14 +87,14 @@ public sealed class CellPropertiesTests(H3Oracle oracle)
     [InlineData("8928308280fffffg")]
     [InlineData("8928308280f ffff")]
     [InlineData("18928308280fffff0")]
-    public void TryParseRejectsTextThatIsNotA64BitHexNumber(string text)
+    public void TryParse_rejects_text_that_is_not_a_64_bit_hex_number(string text)
     {
         Assert.False(H3Index.TryParse(text, out var cell));
         Assert.Equal(H3Index.Null, cell);
     }
 
     [Fact]
-    public void GetRes0CellsEqualsH3Js()
+    public void GetRes0Cells_equals_h3_js()
     {
         var expected = oracle.Load("misc").U64("res0Cells");
         var ours = H3.GetRes0Cells().ToArray().Select(c => c.Value);
@@ -102,7 +102,7 @@ public sealed class CellPropertiesTests(H3Oracle oracle)
     }
 
     [Fact]
-    public void GetPentagonsEqualsH3JsAtEveryResolution()
+    public void GetPentagons_equals_h3_js_at_every_resolution()
     {
         var pentagons = oracle.Load("misc").List<ulong>("pentagons");
         Assert.Equal(16, pentagons.Count);
@@ -117,14 +117,14 @@ public sealed class CellPropertiesTests(H3Oracle oracle)
     [Theory]
     [InlineData(-1)]
     [InlineData(16)]
-    public void GetPentagonsRejectsResolutionsOutsideZeroToFifteen(int res)
+    public void GetPentagons_rejects_resolutions_outside_zero_to_fifteen(int res)
     {
         var e = Assert.Throws<H3Exception>(() => H3.GetPentagons(res));
         Assert.Equal(H3Error.ResDomain, e.Error);
     }
 
     [Fact]
-    public void IsResClassIIIEqualsH3JsAtEveryResolution()
+    public void IsResClassIII_equals_h3_js_at_every_resolution()
     {
         var expected = oracle.Load("misc").U8("isResClassIII");
         for (var res = 0; res <= H3.MaxResolution; res++)

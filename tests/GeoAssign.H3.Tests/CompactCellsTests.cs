@@ -7,7 +7,7 @@ namespace GeoAssign.H3.Tests;
 public sealed class CompactCellsTests(H3Oracle oracle)
 {
     [Fact]
-    public void CompactCellsEqualsH3JsOrReportsTheSameError()
+    public void CompactCells_equals_h3_js_or_reports_the_same_error()
     {
         var file = oracle.Load("compact");
         var labels = file.Str("label");
@@ -50,7 +50,7 @@ public sealed class CompactCellsTests(H3Oracle oracle)
     }
 
     [Fact]
-    public void UncompactCellsEqualsH3JsOrReportsTheSameError()
+    public void UncompactCells_equals_h3_js_or_reports_the_same_error()
     {
         var file = oracle.Load("compact");
         var labels = file.Str("label");
@@ -97,7 +97,7 @@ public sealed class CompactCellsTests(H3Oracle oracle)
     }
 
     [Fact]
-    public void UncompactOfCompactGivesBackTheInputSet()
+    public void Uncompacting_what_was_compacted_gives_back_the_input_set()
     {
         var file = oracle.Load("compact");
         var labels = file.Str("label");
@@ -135,7 +135,7 @@ public sealed class CompactCellsTests(H3Oracle oracle)
     }
 
     [Fact]
-    public void CompactingEveryResolutionOneCellGivesTheResolutionZeroCells()
+    public void Compacting_every_resolution_one_cell_gives_the_resolution_zero_cells()
     {
         var res1 = new List<H3Index>();
         foreach (var cell in H3.GetRes0Cells())
@@ -152,7 +152,7 @@ public sealed class CompactCellsTests(H3Oracle oracle)
     }
 
     [Fact]
-    public void CompactingNothingGivesNothing()
+    public void Compacting_nothing_gives_nothing()
     {
         Assert.Empty(H3.CompactCells([]));
         Assert.Empty(H3.UncompactCells([], 5));

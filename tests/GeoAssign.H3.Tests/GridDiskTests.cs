@@ -7,7 +7,7 @@ namespace GeoAssign.H3.Tests;
 public sealed class GridDiskTests(H3Oracle oracle)
 {
     [Fact]
-    public void GoldenDisksCoverTenThousandOriginsWithPentagonsAndFaceEdges()
+    public void Golden_disks_cover_ten_thousand_origins_with_pentagons_and_face_edges()
     {
         var file = oracle.Load("grid_disk");
         var origin = file.U64("origin");
@@ -22,7 +22,7 @@ public sealed class GridDiskTests(H3Oracle oracle)
     }
 
     [Fact]
-    public void GridDiskEqualsH3JsAsASet()
+    public void GridDisk_equals_h3_js_as_a_set()
     {
         var file = oracle.Load("grid_disk");
         var origin = file.U64("origin");
@@ -63,7 +63,7 @@ public sealed class GridDiskTests(H3Oracle oracle)
     }
 
     [Fact]
-    public void GridDiskOfRadiusZeroIsTheOrigin()
+    public void GridDisk_of_radius_zero_is_the_origin()
     {
         var file = oracle.Load("grid_disk");
         foreach (var value in file.U64("origin").Distinct().Take(2000))
@@ -80,13 +80,13 @@ public sealed class GridDiskTests(H3Oracle oracle)
     [InlineData(3, 37)]
     [InlineData(10, 331)]
     [InlineData(100, 30301)]
-    public void MaxGridDiskSizeIsTheHexagonalNumber(int k, int size)
+    public void MaxGridDiskSize_is_the_hexagonal_number(int k, int size)
     {
         Assert.Equal(size, H3.MaxGridDiskSize(k));
     }
 
     [Fact]
-    public void AreNeighborCellsAgreesWithH3Js()
+    public void AreNeighborCells_agrees_with_h3_js()
     {
         var file = oracle.Load("grid_disk");
         var a = file.U64("neighbors.a");

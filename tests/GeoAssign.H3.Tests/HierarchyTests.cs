@@ -7,7 +7,7 @@ namespace GeoAssign.H3.Tests;
 public sealed class HierarchyTests(H3Oracle oracle)
 {
     [Fact]
-    public void CellToParentEqualsH3JsAtEveryCoarserResolution()
+    public void CellToParent_equals_h3_js_at_every_coarser_resolution()
     {
         var file = oracle.Load("hierarchy");
         var cells = file.U64("cell");
@@ -42,7 +42,7 @@ public sealed class HierarchyTests(H3Oracle oracle)
     }
 
     [Fact]
-    public void CellToCenterChildAndChildrenSizeEqualH3JsAtEveryFinerResolution()
+    public void CellToCenterChild_and_CellToChildrenSize_equal_h3_js_at_every_finer_resolution()
     {
         var file = oracle.Load("hierarchy");
         var cells = file.U64("cell");
@@ -77,7 +77,7 @@ public sealed class HierarchyTests(H3Oracle oracle)
     }
 
     [Fact]
-    public void CellToChildrenEqualsH3JsAsASetAndCountsCellToChildrenSize()
+    public void CellToChildren_equals_h3_js_as_a_set_and_counts_CellToChildrenSize()
     {
         var file = oracle.Load("hierarchy");
         var cells = file.U64("children.cell");
@@ -120,7 +120,7 @@ public sealed class HierarchyTests(H3Oracle oracle)
     }
 
     [Fact]
-    public void ChildrenAndCenterChildRoundTripToTheirParent()
+    public void Children_and_center_child_round_trip_to_their_parent()
     {
         var file = oracle.Load("hierarchy");
         var cells = file.U64("children.cell");
@@ -151,7 +151,7 @@ public sealed class HierarchyTests(H3Oracle oracle)
     }
 
     [Fact]
-    public void InvalidResolutionsReportTheErrorH3JsReports()
+    public void Invalid_resolutions_report_the_error_h3_js_reports()
     {
         var file = oracle.Load("hierarchy");
         var cells = file.U64("error.cell");

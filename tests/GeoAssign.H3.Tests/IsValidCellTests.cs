@@ -25,7 +25,7 @@ public enum ValidityInput
 public sealed class IsValidCellTests(H3Oracle oracle)
 {
     [Fact]
-    public void IsValidCellAgreesWithH3Js()
+    public void IsValidCell_agrees_with_h3_js()
     {
         var file = oracle.Load("validity");
         var values = file.U64("value");
@@ -54,7 +54,7 @@ public sealed class IsValidCellTests(H3Oracle oracle)
     }
 
     [Fact]
-    public void NullIsNotAValidCell()
+    public void Null_is_not_a_valid_cell()
     {
         Assert.Equal(0UL, H3Index.Null.Value);
         Assert.Equal(default(H3Index), H3Index.Null);

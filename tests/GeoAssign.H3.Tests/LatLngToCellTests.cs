@@ -49,7 +49,7 @@ public sealed class LatLngToCellTests(H3Oracle oracle, ITestOutputHelper output)
     [InlineData(PointCategory.FaceEdges)]
     [InlineData(PointCategory.Pentagons)]
     [InlineData(PointCategory.BeyondPoles)]
-    public void LatLngToCellEqualsH3JsBitForBit(PointCategory category)
+    public void LatLngToCell_equals_h3_js_bit_for_bit(PointCategory category)
     {
         var file = oracle.Load("latlng_to_cell");
         var lat = file.F64("lat");
@@ -111,7 +111,7 @@ public sealed class LatLngToCellTests(H3Oracle oracle, ITestOutputHelper output)
     /// straddle the icosahedron edges, no border runs along them, and the cell must be h3-js's, bit for bit.
     /// </summary>
     [Fact]
-    public void LatLngToCellOnIcosahedronEdgesPicksACellTouchingThePoint()
+    public void LatLngToCell_on_icosahedron_edges_picks_a_cell_touching_the_point()
     {
         var file = oracle.Load("latlng_to_cell");
         var lat = file.F64("lat");
@@ -198,7 +198,7 @@ public sealed class LatLngToCellTests(H3Oracle oracle, ITestOutputHelper output)
     }
 
     [Fact]
-    public void GoldenDataHoldsAtLeastAMillionPairsAtEveryResolution()
+    public void Golden_data_holds_at_least_a_million_pairs_at_every_resolution()
     {
         var file = oracle.Load("latlng_to_cell");
         var res = file.U8("res");
@@ -213,7 +213,7 @@ public sealed class LatLngToCellTests(H3Oracle oracle, ITestOutputHelper output)
     }
 
     [Fact]
-    public void PentagonCentresMapToThePentagonsAtEveryResolution()
+    public void Pentagon_centres_map_to_the_pentagons_at_every_resolution()
     {
         // The oracle aside: a pentagon's own centre lies in the pentagon.
         for (var res = 0; res <= H3.MaxResolution; res++)
@@ -227,7 +227,7 @@ public sealed class LatLngToCellTests(H3Oracle oracle, ITestOutputHelper output)
     }
 
     [Fact]
-    public void InvalidCoordinatesAndResolutionsReturnTheErrorH3JsReports()
+    public void Invalid_coordinates_and_resolutions_return_the_error_h3_js_reports()
     {
         var file = oracle.Load("latlng_to_cell");
         var lat = file.F64("error.lat");
@@ -263,7 +263,7 @@ public sealed class LatLngToCellTests(H3Oracle oracle, ITestOutputHelper output)
     [InlineData(0.0, double.NegativeInfinity, 5)]
     [InlineData(10.0, 20.0, -1)]
     [InlineData(10.0, 20.0, 16)]
-    public void LatLngToCellThrowsOnInvalidInput(double lat, double lng, int res)
+    public void LatLngToCell_throws_on_invalid_input(double lat, double lng, int res)
     {
         var e = Assert.Throws<H3Exception>(() => H3.LatLngToCell(lat, lng, res));
         Assert.Equal(res is < 0 or > 15 ? H3Error.ResDomain : H3Error.LatLngDomain, e.Error);

@@ -122,6 +122,7 @@ public sealed class LoadDriverTests
             var delay = script(Interlocked.Increment(ref _calls) - 1);
             if (delay > TimeSpan.Zero)
             {
+                // The simulated slow operation the driver is measured against, not a wait for a condition.
                 await Task.Delay(delay, cancellationToken);
             }
             else

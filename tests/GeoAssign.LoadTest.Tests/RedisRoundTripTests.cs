@@ -1,6 +1,6 @@
 // The converge scenario's Redis probe against a real redis-server.
 using GeoAssign.LoadTest.Scenarios;
-using GeoAssign.Replication.Redis.Tests.Infrastructure;
+using GeoAssign.Testing.Servers;
 
 namespace GeoAssign.LoadTest.Tests;
 
@@ -20,10 +20,7 @@ public sealed class RedisRoundTripTests
     [Fact]
     public async Task The_probe_reports_an_unreachable_redis_as_a_failure_naming_it()
     {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        var port = TestServer.FreePort();
         var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => RedisRoundTrip.MeasureAsync($"127.0.0.1:{port}", 5, CancellationToken.None));
         Assert.Contains("Cannot measure the Redis pub/sub round trip", failure.Message);
     }

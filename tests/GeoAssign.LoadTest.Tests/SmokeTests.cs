@@ -1,33 +1,19 @@
 // A short run of every scenario and setup command, in-process, against the real server on a free port.
 using System.Text.Json;
-using GeoAssign.Client.Tests.Infrastructure;
+using GeoAssign.Testing.Servers;
 
 namespace GeoAssign.LoadTest.Tests;
 
 /// <summary>The real server with the shipped sample map (56 US states, layer geo), shared by the smoke tests.</summary>
 public sealed class SampleServer : IAsyncLifetime
 {
-    public GeoAssignTestServer Server { get; private set; } = null!;
-
-    public static string RepositoryRoot
-    {
-        get
-        {
-            var directory = new DirectoryInfo(AppContext.BaseDirectory);
-            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "GeoAssign.sln")))
-            {
-                directory = directory.Parent;
-            }
-
-            return directory?.FullName ?? throw new InvalidOperationException("GeoAssign.sln not found above the test binaries.");
-        }
-    }
+    public TestServer Server { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        Server = await GeoAssignTestServer.StartAsync();
+        Server = await TestServer.StartAsync();
         await using var client = Server.Client();
-        await client.ImportGeoJsonAsync(Path.Combine(RepositoryRoot, "server", "GeoAssign.Server", "samples", "us-states.geojson"));
+        await client.ImportGeoJsonAsync(TestData.SamplePath);
     }
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
@@ -161,7 +147,7 @@ public sealed class SmokeTests(SampleServer sample) : IClassFixture<SampleServer
     [Fact]
     public async Task An_unreachable_server_is_reported_by_status_code()
     {
-        var port = GeoAssignTestServer.FreePort();
+        var port = TestServer.FreePort();
         var json = Path.Combine(_folder, "down.json");
         var output = new StringWriter();
         var error = new StringWriter();

@@ -1,9 +1,8 @@
-// The faults of issues #5 and #12, each on its own: afterwards every acknowledged edit is present
+// Faults of Redis and of replicas, each on its own: afterwards every acknowledged edit is present
 // (after a failover: every edit acknowledged by the new primary), every replica serves the same
 // version, and they answer 100,000 random points identically.
 using GeoAssign.Protos.V1;
-using GeoAssign.Server.Tests;
-using GeoAssign.Replication.Redis.Tests.Infrastructure;
+using GeoAssign.Testing.Servers;
 using Grpc.Core;
 using Xunit.Abstractions;
 
@@ -126,7 +125,7 @@ public sealed class FaultTests(ITestOutputHelper output)
         await using var cluster = await ReplicaCluster.StartAsync(replicas: 2, settings: new Dictionary<string, string> { ["GeoAssign__Redis__OperationTimeout"] = "00:00:00.500" });
         await using var client = new GeoAssign.Client.GeoAssignClient(new GeoAssign.Client.GeoAssignClientOptions
         {
-            Address = new Uri(cluster[0].Address),
+            Address = cluster[0].Address,
             RetryBaseDelay = TimeSpan.FromMilliseconds(20),
         });
 
@@ -261,26 +260,16 @@ public sealed class FaultTests(ITestOutputHelper output)
 
     private static async Task WaitForStateAsync(ReplicaCluster cluster, ReplicaState state)
     {
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (true)
+        var states = new List<ReplicaState>();
+        await Eventually.UntilAsync(async () =>
         {
-            var states = new List<ReplicaState>();
+            states.Clear();
             foreach (var replica in cluster.Running)
             {
                 states.Add((await cluster.Territories(replica).GetMapInfoAsync(new GetMapInfoRequest())).Replica.State);
             }
 
-            if (states.All(s => s == state))
-            {
-                return;
-            }
-
-            if (DateTime.UtcNow > until)
-            {
-                Assert.Fail($"The replicas report {string.Join(", ", states)}, not all {state}.\n{cluster.Logs()}");
-            }
-
-            await Task.Delay(100);
-        }
+            return states.All(s => s == state);
+        }, TimeSpan.FromSeconds(20), () => $"the replicas report {state} (they report {string.Join(", ", states)})\n{cluster.Logs()}", ClusterAssert.InfoPollInterval);
     }
 }

@@ -1,6 +1,6 @@
 // Plans across three replicas and one Redis: shared drafts, and a scheduled activation that flips all of them once.
 using GeoAssign.Protos.V1;
-using GeoAssign.Server.Tests;
+using GeoAssign.Testing.Servers;
 using Google.Protobuf.WellKnownTypes;
 
 namespace GeoAssign.Replicas.Tests;

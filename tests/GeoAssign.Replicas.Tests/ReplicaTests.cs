@@ -1,7 +1,6 @@
 // Three replicas and one Redis: edits through any replica reach every replica, and they agree.
 using GeoAssign.Protos.V1;
-using GeoAssign.Server.Tests;
-using GeoAssign.Replication.Redis.Tests.Infrastructure;
+using GeoAssign.Testing.Servers;
 using Grpc.Core;
 
 namespace GeoAssign.Replicas.Tests;

@@ -1,8 +1,6 @@
 // Redis replaced under the store: a Sentinel failover, and a primary that forgot the append script.
 using System.Diagnostics;
 using GeoAssign.Index.Model;
-using GeoAssign.Replication.Redis.Tests.Infrastructure;
-using static GeoAssign.Replication.Redis.Tests.RedisStoreFixtures;
 
 namespace GeoAssign.Replication.Redis.Tests;
 
@@ -50,18 +48,17 @@ public sealed class RedisFailoverTests
         var promoted = Stopwatch.GetTimestamp();
 
         // Edits fail while the store has no primary, each saying whether it changed anything, and
-        // go through on the new primary within a few seconds of the promotion.
+        // go through on the new primary within a few seconds of the promotion (each failed attempt
+        // tried again after Eventually's pause).
         var failures = new List<MapStoreException>();
         MapChange? stored = null;
-        for (var attempt = 0; stored is null; attempt++)
+        var attempt = 0;
+        await Eventually.UntilAsync(async () =>
         {
-            Assert.True(Stopwatch.GetElapsedTime(promoted) < TimeSpan.FromSeconds(15),
-                $"No append went through within 15 s of the promotion; failures: {string.Join(" | ", failures.Select(f => f.Message).Distinct())}\n{group.Logs()}");
-            var change = SmallChange(writer.Version + 1, $"attempt{attempt}");
+            var change = SmallChange(writer.Version + 1, $"attempt{attempt++}");
             try
             {
-                var result = await writer.AppendAsync(change, None);
-                if (result.Appended)
+                if ((await writer.AppendAsync(change, None)).Appended)
                 {
                     stored = change;
                 }
@@ -69,11 +66,14 @@ public sealed class RedisFailoverTests
             catch (MapStoreException e)
             {
                 failures.Add(e);
-                await Task.Delay(50);
             }
-        }
+
+            return stored is not null;
+        }, TimeSpan.FromSeconds(15), () => $"an append goes through within 15 s of the promotion; failures: {string.Join(" | ", failures.Select(f => f.Message).Distinct())}\n{group.Logs()}",
+            pollInterval: TimeSpan.FromMilliseconds(50));
 
         var resumedAfter = Stopwatch.GetElapsedTime(promoted);
+        Assert.NotNull(stored);
         Assert.Equal(11, stored.Version); // the hung append never ran on the replica that took over
         Assert.True(writer.Health.Reachable, writer.Health.Problem);
 
@@ -82,7 +82,7 @@ public sealed class RedisFailoverTests
         await watcher.WaitForAsync(11, TimeSpan.FromSeconds(10));
         var changes = await follower.ReadChangesAsync(10, None);
         Assert.NotNull(changes);
-        AssertSameChange(stored, Assert.Single(changes));
+        MapStoreAssert.SameChange(stored, Assert.Single(changes));
 
         // Pub/sub works after the failover: the next append reaches the follower without a poll.
         Assert.True((await writer.AppendAsync(SmallChange(12, "after"), None)).Appended);
@@ -119,7 +119,7 @@ public sealed class RedisFailoverTests
 
         // Version 5 again, but not the replica's version 5: reads say reload, the feed goes below
         // the replica's version, and an edit planned on the old history is not appended.
-        await WaitUntilAsync(() => watcher.Seen.Contains(0), TimeSpan.FromSeconds(5), "the feed yields 0");
+        await Eventually.UntilAsync(() => watcher.Seen.Contains(0), TimeSpan.FromSeconds(5), "the feed yields 0");
         Assert.Null(await replica.ReadChangesAsync(5, None));
         Assert.Equal(new AppendResult(false, 5), await replica.AppendAsync(SmallChange(6, "old"), None));
         Assert.Equal("5", await redis.ExecuteAsync("GET", "geoassign:{test}:version"));
@@ -127,7 +127,7 @@ public sealed class RedisFailoverTests
 
         // Reloaded, the replica holds Redis's history and goes on from it.
         var reloaded = await replica.LoadAsync(None);
-        AssertSameTerritories(Replay(Enumerable.Range(1, 5).Select(v => SmallChange(v, "new"))).Values, reloaded.BaseTerritories);
+        MapStoreAssert.SameTerritories(Replay(Enumerable.Range(1, 5).Select(v => SmallChange(v, "new"))).Values, reloaded.BaseTerritories);
         Assert.Empty(Assert.IsAssignableFrom<IReadOnlyList<MapChange>>(await replica.ReadChangesAsync(5, None)));
         Assert.True((await replica.AppendAsync(SmallChange(6, "new"), None)).Appended);
         await watcher.WaitForAsync(6, TimeSpan.FromSeconds(5));

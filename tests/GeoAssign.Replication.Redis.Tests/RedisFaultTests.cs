@@ -2,8 +2,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using GeoAssign.Index.Model;
-using GeoAssign.Replication.Redis.Tests.Infrastructure;
-using static GeoAssign.Replication.Redis.Tests.RedisStoreFixtures;
 
 namespace GeoAssign.Replication.Redis.Tests;
 
@@ -23,7 +21,7 @@ public sealed class RedisFaultTests
         using var stop = new CancellationTokenSource();
         var writers = new[] { Storm(a, "a"), Storm(b, "b") };
 
-        await WaitUntilAsync(() => acknowledged.Count >= 40, TimeSpan.FromSeconds(20), "40 appends are acknowledged");
+        await Eventually.UntilAsync(() => acknowledged.Count >= 40, TimeSpan.FromSeconds(20), "40 appends are acknowledged");
         redis.Kill();
 
         // While Redis is down an edit fails fast, says what to do, and the health shows it.
@@ -32,16 +30,16 @@ public sealed class RedisFaultTests
         Assert.True(Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(3), $"The failed edit took {Stopwatch.GetElapsedTime(started).TotalMilliseconds:0} ms.");
         Assert.Matches("not sent|may or may not have been applied", down.Message);
         Assert.Contains(redis.ConnectionString, down.Message);
-        await WaitUntilAsync(() => !probe.Health.Reachable, TimeSpan.FromSeconds(5), "the probe store reports Redis unreachable");
+        await Eventually.UntilAsync(() => !probe.Health.Reachable, TimeSpan.FromSeconds(5), "the probe store reports Redis unreachable");
         Assert.Contains("does not answer", probe.Health.Problem);
         var lastContactWhileDown = probe.Health.LastContact;
 
         var beforeRestart = acknowledged.Count;
         await redis.RestartAsync();
-        await WaitUntilAsync(() => acknowledged.Count >= beforeRestart + 40, TimeSpan.FromSeconds(30), "40 more appends are acknowledged after the restart");
+        await Eventually.UntilAsync(() => acknowledged.Count >= beforeRestart + 40, TimeSpan.FromSeconds(30), "40 more appends are acknowledged after the restart");
         await stop.CancelAsync();
         await Task.WhenAll(writers);
-        await WaitUntilAsync(() => probe.Health.Reachable, TimeSpan.FromSeconds(10), "the probe store reports Redis reachable again");
+        await Eventually.UntilAsync(() => probe.Health.Reachable, TimeSpan.FromSeconds(10), "the probe store reports Redis reachable again");
         Assert.True(probe.Health.LastContact > lastContactWhileDown);
         Assert.Null(probe.Health.Problem);
         Assert.NotEmpty(failures);
@@ -57,10 +55,10 @@ public sealed class RedisFaultTests
         Assert.True(acknowledged.Keys.Max() <= stored.Version);
         foreach (var (version, change) in acknowledged)
         {
-            AssertSameChange(change, stream[(int)version - 1]);
+            MapStoreAssert.SameChange(change, stream[(int)version - 1]);
         }
 
-        AssertSameTerritories(Replay(stream).Values, stored.BaseTerritories);
+        MapStoreAssert.SameTerritories(Replay(stream).Values, stored.BaseTerritories);
 
         async Task Storm(RedisMapStore store, string name)
         {
@@ -82,6 +80,7 @@ public sealed class RedisFaultTests
                 {
                     // Outcome not known (or not sent): the next append finds the store's version by its conflict.
                     failures.Enqueue(e);
+                    // Pacing the storm while Redis is down, not waiting for anything: no assertion depends on it.
                     await Task.Delay(20, CancellationToken.None);
                 }
             }
@@ -112,8 +111,8 @@ public sealed class RedisFaultTests
 
         // Redis ran the script once it woke up: this is why the outcome was reported as unknown.
         var stored = await store.ReadChangesAsync(0, None);
-        AssertSameChange(change, Assert.Single(stored!));
-        await WaitUntilAsync(() => store.Health.Reachable && store.Version == 1, TimeSpan.FromSeconds(5), "the store is reachable at version 1 again");
+        MapStoreAssert.SameChange(change, Assert.Single(stored!));
+        await Eventually.UntilAsync(() => store.Health.Reachable && store.Version == 1, TimeSpan.FromSeconds(5), "the store is reachable at version 1 again");
         Assert.Equal(new AppendResult(false, 1), await store.AppendAsync(change, None));
     }
 
@@ -143,10 +142,7 @@ public sealed class RedisFaultTests
     [Fact]
     public async Task Connecting_to_nothing_fails_after_the_retry_time_naming_the_address()
     {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        var port = TestServer.FreePort();
         var started = Stopwatch.GetTimestamp();
         var failure = await Assert.ThrowsAsync<MapStoreException>(() => RedisMapStore.ConnectAsync(new RedisMapStoreOptions
         {

@@ -1,8 +1,5 @@
 // Following another store: pub/sub, the re-read after a lost subscription, and the poll.
 using GeoAssign.Index.Model;
-using GeoAssign.Replication.Redis.Tests.Infrastructure;
-using static GeoAssign.Replication.Redis.Tests.RedisStoreFixtures;
-using static GeoAssign.Testing.ChangeHistories;
 
 namespace GeoAssign.Replication.Redis.Tests;
 
@@ -50,7 +47,7 @@ public sealed class RedisFollowTests
         // With the stream gone, the follower still has change 1: it came with the message.
         Assert.Equal(1L, (long)(await redis.ExecuteAsync("DEL", "geoassign:{test}:changes"))!);
         var fromMessage = await follower.ReadChangesAsync(0, None);
-        AssertSameChange(small, Assert.Single(fromMessage!));
+        MapStoreAssert.SameChange(small, Assert.Single(fromMessage!));
 
         // A change over the inline limit is announced by its version alone: the follower reads the stream.
         // (The states of the extract, Alaska's thousands of vertices among them: far over 64 KiB.)
@@ -59,7 +56,7 @@ public sealed class RedisFollowTests
         Assert.True((await writer.AppendAsync(large, None)).Appended);
         await watcher.WaitForAsync(2, TimeSpan.FromSeconds(5));
         var fromStream = await follower.ReadChangesAsync(1, None);
-        AssertSameChange(large, Assert.Single(fromStream!));
+        MapStoreAssert.SameChange(large, Assert.Single(fromStream!));
         Assert.Equal(1L, (long)(await redis.ExecuteAsync("DEL", "geoassign:{test}:changes"))!);
         Assert.Null(await follower.ReadChangesAsync(1, None));
     }
@@ -82,7 +79,7 @@ public sealed class RedisFollowTests
         await watcher.WaitForAsync(7, TimeSpan.FromSeconds(15));
 
         // The subscriptions come back, and later versions arrive through them again.
-        await WaitUntilAsync(() => SubscriberCount(redis).GetAwaiter().GetResult() >= 2, TimeSpan.FromSeconds(15), "both stores subscribe again");
+        await Eventually.UntilAsync(async () => await SubscriberCount(redis) >= 2, TimeSpan.FromSeconds(15), "both stores subscribe again");
         Assert.True((await writer.AppendAsync(SmallChange(8, "w"), None)).Appended);
         var took = await watcher.WaitForAsync(8, TimeSpan.FromSeconds(5));
         Assert.True(took < TimeSpan.FromSeconds(1), $"Version 8 took {took.TotalMilliseconds:0} ms to arrive.");
@@ -109,7 +106,8 @@ public sealed class RedisFollowTests
         var store = await ConnectAsync(redis);
         var cancelled = new VersionWatcher(store);
         await cancelled.WaitForAsync(0, TimeSpan.FromSeconds(5));
-        await cancelled.DisposeAsync(); // awaits the enumeration: it throws if the watch did
+        await cancelled.DisposeAsync();
+        Assert.True(cancelled.Completion.IsCompletedSuccessfully, $"The cancelled watch ended as {cancelled.Completion.Status}: {cancelled.Completion.Exception}");
 
         var open = new VersionWatcher(store);
         await open.WaitForAsync(0, TimeSpan.FromSeconds(5));

@@ -1,4 +1,5 @@
-// The embedded store: durable appends, replay, torn tails, snapshots, conflicts and the folder lock.
+// The embedded store's own behaviour: replay from snapshots, torn tails, damage, the folder lock and the codec
+// (what every store does: EmbeddedMapStoreContractTests).
 using GeoAssign.Index;
 using GeoAssign.Index.Model;
 using GeoAssign.Index.Plans;
@@ -10,51 +11,6 @@ namespace GeoAssign.Replication.Tests;
 public sealed class EmbeddedMapStoreTests
 {
     private static readonly CancellationToken None = CancellationToken.None;
-
-    [Fact]
-    public async Task A_new_folder_loads_as_the_empty_map_at_version_0()
-    {
-        using var folder = new TempDirectory();
-        await using var store = StoreFixtures.Open(folder.Path);
-        var stored = await store.LoadAsync(None);
-
-        Assert.Equal(0, stored.Version);
-        Assert.Empty(stored.BaseTerritories);
-        Assert.Empty(stored.Changes);
-        Assert.Equal(0, store.Version);
-    }
-
-    [Fact]
-    public async Task Appended_changes_come_back_equal_after_a_restart()
-    {
-        using var folder = new TempDirectory();
-        var history = ChangeHistories.History(30);
-        await using (var store = StoreFixtures.Open(folder.Path))
-        {
-            await store.LoadAsync(None);
-            foreach (var change in history)
-            {
-                var result = await store.AppendAsync(change, None);
-                Assert.Equal(new AppendResult(true, change.Version), result);
-            }
-        }
-
-        await using (var reopened = StoreFixtures.Open(folder.Path))
-        {
-            var stored = await reopened.LoadAsync(None);
-            Assert.Equal(30, stored.Version);
-            Assert.Equal(0, stored.BaseVersion);
-            Assert.Equal(history.Count, stored.Changes.Count);
-            for (var i = 0; i < history.Count; i++)
-            {
-                Assert.Equal(history[i].Version, stored.Changes[i].Version);
-                Assert.Equal(history[i].Upserts, stored.Changes[i].Upserts);
-                Assert.Equal(history[i].Deletes, stored.Changes[i].Deletes);
-            }
-
-            Assert.Empty(stored.RecoveryNotes);
-        }
-    }
 
     [Fact]
     public async Task Replaying_the_store_builds_the_same_map_as_applying_the_changes()
@@ -218,42 +174,6 @@ public sealed class EmbeddedMapStoreTests
     }
 
     [Fact]
-    public async Task An_append_that_does_not_follow_the_stores_version_is_a_conflict_and_stores_nothing()
-    {
-        using var folder = new TempDirectory();
-        var history = ChangeHistories.History(3);
-        await using var store = StoreFixtures.Open(folder.Path);
-        await store.LoadAsync(None);
-
-        Assert.Equal(new AppendResult(false, 0), await store.AppendAsync(history[1], None));
-        Assert.Equal(new AppendResult(true, 1), await store.AppendAsync(history[0], None));
-        Assert.Equal(new AppendResult(false, 1), await store.AppendAsync(history[0], None));
-        Assert.Equal(new AppendResult(true, 2), await store.AppendAsync(history[1], None));
-        Assert.Equal(2, store.Version);
-
-        var read = await store.ReadChangesAsync(0, None);
-        Assert.NotNull(read);
-        Assert.Equal([1L, 2], read.Select(c => c.Version));
-    }
-
-    [Fact]
-    public async Task Concurrent_writers_with_the_same_expected_version_get_exactly_one_append()
-    {
-        using var folder = new TempDirectory();
-        await using var store = StoreFixtures.Open(folder.Path);
-        await store.LoadAsync(None);
-        var attempts = Enumerable.Range(0, 8)
-            .Select(i => new MapChange(1, [ChangeHistories.Square($"t{i}", i, 0, 0.5)], []))
-            .Select(change => Task.Run(() => store.AppendAsync(change, None)))
-            .ToArray();
-        var results = await Task.WhenAll(attempts);
-
-        Assert.Single(results, r => r.Appended);
-        Assert.All(results, r => Assert.Equal(1, r.StoreVersion));
-        Assert.Equal(1, store.Version);
-    }
-
-    [Fact]
     public async Task A_second_store_cannot_open_a_folder_that_is_in_use()
     {
         using var folder = new TempDirectory();
@@ -267,33 +187,6 @@ public sealed class EmbeddedMapStoreTests
         // Released on dispose.
         await using var second = StoreFixtures.Open(folder.Path);
         Assert.Equal(0, (await second.LoadAsync(None)).Version);
-    }
-
-    [Fact]
-    public async Task The_change_feed_reports_appended_versions()
-    {
-        using var folder = new TempDirectory();
-        await using var store = StoreFixtures.Open(folder.Path);
-        await store.LoadAsync(None);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        await using var feed = store.WatchVersionsAsync(timeout.Token).GetAsyncEnumerator(timeout.Token);
-
-        Assert.True(await feed.MoveNextAsync());
-        Assert.Equal(0, feed.Current);
-        foreach (var change in ChangeHistories.History(3))
-        {
-            await store.AppendAsync(change, None);
-        }
-
-        // Versions may be merged; the latest always arrives.
-        long seen = 0;
-        while (seen < 3 && await feed.MoveNextAsync())
-        {
-            Assert.True(feed.Current > seen);
-            seen = feed.Current;
-        }
-
-        Assert.Equal(3, seen);
     }
 
     [Fact]

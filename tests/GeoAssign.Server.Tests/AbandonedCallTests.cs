@@ -2,6 +2,7 @@
 using System.Collections.Concurrent;
 using System.Net.Sockets;
 using GeoAssign.Protos.V1;
+using GeoAssign.Testing.Servers;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
@@ -24,7 +25,7 @@ public sealed class AbandonedCallTests
     {
         // A wait for min_version that only cancellation can end in the time of the test.
         ["GeoAssign:MinVersionWait"] = "00:05:00",
-    }, configure: builder => builder.Logging.AddProvider(_log));
+    }, configure: builder => _log.AttachTo(builder.Logging));
 
     [Fact]
     public async Task Cancelled_and_dropped_streams_leave_no_call_and_no_memory_behind()
@@ -35,12 +36,12 @@ public sealed class AbandonedCallTests
 
         // The first round warms up what is pooled or compiled once (connections, buffers, code).
         await AbandonAsync(server, rounds: 50);
-        Assert.True(await active.WaitAsync(count => count == 0, ReleaseTimeout), $"{active.Count} calls still in flight after the warm-up.");
+        await active.UntilAsync(count => count == 0, ReleaseTimeout, "the calls of the warm-up are released");
         var before = SettledMemory();
 
         await AbandonAsync(server, rounds: 200);
 
-        Assert.True(await active.WaitAsync(count => count == 0, ReleaseTimeout), $"{active.Count} abandoned calls still in flight on the server.");
+        await active.UntilAsync(count => count == 0, ReleaseTimeout, "the server releases the abandoned calls");
         var growth = SettledMemory() - before;
         // 200 rounds abandon 1,600 calls: a kilobyte kept by each would be 1.6 MB.
         Assert.True(growth < 1_000_000, $"Managed memory grew by {growth:N0} bytes over 1,600 abandoned calls.");
@@ -61,20 +62,20 @@ public sealed class AbandonedCallTests
         using (var cancel = new CancellationTokenSource())
         {
             var call = server.Assignments.ResolveAsync(ahead, cancellationToken: cancel.Token);
-            Assert.True(await active.WaitAsync(count => count == 1, ReleaseTimeout), "The call never reached the server.");
+            await active.UntilAsync(count => count == 1, ReleaseTimeout, "the call reaches the server");
             await cancel.CancelAsync();
             var error = await Assert.ThrowsAsync<RpcException>(async () => await call);
             Assert.Equal(StatusCode.Cancelled, error.StatusCode);
-            Assert.True(await active.WaitAsync(count => count == 0, ReleaseTimeout), "The server still waits for min_version of a cancelled call.");
+            await active.UntilAsync(count => count == 0, ReleaseTimeout, "the server ends the min_version wait of the cancelled call");
         }
 
         using (var dropping = new DroppableChannel(server.Address))
         {
             var call = new AssignmentService.AssignmentServiceClient(dropping.Channel).ResolveAsync(ahead);
-            Assert.True(await active.WaitAsync(count => count == 1, ReleaseTimeout), "The call never reached the server.");
+            await active.UntilAsync(count => count == 1, ReleaseTimeout, "the call reaches the server");
             dropping.Drop();
             await Assert.ThrowsAsync<RpcException>(async () => await call);
-            Assert.True(await active.WaitAsync(count => count == 0, ReleaseTimeout), "The server still waits for min_version of a call whose connection dropped.");
+            await active.UntilAsync(count => count == 0, ReleaseTimeout, "the server ends the min_version wait of the call whose connection dropped");
         }
 
         // Several waits on one connection hold one stream each, and all end with their deadline.
@@ -85,7 +86,7 @@ public sealed class AbandonedCallTests
             Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
         }
 
-        Assert.True(await active.WaitAsync(count => count == 0, ReleaseTimeout), "A min_version wait outlived its deadline.");
+        await active.UntilAsync(count => count == 0, ReleaseTimeout, "every min_version wait ends with its deadline");
     }
 
     // Each round opens ResolveStream, Reassign, WatchMap and a min_version wait; cancels them on one
@@ -173,7 +174,7 @@ public sealed class AbandonedCallTests
     {
         private readonly ConcurrentQueue<Socket> _sockets = new();
 
-        public DroppableChannel(string address) =>
+        public DroppableChannel(Uri address) =>
             Channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
             {
                 HttpHandler = new SocketsHttpHandler

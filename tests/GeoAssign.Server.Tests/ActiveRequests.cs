@@ -1,5 +1,6 @@
 // The server's count of requests in flight (ASP.NET Core's http.server.active_requests), for tests of released calls.
 using System.Diagnostics.Metrics;
+using GeoAssign.Testing.Servers;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GeoAssign.Server.Tests;
@@ -31,22 +32,9 @@ internal sealed class ActiveRequests : IDisposable
 
     public long Count => Interlocked.Read(ref _count);
 
-    /// <summary>Waits until <paramref name="condition"/> holds for the count; false when <paramref name="timeout"/> passes first.</summary>
-    public async Task<bool> WaitAsync(Func<long, bool> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition(Count))
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                return false;
-            }
-
-            await Task.Delay(10);
-        }
-
-        return true;
-    }
+    /// <summary>Waits (<see cref="Eventually"/>) until <paramref name="condition"/> holds for the count; fails naming <paramref name="what"/> and the count then.</summary>
+    public Task UntilAsync(Func<long, bool> condition, TimeSpan timeout, string what) =>
+        Eventually.UntilAsync(() => condition(Count), timeout, () => $"{what} ({Count} requests in flight)");
 
     public void Dispose() => _listener.Dispose();
 }

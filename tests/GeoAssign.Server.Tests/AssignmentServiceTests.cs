@@ -1,6 +1,7 @@
 // AssignmentService through a real channel: happy paths, every bad input, and min_version.
 using GeoAssign.Protos.V1;
 using GeoAssign.Testing;
+using GeoAssign.Testing.Servers;
 using Grpc.Core;
 
 namespace GeoAssign.Server.Tests;

@@ -1,5 +1,6 @@
 // Attributes that cannot be kept exactly as given are refused with INVALID_ARGUMENT naming the territory and the attribute.
 using GeoAssign.Protos.V1;
+using GeoAssign.Testing.Servers;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 

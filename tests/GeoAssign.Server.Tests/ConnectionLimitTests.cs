@@ -2,6 +2,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using GeoAssign.Protos.V1;
+using GeoAssign.Testing.Servers;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -85,20 +86,19 @@ public sealed class ConnectionLimitTests
 
             held[0].Dispose();
             held.RemoveAt(0);
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-            while (true)
+            await Eventually.UntilAsync(async () =>
             {
                 using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(server.Address);
                 try
                 {
                     await new TerritoryService.TerritoryServiceClient(channel).GetMapInfoAsync(new GetMapInfoRequest());
-                    break;
+                    return true;
                 }
-                catch (Grpc.Core.RpcException) when (DateTime.UtcNow < deadline)
+                catch (Grpc.Core.RpcException)
                 {
-                    await Task.Delay(50);
+                    return false;
                 }
-            }
+            }, TimeSpan.FromSeconds(10), "a new connection is served in the place of the one that left", pollInterval: TimeSpan.FromMilliseconds(50));
         }
         finally
         {
@@ -159,7 +159,7 @@ public sealed class ConnectionLimitTests
 
     private static async Task<Socket> ConnectAsync(TestServer server)
     {
-        var address = new Uri(server.Address);
+        var address = server.Address;
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         await socket.ConnectAsync(address.Host, address.Port);
         return socket;
@@ -213,6 +213,7 @@ public sealed class ConnectionLimitTests
         foreach (var b in bytes)
         {
             await socket.SendAsync(new[] { b }, cancellationToken);
+            // The deliberately slow client under test: a byte every quarter second, until the server closes the connection.
             await Task.Delay(250, cancellationToken);
         }
     }

@@ -1,5 +1,6 @@
 // gRPC-Web over HTTP/1.1, for browsers and proxies that cannot speak HTTP/2, when the operator turns it on.
 using GeoAssign.Protos.V1;
+using GeoAssign.Testing.Servers;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Grpc.Net.Client.Web;

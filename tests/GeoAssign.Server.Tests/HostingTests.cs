@@ -1,6 +1,7 @@
 // Start-up validation, the data-folder lock, and graceful shutdown.
 using GeoAssign.Protos.V1;
 using GeoAssign.Replication;
+using GeoAssign.Testing.Servers;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 
@@ -81,7 +82,7 @@ public sealed class HostingTests
     {
         var directory = Path.Combine(Path.GetTempPath(), "geoassign-server-tests", Guid.NewGuid().ToString("N"));
         ulong version;
-        await using (var first = await TestServer.StartAsync(new Dictionary<string, string?> { ["GeoAssign:SnapshotEveryChanges"] = "2" }, directory))
+        await using (var first = await TestServer.StartAsync(new Dictionary<string, string?> { ["GeoAssign:SnapshotEveryChanges"] = "2" }, dataDirectory: directory))
         {
             for (var i = 0; i < 5; i++)
             {

@@ -1,6 +1,7 @@
 // A foreign gRPC stack against the real server: grpc-js (Node.js) from the .proto files alone.
 using System.Diagnostics;
 using GeoAssign.Testing;
+using GeoAssign.Testing.Servers;
 
 namespace GeoAssign.Server.Tests;
 
@@ -22,7 +23,7 @@ public sealed class InteropTests
             UseShellExecute = false,
         };
         start.ArgumentList.Add(script);
-        start.ArgumentList.Add(new Uri(server.Address).Authority);
+        start.ArgumentList.Add(server.Address.Authority);
         using var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();

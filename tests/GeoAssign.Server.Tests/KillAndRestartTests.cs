@@ -1,6 +1,7 @@
 // A server killed in the middle of an edit storm restarts with every acknowledged edit.
 using System.Collections.Concurrent;
 using GeoAssign.Protos.V1;
+using GeoAssign.Testing.Servers;
 using Grpc.Core;
 
 namespace GeoAssign.Server.Tests;

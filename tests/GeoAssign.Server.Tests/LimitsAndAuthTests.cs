@@ -1,4 +1,5 @@
 // Configured limits give RESOURCE_EXHAUSTED; API keys and roles; health and reflection stay open.
+using GeoAssign.Testing.Servers;
 using Grpc.Health.V1;
 using GeoAssign.Protos.V1;
 using Google.Protobuf;

@@ -1,6 +1,7 @@
 // Generates malformed requests of every kind, each with the exact status the server must answer.
 using System.Text;
 using GeoAssign.Protos.V1;
+using GeoAssign.Testing.Servers;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
 using Google.Protobuf.WellKnownTypes;

@@ -1,6 +1,7 @@
 // Thousands of malformed requests (fixed seed) against a real server: each gets its exact status, changes nothing, and the server keeps answering.
 using System.Diagnostics;
 using GeoAssign.Protos.V1;
+using GeoAssign.Testing.Servers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
 
@@ -16,7 +17,7 @@ public sealed class MalformedCorpusTests
     public async Task Every_malformed_request_gets_its_exact_status_changes_nothing_and_the_server_keeps_answering()
     {
         var log = new LogCapture();
-        await using var server = await TestServer.StartAsync(configure: builder => builder.Logging.AddProvider(log));
+        await using var server = await TestServer.StartAsync(configure: builder => log.AttachTo(builder.Logging));
         var edit = await server.Territories.UpsertTerritoriesAsync(new UpsertTerritoriesRequest
         {
             Territories = { Shapes.Territory(MalformedCorpus.TerritoryId, Shapes.Square(0, 0, 1)) },

@@ -1,5 +1,6 @@
 // Request bytes that do not decode get the gRPC specification's status, never UNKNOWN (which means "may have been applied").
 using GeoAssign.Protos.V1;
+using GeoAssign.Testing.Servers;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;

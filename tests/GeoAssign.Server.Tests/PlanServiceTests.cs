@@ -1,6 +1,7 @@
 // Redistricting plans through a real server: drafts beside the live map, diff, coverage, activation, schedules, restarts.
 using GeoAssign.Protos.V1;
 using Google.Protobuf.WellKnownTypes;
+using GeoAssign.Testing.Servers;
 using Grpc.Core;
 
 namespace GeoAssign.Server.Tests;
@@ -289,7 +290,7 @@ public sealed class PlanServiceTests
         try
         {
             var at = DateTimeOffset.UtcNow.AddHours(2);
-            await using (var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["GeoAssign:SnapshotEveryChanges"] = "3" }, folder))
+            await using (var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["GeoAssign:SnapshotEveryChanges"] = "3" }, dataDirectory: folder))
             {
                 await SeedAsync(server);
                 await Plans(server).CreatePlanAsync(new CreatePlanRequest { Name = "kept", Message = "m" });

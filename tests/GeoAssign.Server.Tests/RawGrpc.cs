@@ -17,9 +17,9 @@ internal sealed class RawGrpc : IDisposable
     private readonly HttpClient _http;
     private readonly Uri _address;
 
-    public RawGrpc(string address)
+    public RawGrpc(Uri address)
     {
-        _address = new Uri(address);
+        _address = address;
         _http = new HttpClient(new SocketsHttpHandler { EnableMultipleHttp2Connections = true })
         {
             DefaultRequestVersion = HttpVersion.Version20,

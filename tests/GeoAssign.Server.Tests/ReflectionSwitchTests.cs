@@ -1,4 +1,5 @@
 // GeoAssign:EnableReflection turns gRPC server reflection off; it is on by default.
+using GeoAssign.Testing.Servers;
 using Grpc.Core;
 using Grpc.Reflection.V1Alpha;
 

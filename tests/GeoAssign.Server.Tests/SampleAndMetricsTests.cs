@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using GeoAssign.Protos.V1;
 using GeoAssign.Testing;
+using GeoAssign.Testing.Servers;
 using Google.Protobuf;
 
 namespace GeoAssign.Server.Tests;

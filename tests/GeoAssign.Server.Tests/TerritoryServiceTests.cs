@@ -3,6 +3,7 @@ using System.Text;
 using GeoAssign.Index.GeoJson;
 using GeoAssign.Protos.V1;
 using GeoAssign.Testing;
+using GeoAssign.Testing.Servers;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;

@@ -84,4 +84,32 @@ public static class ChangeHistories
 
         return changes;
     }
+
+    /// <summary>
+    /// A small change at <paramref name="version"/>: upserts one square among <paramref name="ids"/>
+    /// ids, whose owner names the writer and the version, and deletes <paramref name="deletes"/>.
+    /// </summary>
+    public static MapChange SmallChange(long version, string writer, int ids = 20, IEnumerable<string>? deletes = null) =>
+        new(version, [Square($"{writer}-{version % ids}", -100 + (version % 40) + 0.1, 30 + (version % 15) + 0.3, 0.5, owner: $"{writer}-v{version}")],
+            deletes ?? []);
+
+    /// <summary>The territories after applying <paramref name="changes"/> in order, by id.</summary>
+    public static SortedDictionary<string, Territory> Replay(IEnumerable<MapChange> changes)
+    {
+        var map = new SortedDictionary<string, Territory>(StringComparer.Ordinal);
+        foreach (var change in changes)
+        {
+            foreach (var territory in change.Upserts)
+            {
+                map[territory.Id] = territory;
+            }
+
+            foreach (var id in change.Deletes)
+            {
+                map.Remove(id);
+            }
+        }
+
+        return map;
+    }
 }

@@ -125,12 +125,16 @@ public sealed class EmbeddedMapStore : IMapStore
     /// <inheritdoc/>
     public async Task<StoredMap> LoadAsync(CancellationToken cancellationToken)
     {
+        // A snapshot being written takes the lock when it is done; a reload waits for it first.
+        await SnapshotTask().ConfigureAwait(false);
         await _appendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             if (_loaded)
             {
-                throw new InvalidOperationException("The store is loaded already.");
+                // A reload (a replica that found a gap): recover again from the files, as at start.
+                _segment?.Dispose();
+                _segment = null;
             }
 
             var stored = Recover(cancellationToken);
@@ -157,7 +161,7 @@ public sealed class EmbeddedMapStore : IMapStore
         var segments = ListFiles(LogSegment.TryParseFileName);
 
         long baseVersion = 0;
-        var content = new SnapshotContent(0, [], []);
+        var content = new SnapshotContent(0, [], [], []);
         for (var i = snapshots.Count - 1; i >= 0; i--)
         {
             var (snapshotVersion, path) = snapshots[i];
@@ -225,7 +229,7 @@ public sealed class EmbeddedMapStore : IMapStore
 
         _segmentBytes = _segment.Length;
         DeleteOldGenerations();
-        return new StoredMap(baseVersion, content.Live, changes, notes, content.LiveVersion, content.Plans);
+        return new StoredMap(baseVersion, content.Live, changes, notes, content.LiveVersion, content.Plans, content.History);
     }
 
     private void TruncateSegment(string path, long validLength, long segmentBase)

@@ -7,13 +7,13 @@ using GeoAssign.Index.Plans;
 namespace GeoAssign.Replication.Embedded;
 
 /// <summary>What a snapshot holds: the live map's territories and version, and every plan with its territories.</summary>
-internal sealed record SnapshotContent(long LiveVersion, IReadOnlyList<Territory> Live, IReadOnlyList<StoredPlan> Plans);
+internal sealed record SnapshotContent(long LiveVersion, IReadOnlyList<Territory> Live, IReadOnlyList<StoredPlan> Plans, IReadOnlyList<LiveVersionInfo> History);
 
 /// <summary>
 /// A snapshot file <c>snapshot-{version:D20}.snap</c>: a 16-byte header (<c>GEOASNP2</c> and the
 /// version), then <see cref="RecordFrame"/>s that each start with a kind byte — the live map's version,
 /// then its territories, then for each plan its description, its territories and the territories it
-/// started with — and a last frame
+/// started with, then the live map's history — and a last frame
 /// holding the territory count. It is written to a <c>.tmp</c> file, fsynced, renamed into place and
 /// the folder fsynced, so a snapshot file is either complete or absent; the checksums catch later
 /// damage. Snapshots of the first format (<c>GEOASNP1</c>: the live map's territories, no kind bytes,
@@ -25,6 +25,7 @@ internal static class SnapshotFile
     private const byte TerritoryRecord = 2;
     private const byte PlanRecord = 3;
     private const byte BaseTerritoryRecord = 4;
+    private const byte HistoryRecord = 5;
     private const string Prefix = "snapshot-";
     private const string Extension = ".snap";
     private const int HeaderBytes = 16;
@@ -68,6 +69,11 @@ internal static class SnapshotFile
                     WriteFrame(buffered, [PlanRecord, .. TerritoryCodec.EncodePlanInfo(plan.Info)]);
                     count += WriteTerritories(buffered, TerritoryRecord, plan.Map.Territories.Values.Select(t => t.Territory), cancellationToken);
                     count += WriteTerritories(buffered, BaseTerritoryRecord, plan.Base.Values, cancellationToken);
+                }
+
+                foreach (var entry in state.History)
+                {
+                    WriteFrame(buffered, [HistoryRecord, .. TerritoryCodec.EncodeLiveVersion(entry)]);
                 }
 
                 var trailer = new byte[8];
@@ -121,6 +127,7 @@ internal static class SnapshotFile
         long liveVersion = withPlans ? -1 : version;
         var live = new List<Territory>();
         var plans = new List<StoredPlan>();
+        var history = new List<LiveVersionInfo>();
         var current = live;
         List<Territory>? currentBase = null;
         var count = 0;
@@ -155,7 +162,7 @@ internal static class SnapshotFile
                     throw new InvalidDataException($"the trailer counts {trailerCount} territories but the file holds {count}");
                 }
 
-                return new SnapshotContent(liveVersion, live, plans);
+                return new SnapshotContent(liveVersion, live, plans, history);
             }
 
             if (!withPlans)
@@ -178,6 +185,9 @@ internal static class SnapshotFile
                     current = [];
                     currentBase = [];
                     plans.Add(new StoredPlan(TerritoryCodec.DecodePlanInfo(payload[1..]), current, currentBase));
+                    break;
+                case HistoryRecord when liveVersion >= 0:
+                    history.Add(TerritoryCodec.DecodeLiveVersion(payload[1..]));
                     break;
                 case BaseTerritoryRecord when currentBase is not null:
                     currentBase.Add(TerritoryCodec.DecodeTerritory(payload[1..]));

@@ -28,7 +28,7 @@ public sealed class CellFootprintTests
     }
 
     [Fact]
-    public void AChildsCapIsAtMostHalfItsParentsSoDescendantsStayWithinTwiceTheParentsCap()
+    public void A_childs_cap_is_at_most_half_its_parents_so_descendants_stay_within_twice_the_parents_cap()
     {
         double worst = 0;
         H3Index worstCell = default;
@@ -49,7 +49,7 @@ public sealed class CellFootprintTests
     }
 
     [Fact]
-    public void EveryPointThatH3MapsToACellLiesInsideItsFootprint()
+    public void Every_point_that_H3_maps_to_a_cell_lies_inside_its_footprint()
     {
         var random = new Random(2);
         int checkedPoints = 0;

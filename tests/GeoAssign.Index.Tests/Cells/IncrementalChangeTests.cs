@@ -13,7 +13,7 @@ public sealed class IncrementalChangeTests
     private const int Changes = 220;
 
     [Fact]
-    public void AfterHundredsOfEditsTheIncrementalIndexEqualsAFreshBuild()
+    public void After_hundreds_of_edits_the_incremental_index_equals_a_fresh_build()
     {
         var start = LayerIndexAgreementTests.Load("pentagon-norway");
         var options = new TerritoryIndexOptions { LayerResolutions = new Dictionary<string, int> { [Territory.DefaultLayer] = 8 } };
@@ -95,7 +95,7 @@ public sealed class IncrementalChangeTests
     }
 
     [Fact]
-    public void TheIndexDependsOnlyOnTheTerritoriesNotOnTheOrderOfEdits()
+    public void The_index_depends_only_on_the_territories_not_on_the_order_of_edits()
     {
         // One territory at a time with the automatic resolution, against all at once: the resolution,
         // the answers and the reasons must be the same, so replicas and replays agree cell for cell.

@@ -33,7 +33,7 @@ public sealed class LayerIndexAgreementTests
 
     [Theory]
     [MemberData(nameof(Datasets))]
-    public void LookupsEqualTheBruteForceOracleOnEveryPointKind(string dataset)
+    public void Lookups_equal_the_brute_force_oracle_on_every_point_kind(string dataset)
     {
         var territories = Load(dataset);
         var map = new TerritoryMapWriter().Apply(new MapChange(1, territories, []));
@@ -45,7 +45,7 @@ public sealed class LayerIndexAgreementTests
     }
 
     [Fact]
-    public void InteriorCellsAnswerWithoutGeometryAndBorderPointsUseTheExactTest()
+    public void Interior_cells_answer_without_geometry_and_border_points_use_the_exact_test()
     {
         var territories = Load("us-counties-extract");
         var map = new TerritoryMapWriter().Apply(new MapChange(1, territories, []));
@@ -78,7 +78,7 @@ public sealed class LayerIndexAgreementTests
     }
 
     [Fact]
-    public void StatisticsDescribeTheLayer()
+    public void Statistics_describe_the_layer()
     {
         var territories = Load("us-states-extract");
         var map = new TerritoryMapWriter().Apply(new MapChange(1, territories, []));
@@ -94,7 +94,7 @@ public sealed class LayerIndexAgreementTests
     }
 
     [Fact]
-    public void AConfiguredResolutionIsUsed()
+    public void A_configured_resolution_is_used()
     {
         var territories = Load("us-states-extract");
         var options = new TerritoryIndexOptions { LayerResolutions = new Dictionary<string, int> { [Territory.DefaultLayer] = 4 } };
@@ -108,7 +108,7 @@ public sealed class LayerIndexAgreementTests
     [InlineData(5)]
     [InlineData(7)]
     [InlineData(9)]
-    public void AtOddResolutionsLookupsAndEditsAgreeWithTheOracleAndAFreshBuild(int resolution)
+    public void At_odd_resolutions_lookups_and_edits_agree_with_the_oracle_and_a_fresh_build(int resolution)
     {
         // Lookups walk two digits per step and start from a table that also takes digit 1 when R is odd;
         // edits build subtrees in parallel below resolution R - 5. Both are checked at odd R here (the

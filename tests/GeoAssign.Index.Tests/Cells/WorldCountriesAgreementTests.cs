@@ -16,7 +16,7 @@ public sealed class WorldCountriesAgreementTests
     private static readonly LngLatRect Globe = new(-180, -90, 180, 90);
 
     [Fact]
-    public void LookupsEqualTheBruteForceOracleOverTheGlobeNearBordersThePolesAndTheAntimeridian()
+    public void Lookups_equal_the_brute_force_oracle_over_the_globe_near_borders_the_poles_and_the_antimeridian()
     {
         var territories = TestDatasets.WorldCountries();
         var map = new TerritoryMapWriter().Apply(new MapChange(1, territories, []));

@@ -1,5 +1,6 @@
 // Checks that replicas agree: same version, same territories, same answers, same index checksum.
 using GeoAssign.Protos.V1;
+using GeoAssign.Testing.Servers;
 using Grpc.Core;
 
 namespace GeoAssign.Replicas.Tests;
@@ -13,6 +14,9 @@ internal static class ClusterAssert
         ("storm", -172, -82, 172, 82),
     ];
 
+    /// <summary>How often a wait asks every replica for its state: seldom enough to leave the two cores to the servers.</summary>
+    public static readonly TimeSpan InfoPollInterval = TimeSpan.FromMilliseconds(50);
+
     /// <summary>
     /// Waits until every running replica serves the same version, that version is at least
     /// <paramref name="atLeast"/>, each reports itself up to date with Redis, and (when given)
@@ -21,9 +25,9 @@ internal static class ClusterAssert
     public static async Task<ulong> ConvergedAsync(ReplicaCluster cluster, ulong atLeast = 0, TimeSpan? timeout = null,
         Func<GetMapInfoResponse, bool>? condition = null)
     {
-        var until = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
         var last = "";
-        while (true)
+        ulong converged = 0;
+        await Eventually.UntilAsync(async () =>
         {
             var infos = new List<GetMapInfoResponse>();
             try
@@ -36,28 +40,27 @@ internal static class ClusterAssert
             catch (RpcException e)
             {
                 last = $"GetMapInfo failed: {e.Status}";
-                infos.Clear();
+                return false;
             }
 
-            if (infos.Count > 0)
+            if (infos.Count == 0)
             {
-                var version = infos[0].MapVersion;
-                last = string.Join("; ", infos.Select(i => $"{i.Replica.ReplicaId}: v{i.MapVersion} applied v{i.Replica.AppliedVersion} store v{i.Replica.StoreVersion} {i.Replica.State} {i.Replica.LastError}"));
-                var applied = infos[0].Replica.AppliedVersion;
-                if (version >= atLeast && infos.All(i => i.MapVersion == version && i.Replica.AppliedVersion == applied && i.Replica.StoreVersion == applied
-                    && i.Replica.State == ReplicaState.Serving && (condition is null || condition(i))))
-                {
-                    return version;
-                }
+                return false;
             }
 
-            if (DateTime.UtcNow > until)
+            var version = infos[0].MapVersion;
+            last = string.Join("; ", infos.Select(i => $"{i.Replica.ReplicaId}: v{i.MapVersion} applied v{i.Replica.AppliedVersion} store v{i.Replica.StoreVersion} {i.Replica.State} {i.Replica.LastError}"));
+            var applied = infos[0].Replica.AppliedVersion;
+            if (version >= atLeast && infos.All(i => i.MapVersion == version && i.Replica.AppliedVersion == applied && i.Replica.StoreVersion == applied
+                && i.Replica.State == ReplicaState.Serving && (condition is null || condition(i))))
             {
-                Assert.Fail($"The replicas did not converge (at least v{atLeast}): {last}\n{cluster.Logs()}");
+                converged = version;
+                return true;
             }
 
-            await Task.Delay(50);
-        }
+            return false;
+        }, timeout ?? TimeSpan.FromSeconds(30), () => $"the replicas converge (at least v{atLeast}): {last}\n{cluster.Logs()}", InfoPollInterval);
+        return converged;
     }
 
     /// <summary>

@@ -1,7 +1,7 @@
 // Writers that keep creating territories through every running replica until told to stop.
 using System.Collections.Concurrent;
 using GeoAssign.Protos.V1;
-using GeoAssign.Server.Tests;
+using GeoAssign.Testing.Servers;
 using Grpc.Core;
 
 namespace GeoAssign.Replicas.Tests;
@@ -38,16 +38,8 @@ internal sealed class EditStorm(ReplicaCluster cluster, int writers = 4)
     public async Task AcknowledgedAsync(int more, TimeSpan? timeout = null)
     {
         var target = Acknowledged.Count + more;
-        var until = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
-        while (Acknowledged.Count < target)
-        {
-            if (DateTime.UtcNow > until)
-            {
-                Assert.Fail($"Only {Acknowledged.Count} of {target} edits were acknowledged in time; {Volatile.Read(ref _failures)} failed ({string.Join(", ", Failures.Distinct())}).\n{cluster.Logs()}");
-            }
-
-            await Task.Delay(20);
-        }
+        await Eventually.UntilAsync(() => Acknowledged.Count >= target, timeout ?? TimeSpan.FromSeconds(60),
+            () => $"{target} edits are acknowledged (only {Acknowledged.Count} are; {Volatile.Read(ref _failures)} failed ({string.Join(", ", Failures.Distinct())}))\n{cluster.Logs()}");
     }
 
     public async Task StopAsync()
@@ -71,6 +63,7 @@ internal sealed class EditStorm(ReplicaCluster cluster, int writers = 4)
             var running = cluster.Running.ToArray();
             if (running.Length == 0)
             {
+                // Pacing, not waiting for a condition: nothing to write to until a replica runs again.
                 await Task.Delay(50);
                 continue;
             }
@@ -87,6 +80,7 @@ internal sealed class EditStorm(ReplicaCluster cluster, int writers = 4)
                 Interlocked.Increment(ref _failures);
                 Failures.Add(e.StatusCode);
                 Failed[id] = e.StatusCode;
+                // Pacing the storm after a failure (Redis down, a replica gone): no assertion depends on it.
                 await Task.Delay(20);
             }
             catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)

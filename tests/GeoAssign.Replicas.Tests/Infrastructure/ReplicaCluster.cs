@@ -1,7 +1,6 @@
 // One real redis-server (or a Sentinel group) and N real server processes that follow it.
 using GeoAssign.Protos.V1;
-using GeoAssign.Replication.Redis.Tests.Infrastructure;
-using GeoAssign.Server.Tests;
+using GeoAssign.Testing.Servers;
 using Google.Protobuf;
 
 namespace GeoAssign.Replicas.Tests;
@@ -98,7 +97,7 @@ internal sealed class ReplicaCluster : IAsyncDisposable
     /// <summary>Imports the committed US states extract (layer geo) through replica 0.</summary>
     public async Task<ulong> ImportStatesAsync()
     {
-        var path = Path.Combine(AppContext.BaseDirectory, "data", "us-states-extract.geojson");
+        var path = TestData.StatesExtractPath;
         var response = await Territories(0).ImportGeoJsonAsync(new ImportGeoJsonRequest
         {
             Options = new ImportGeoJsonOptions(),

@@ -2,21 +2,35 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace GeoAssign.Server.Tests;
+namespace GeoAssign.Testing.Servers;
 
 /// <summary>A logger provider that keeps warnings and errors in memory. Thread-safe.</summary>
-internal sealed class LogCapture : ILoggerProvider
+public sealed class LogCapture : ILoggerProvider
 {
     private readonly ConcurrentQueue<string> _entries = new();
+
+    /// <summary>
+    /// Adds this capture to <paramref name="logging"/> with a filter of its own, so that it sees the
+    /// warnings and errors of every category whatever levels the configuration sets for the console
+    /// (the test servers quieten some categories there).
+    /// </summary>
+    public void AttachTo(ILoggingBuilder logging)
+    {
+        logging.AddProvider(this);
+        logging.AddFilter<LogCapture>(category: null, LogLevel.Warning);
+    }
 
     /// <summary>Each entry as "Level Category: message".</summary>
     public IReadOnlyCollection<string> Entries => _entries;
 
+    /// <summary>The entries at <paramref name="level"/> or above.</summary>
     public IEnumerable<string> AtLeast(LogLevel level) =>
         _entries.Where(entry => Enum.Parse<LogLevel>(entry[..entry.IndexOf(' ', StringComparison.Ordinal)]) >= level);
 
+    /// <inheritdoc/>
     public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _entries);
 
+    /// <inheritdoc/>
     public void Dispose()
     {
     }

@@ -1,7 +1,7 @@
 // A primary, a replica and three sentinels on loopback: Redis as an operator runs it for failover.
 using System.Globalization;
 
-namespace GeoAssign.Replication.Redis.Tests.Infrastructure;
+namespace GeoAssign.Testing.Servers;
 
 /// <summary>
 /// Starts a primary and one replica (<see cref="RedisServer"/>, AOF fsynced on every write) and
@@ -107,6 +107,7 @@ public sealed class SentinelGroup : IAsyncDisposable
     public string Logs() => string.Join("\n", _sentinels.Select((s, i) => $"---- sentinel {i} ----\n{s.LogTail()}"))
         + $"\n---- primary ----\n{Primary.LogTail()}\n---- replica ----\n{Replica.LogTail()}";
 
+    /// <summary>Kills every process of the group and deletes their folders.</summary>
     public async ValueTask DisposeAsync()
     {
         foreach (var sentinel in _sentinels)

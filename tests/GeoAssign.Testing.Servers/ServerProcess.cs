@@ -3,13 +3,16 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Grpc.Net.Client;
 
-namespace GeoAssign.Server.Tests;
+namespace GeoAssign.Testing.Servers;
 
 /// <summary>
 /// Runs <c>dotnet GeoAssign.Server.dll</c> with a data folder and port 0 from the environment, and
-/// learns its address from the start-up log line. Disposing kills it if it still runs.
+/// learns its address from the start-up log line. Disposing kills it if it still runs. The
+/// GeoAssign.Server.dll beside the test assembly is the one run (a project that references
+/// GeoAssign.Server has it in its output).
 /// </summary>
-internal sealed partial class ServerProcess : IDisposable
+/// <remarks>Thread-safe for <see cref="Output"/> and <see cref="Channel"/>; one test starts, signals and disposes it.</remarks>
+public sealed partial class ServerProcess : IDisposable
 {
     private readonly Process _process;
     private readonly TaskCompletionSource<string> _address = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -20,10 +23,13 @@ internal sealed partial class ServerProcess : IDisposable
         _process = process;
     }
 
-    public string Address => _address.Task.Result;
+    /// <summary>Where the server listens, e.g. <c>http://127.0.0.1:40123</c>.</summary>
+    public Uri Address => new(_address.Task.Result);
 
+    /// <summary>A channel to the server.</summary>
     public GrpcChannel Channel { get; private set; } = null!;
 
+    /// <summary>Everything the process wrote to stdout and stderr so far, one line each.</summary>
     public string Output
     {
         get
@@ -35,6 +41,11 @@ internal sealed partial class ServerProcess : IDisposable
         }
     }
 
+    /// <summary>
+    /// Starts the server on <paramref name="dataDirectory"/> with <paramref name="environment"/> on top
+    /// of the test defaults, and waits (at most 60 s) until it logs where it listens.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The process did not start or exited before it listened.</exception>
     public static async Task<ServerProcess> StartAsync(string dataDirectory, IDictionary<string, string>? environment = null)
     {
         var serverDll = Path.Combine(AppContext.BaseDirectory, "GeoAssign.Server.dll");
@@ -112,6 +123,7 @@ internal sealed partial class ServerProcess : IDisposable
         _process.WaitForExit();
     }
 
+    /// <summary>Kills the process if it still runs.</summary>
     public void Dispose()
     {
         Channel?.Dispose();

@@ -5,7 +5,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace GeoAssign.Replication.Redis.Tests.Infrastructure;
+namespace GeoAssign.Testing.Servers;
 
 /// <summary>
 /// Runs <c>redis-server</c> (Debian's <c>/usr/bin/redis-server</c>, or <c>$GEOASSIGN_REDIS_SERVER</c>)
@@ -19,14 +19,16 @@ namespace GeoAssign.Replication.Redis.Tests.Infrastructure;
 /// <remarks>
 /// <para>Disposing kills the process and deletes the folder, also when a test fails; processes still
 /// running when the test host exits are killed then. <see cref="ExecuteAsync"/> speaks RESP over a
-/// socket of its own, so the fixture depends on no Redis client library (it is linked into other
-/// test projects).</para>
+/// socket of its own, so the fixture depends on no Redis client library (only the Redis store and
+/// the load generator's probe use one).</para>
 /// <para>Thread-safe for <see cref="ExecuteAsync"/>; start, stop, kill and restart are called by one test.</para>
 /// </remarks>
 public sealed class RedisServer : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(10);
+    // Each poll opens a connection: a little longer than Eventually's default.
+    private static readonly TimeSpan RedisPollInterval = TimeSpan.FromMilliseconds(20);
     private static readonly Lock LiveLock = new();
     private static readonly HashSet<RedisServer> Live = [];
 
@@ -85,14 +87,16 @@ public sealed class RedisServer : IAsyncDisposable
     /// Starts a server on a free loopback port and waits until it answers PING.
     /// <paramref name="extraArguments"/> are appended to the command line (e.g. <c>--stream-node-max-entries 4</c>).
     /// </summary>
-    /// <exception cref="InvalidOperationException">redis-server is missing, or does not start.</exception>
+    /// <exception cref="InvalidOperationException">redis-server is missing, or exits at start.</exception>
+    /// <exception cref="Xunit.Sdk.XunitException">redis-server does not answer in time.</exception>
     public static Task<RedisServer> StartAsync(params string[] extraArguments) => StartNodeAsync(extraArguments, sentinelConfiguration: null);
 
     /// <summary>
     /// Starts a replica of <paramref name="primary"/> (persisting like any server) and waits until its
     /// link to the primary is up and the initial sync is done.
     /// </summary>
-    /// <exception cref="InvalidOperationException">redis-server does not start, or does not sync in time.</exception>
+    /// <exception cref="InvalidOperationException">redis-server exits at start.</exception>
+    /// <exception cref="Xunit.Sdk.XunitException">redis-server does not answer, or does not sync, in time.</exception>
     public static async Task<RedisServer> StartReplicaAsync(RedisServer primary, params string[] extraArguments)
     {
         var replica = await StartNodeAsync(
@@ -101,7 +105,7 @@ public sealed class RedisServer : IAsyncDisposable
         {
             await replica.WaitUntilAsync(async () => await replica.InfoAsync("replication").ConfigureAwait(false) is var info
                 && info.Contains("master_link_status:up", StringComparison.Ordinal)
-                && info.Contains("master_sync_in_progress:0", StringComparison.Ordinal), "the replica synced with its primary").ConfigureAwait(false);
+                && info.Contains("master_sync_in_progress:0", StringComparison.Ordinal), "synced with its primary").ConfigureAwait(false);
             return replica;
         }
         catch
@@ -136,7 +140,7 @@ public sealed class RedisServer : IAsyncDisposable
         {
             var directory = Path.Combine(Path.GetTempPath(), "geoassign-redis-tests", Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(directory);
-            var server = new RedisServer(executable, FreeLoopbackPort(), directory, extraArguments, sentinelConfiguration);
+            var server = new RedisServer(executable, TestServer.FreePort(), directory, extraArguments, sentinelConfiguration);
             try
             {
                 await server.StartProcessAsync().ConfigureAwait(false);
@@ -158,33 +162,25 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>The text of <c>INFO <paramref name="section"/></c>.</summary>
     public async Task<string> InfoAsync(string section) => (string?)await ExecuteAsync("INFO", section).ConfigureAwait(false) ?? "";
 
-    /// <summary>Waits (polling every 20 ms, at most <paramref name="timeout"/>, default 15 s) until <paramref name="condition"/> holds; fails naming <paramref name="what"/>.</summary>
-    /// <exception cref="TimeoutException">It did not hold in time.</exception>
-    public async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
-    {
-        var until = Stopwatch.GetTimestamp() + (long)((timeout ?? StartTimeout).TotalSeconds * Stopwatch.Frequency);
-        while (true)
+    /// <summary>
+    /// Waits (<see cref="Eventually"/>, at most <paramref name="timeout"/>, default 15 s) until
+    /// <paramref name="condition"/> holds; a condition that fails because the server does not answer
+    /// yet (starting, loading, or changing roles) counts as not holding. Fails naming
+    /// <paramref name="what"/>, with the server's log.
+    /// </summary>
+    /// <exception cref="Xunit.Sdk.XunitException">It did not hold in time.</exception>
+    public Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null) =>
+        Eventually.UntilAsync(async () =>
         {
             try
             {
-                if (await condition().ConfigureAwait(false))
-                {
-                    return;
-                }
+                return await condition().ConfigureAwait(false);
             }
-            catch (Exception e) when (e is SocketException or IOException or EndOfStreamException or OperationCanceledException or InvalidOperationException)
+            catch (Exception e) when (IsNotAnsweringYet(e))
             {
-                // Not answering yet (starting, loading, or a role change in progress).
+                return false;
             }
-
-            if (Stopwatch.GetTimestamp() > until)
-            {
-                throw new TimeoutException($"Redis on port {Port}: not {what} within {(timeout ?? StartTimeout).TotalSeconds} s. Its log:\n{LogTail()}");
-            }
-
-            await Task.Delay(20).ConfigureAwait(false);
-        }
-    }
+        }, timeout ?? StartTimeout, () => $"Redis on port {Port} is {what}. Its log:\n{LogTail()}", RedisPollInterval);
 
     /// <summary>Stops the server cleanly (SHUTDOWN NOSAVE: the append-only file is already on disk) and waits for it to exit.</summary>
     public async Task StopAsync()
@@ -354,35 +350,36 @@ public sealed class RedisServer : IAsyncDisposable
             Live.Add(this);
         }
 
-        var started = Stopwatch.GetTimestamp();
-        while (true)
+        try
         {
-            if (process.HasExited)
+            await Eventually.UntilAsync(async () =>
             {
-                throw new InvalidOperationException($"redis-server{(IsSentinel ? " --sentinel" : "")} exited with code {process.ExitCode} at start on port {Port}. Its log:\n{LogTail()}");
-            }
-
-            try
-            {
-                if (await ExecuteAsync("PING").ConfigureAwait(false) is "PONG")
+                if (process.HasExited)
                 {
-                    return;
+                    throw new InvalidOperationException(
+                        $"redis-server{(IsSentinel ? " --sentinel" : "")} exited with code {process.ExitCode} at start on port {Port}. Its log:\n{LogTail()}");
                 }
-            }
-            catch (Exception e) when (e is SocketException or IOException or EndOfStreamException or OperationCanceledException or InvalidOperationException)
-            {
-                // Not listening yet, or loading the append-only file (-LOADING).
-            }
 
-            if (Stopwatch.GetElapsedTime(started) > StartTimeout)
-            {
-                KillProcess();
-                throw new InvalidOperationException($"redis-server did not answer PING on port {Port} within {StartTimeout.TotalSeconds} s. Its log:\n{LogTail()}");
-            }
-
-            await Task.Delay(20).ConfigureAwait(false);
+                try
+                {
+                    return await ExecuteAsync("PING").ConfigureAwait(false) is "PONG";
+                }
+                catch (Exception e) when (IsNotAnsweringYet(e))
+                {
+                    // Not listening yet, or loading the append-only file (-LOADING).
+                    return false;
+                }
+            }, StartTimeout, () => $"redis-server answers PING on port {Port}. Its log:\n{LogTail()}", RedisPollInterval).ConfigureAwait(false);
+        }
+        catch (Xunit.Sdk.XunitException)
+        {
+            KillProcess();
+            throw;
         }
     }
+
+    private static bool IsNotAnsweringYet(Exception e) =>
+        e is SocketException or IOException or EndOfStreamException or OperationCanceledException or InvalidOperationException;
 
     private void KillProcess()
     {
@@ -428,20 +425,6 @@ public sealed class RedisServer : IAsyncDisposable
         catch (IOException e)
         {
             return $"(cannot read the log: {e.Message})";
-        }
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
         }
     }
 

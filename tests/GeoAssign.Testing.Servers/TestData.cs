@@ -1,16 +1,21 @@
-// The data the client and CLI tests share: the shipped sample, a million points, expected answers.
+// The data the server-level tests share: the shipped sample, the states extract, a million points, expected answers.
+using GeoAssign.Client;
 using GeoAssign.Index;
 using GeoAssign.Index.GeoJson;
 using GeoAssign.Index.Model;
 using IndexTerritory = GeoAssign.Index.Model.Territory;
 using GeoAssign.Testing;
 
-namespace GeoAssign.Client.Tests.Infrastructure;
+namespace GeoAssign.Testing.Servers;
 
+/// <summary>The data the server-level tests share. Thread-safe: what is computed is computed once, lazily.</summary>
 public static class TestData
 {
-    // Denver, Colorado: state "08" in the sample; county 08031 in the extract.
+    /// <summary>Denver, Colorado: state "08" in the sample; county 08031 in the extract.</summary>
     public const double DenverLat = 39.7392, DenverLng = -104.9903;
+
+    /// <summary>How many points <see cref="MillionPoints"/> holds.</summary>
+    public const int MillionPointCount = 1_000_000;
 
     private static readonly Lazy<IReadOnlyList<IndexTerritory>> LazyMillionTerritories = new(() => TestDatasets.UsStatesAndCountiesExtract());
 
@@ -20,10 +25,14 @@ public static class TestData
     private static readonly Lazy<List<SamplePoint>> LazyMillionPoints = new(() =>
         new PointSampler(MillionTerritories, seed: 23).Mixed(MillionPointCount));
 
-    public const int MillionPointCount = 1_000_000;
-
     /// <summary>The sample the server ships: 56 US states and territories with made-up owners, layer geo.</summary>
     public static string SamplePath => Path.Combine(TestDatasets.RepositoryRoot, "server", "GeoAssign.Server", "samples", "us-states.geojson");
+
+    /// <summary>
+    /// The committed extract of four US states (Alaska, Colorado, Hawaii, Virginia; layer geo) in the
+    /// test's output folder, where this project copies it for every project that references it.
+    /// </summary>
+    public static string StatesExtractPath => Path.Combine(AppContext.BaseDirectory, "data", "us-states-extract.geojson");
 
     /// <summary>The sample's territories as the index reads them.</summary>
     public static IReadOnlyList<IndexTerritory> SampleTerritories => TestDatasets.LoadValid(SamplePath);
@@ -47,26 +56,4 @@ public static class TestData
         Index.Cells.AssignmentReason.ExactTest => AssignmentReason.ExactTest,
         _ => AssignmentReason.Unassigned,
     };
-
-    /// <summary>A square polygon as GeoJSON geometry text.</summary>
-    public static string Square(double lng, double lat, double size) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-        $"{{\"type\":\"Polygon\",\"coordinates\":[[[{lng},{lat}],[{lng + size},{lat}],[{lng + size},{lat + size}],[{lng},{lat + size}],[{lng},{lat}]]]}}");
-}
-
-/// <summary>Waits for conditions with a deadline instead of sleeping a fixed time.</summary>
-public static class Eventually
-{
-    public static async Task TrueAsync(Func<bool> condition, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new Xunit.Sdk.XunitException($"Timed out after {timeout} waiting for {what}.");
-            }
-
-            await Task.Delay(10);
-        }
-    }
 }

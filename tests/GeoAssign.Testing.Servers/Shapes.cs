@@ -1,17 +1,19 @@
-// Territory messages and geometries for the server tests.
+// Territory messages, GeoJSON geometries and API-key headers for tests that call the server.
 using System.Globalization;
 using GeoAssign.Protos.V1;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 
-namespace GeoAssign.Server.Tests;
+namespace GeoAssign.Testing.Servers;
 
-internal static class Shapes
+/// <summary>Builds what a request to the server carries: geometries as GeoJSON text and territory messages. Stateless and thread-safe.</summary>
+public static class Shapes
 {
     /// <summary>GeoJSON of an axis-aligned square polygon, counterclockwise.</summary>
     public static string Square(double lng, double lat, double size) =>
         Polygon((lng, lat), (lng + size, lat), (lng + size, lat + size), (lng, lat + size), (lng, lat));
 
+    /// <summary>GeoJSON of a polygon with one ring, the points as given (close it yourself).</summary>
     public static string Polygon(params (double Lng, double Lat)[] ring) =>
         "{\"type\":\"Polygon\",\"coordinates\":[[" + string.Join(",", ring.Select(p => $"[{F(p.Lng)},{F(p.Lat)}]")) + "]]}";
 
@@ -29,6 +31,7 @@ internal static class Shapes
         return Polygon(ring);
     }
 
+    /// <summary>A territory message named after its id, owned by <paramref name="owner"/>.</summary>
     public static Territory Territory(string id, string geometry, string owner = "rep-1", string layer = "", string parent = "", int priority = 0,
         Struct? attributes = null) => new()
     {
@@ -42,25 +45,8 @@ internal static class Shapes
         GeometryGeojson = geometry,
     };
 
+    /// <summary>The header that carries an API key.</summary>
     public static Metadata Key(string key) => new() { { "x-api-key", key } };
 
     private static string F(double value) => value.ToString("R", CultureInfo.InvariantCulture);
-}
-
-internal static class RpcAssert
-{
-    /// <summary>Awaits a call that must fail with <paramref name="code"/>; returns its exception for further checks.</summary>
-    public static async Task<RpcException> FailsAsync(StatusCode code, Func<Task> call)
-    {
-        var error = await Assert.ThrowsAsync<RpcException>(call);
-        Assert.True(error.StatusCode == code, $"Expected {code} but got {error.StatusCode}: {error.Status.Detail}");
-        return error;
-    }
-
-    public static Task<RpcException> FailsAsync<T>(StatusCode code, Func<AsyncUnaryCall<T>> call) =>
-        FailsAsync(code, async () => await call());
-
-    public static ulong MapVersionTrailer(RpcException error) =>
-        ulong.Parse(error.Trailers.GetValue("geoassign-map-version") ?? throw new Xunit.Sdk.XunitException("no geoassign-map-version trailer"),
-            CultureInfo.InvariantCulture);
 }
