@@ -19,7 +19,7 @@ namespace GeoAssign.Replication;
 /// <remarks>
 /// Layout of a change: <c>[byte format = 2][int64 version][bool has plan][string plan?][operation]
 /// [int64 info time, UTC ticks][string author][string message][7-bit count][territory]…[7-bit count][string id]…
-/// [7-bit count][replaced territory]…</c>,
+/// [bool has replaced][7-bit count][replaced territory]…</c>,
 /// where the operation is <c>[byte kind, 0 for none]</c> followed by its fields (Create: int64 base version,
 /// bool copy live; Schedule: int64 instant in UTC ticks, bool rebase, bool force; Activate: string plan,
 /// int64 plan version). Format 1 (no plan, operation or info) is still read.
@@ -71,10 +71,14 @@ public static class TerritoryCodec
                 writer.Write(id);
             }
 
-            writer.Write7BitEncodedInt(change.Replaced.Count);
-            foreach (var territory in change.Replaced)
+            writer.Write(change.Replaced is not null);
+            if (change.Replaced is not null)
             {
-                WriteTerritory(writer, territory, wkb);
+                writer.Write7BitEncodedInt(change.Replaced.Count);
+                foreach (var territory in change.Replaced)
+                {
+                    WriteTerritory(writer, territory, wkb);
+                }
             }
         }
 
@@ -119,10 +123,14 @@ public static class TerritoryCodec
             deletes[i] = reader.ReadString();
         }
 
-        var replaced = new Territory[format == ChangeFormat ? ReadCount(reader) : 0];
-        for (var i = 0; i < replaced.Length; i++)
+        Territory[]? replaced = null;
+        if (format == ChangeFormat && reader.ReadBoolean())
         {
-            replaced[i] = ReadTerritory(reader, wkb);
+            replaced = new Territory[ReadCount(reader)];
+            for (var i = 0; i < replaced.Length; i++)
+            {
+                replaced[i] = ReadTerritory(reader, wkb);
+            }
         }
 
         if (stream.Position != stream.Length)

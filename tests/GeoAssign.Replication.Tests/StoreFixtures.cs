@@ -7,8 +7,10 @@ namespace GeoAssign.Replication.Tests;
 
 internal static class StoreFixtures
 {
-    public static EmbeddedMapStore Open(string directory, int snapshotEvery = 1_000) =>
-        EmbeddedMapStore.Open(new EmbeddedMapStoreOptions { DataDirectory = directory, SnapshotEveryChanges = snapshotEvery });
+    // Keeping no extra history by default: the log then holds just what the snapshots need, as the
+    // snapshot tests expect; history tests ask for more.
+    public static EmbeddedMapStore Open(string directory, int snapshotEvery = 1_000, int keepChanges = 0) =>
+        EmbeddedMapStore.Open(new EmbeddedMapStoreOptions { DataDirectory = directory, SnapshotEveryChanges = snapshotEvery, KeepChanges = keepChanges });
 }
 
 /// <summary>A temporary folder deleted at the end of a test.</summary>

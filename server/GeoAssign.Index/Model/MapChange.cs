@@ -47,9 +47,10 @@ public sealed class MapChange
     /// <summary>
     /// For a change of the live map: every territory as it was before the change, of the ids it
     /// replaces or deletes — what undoing it needs, so that a past version can be rebuilt from the
-    /// present one. Empty for changes of plans and for changes written before history was kept.
+    /// present one (empty when it replaced nothing). Null when not known: changes of plans, and
+    /// changes written before history was kept.
     /// </summary>
-    public IReadOnlyList<Territory> Replaced { get; init; } = [];
+    public IReadOnlyList<Territory>? Replaced { get; init; }
 
     /// <summary>The plan this change edits; null for the live map.</summary>
     public string? Plan { get; init; }

@@ -28,7 +28,7 @@ public sealed record PlanInfo
     /// <summary>The version of the plan's last change (its creation, an edit, a schedule): what <c>expected_version</c> is checked against.</summary>
     public required long Version { get; init; }
 
-    /// <summary>The live version the plan started from; 0 for an empty plan.</summary>
+    /// <summary>The live version the plan started from: the live version when it was created (also for an empty plan), or the past version it copies.</summary>
     public required long BaseVersion { get; init; }
 
     /// <summary>Who created the plan, when, and why.</summary>

@@ -444,7 +444,7 @@ public sealed class EmbeddedMapStore : IMapStore
         }
     }
 
-    // Keeps the two newest snapshots and the segments from the older of them on; deletes the rest.
+    // Keeps the two newest snapshots, the segments from the older of them on and those the history needs; deletes the rest.
     private void DeleteOldGenerations()
     {
         var snapshots = ListFiles(SnapshotFile.TryParseFileName);
@@ -462,9 +462,14 @@ public sealed class EmbeddedMapStore : IMapStore
             }
         }
 
-        foreach (var (segmentBase, path) in ListFiles(LogSegment.TryParseFileName))
+        // A segment goes once a kept snapshot stands for it and every change in it (up to the next
+        // segment's base) is older than the history kept.
+        var segments = ListFiles(LogSegment.TryParseFileName);
+        var historyFrom = Volatile.Read(ref _version) - _options.KeepChanges;
+        for (var i = 0; i + 1 < segments.Count; i++)
         {
-            if (segmentBase < keepFrom && segmentBase != _segmentBase)
+            var (segmentBase, path) = segments[i];
+            if (segmentBase < keepFrom && segmentBase != _segmentBase && segments[i + 1].Version <= historyFrom)
             {
                 File.Delete(path);
             }

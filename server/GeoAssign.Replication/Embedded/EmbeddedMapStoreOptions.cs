@@ -19,6 +19,13 @@ public sealed class EmbeddedMapStoreOptions
     /// </summary>
     public long SnapshotEveryLogBytes { get; init; } = 64L * 1024 * 1024;
 
+    /// <summary>
+    /// How many of the latest changes the log keeps readable (ReadChangesAsync), at least: the history
+    /// that as-of answers, rollbacks and plans from a past version reach back through. Older log
+    /// segments are deleted once a newer snapshot stands for them. Default 10,000.
+    /// </summary>
+    public int KeepChanges { get; init; } = 10_000;
+
     /// <summary>Throws when an option is out of range, so bad configuration fails at start-up.</summary>
     public void Validate()
     {
@@ -28,6 +35,7 @@ public sealed class EmbeddedMapStoreOptions
         }
 
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(SnapshotEveryChanges);
+        ArgumentOutOfRangeException.ThrowIfNegative(KeepChanges);
         ArgumentOutOfRangeException.ThrowIfLessThan(SnapshotEveryLogBytes, 4096);
     }
 }

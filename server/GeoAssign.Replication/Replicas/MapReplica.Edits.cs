@@ -64,6 +64,12 @@ public sealed partial class MapReplica
                     change = change.WithInfo(change.Info with { Time = DateTimeOffset.UtcNow });
                 }
 
+                if (change.IsLive)
+                {
+                    // What it replaces travels with it, so that past versions can be rebuilt from the present.
+                    change = change.WithReplacedFrom(current.Live);
+                }
+
                 _writer.Validate(change).ThrowIfInvalid();
                 cancellationToken.ThrowIfCancellationRequested();
 

@@ -202,9 +202,11 @@ public sealed partial class MapReplica
                 LogStoreWentBack(stored.Version, previous.Position);
             }
 
-            var writer = new BranchedMapWriter(_options.Index);
+            var writer = new BranchedMapWriter(_options.Index, _options.VersionHistoryLength);
             var state = await Task.Run(() => stored.ApplyTo(writer), cancellationToken).ConfigureAwait(false);
             Volatile.Write(ref _writer, writer);
+            // A store that went back may reuse version numbers for other content: past maps are rebuilt anew.
+            _pastVersions?.Compact(1.0);
             Publish(null, state, null);
             LogReloaded(state.Live.Version, state.Live.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }

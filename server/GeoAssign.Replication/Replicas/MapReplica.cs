@@ -51,7 +51,7 @@ public sealed partial class MapReplica : IAsyncDisposable
         _logger = logger;
         _stopServing = stopServing;
         _history = new ChangeHistory(options.HistoryLength);
-        _writer = new BranchedMapWriter(options.Index);
+        _writer = new BranchedMapWriter(options.Index, options.VersionHistoryLength);
     }
 
     /// <summary>The live map served now. Lock-free; never null (the empty map at version 0 before any change).</summary>
@@ -128,6 +128,7 @@ public sealed partial class MapReplica : IAsyncDisposable
             _store = null;
         }
 
+        _pastVersions?.Dispose();
         _stopping.Dispose();
     }
 

@@ -15,6 +15,15 @@ public sealed class MapReplicaOptions
     /// <summary>How many versions a watcher can be told about after the fact. Default 1,024.</summary>
     public int HistoryLength { get; init; } = 1024;
 
+    /// <summary>How many versions of the live map the replica lists (ListVersions, as-of by instant). Default 10,000.</summary>
+    public int VersionHistoryLength { get; init; } = global::GeoAssign.Index.Plans.BranchedMapWriter.DefaultHistoryLength;
+
+    /// <summary>
+    /// The memory budget, in bytes, of the indexes of past versions built for as-of answers; the least
+    /// recently used go first. Default 1 GiB.
+    /// </summary>
+    public long PastVersionCacheBytes { get; init; } = 1L << 30;
+
     /// <summary>
     /// How often an edit without an expected version is planned again when other replicas keep
     /// winning the race to append. Default 5.
@@ -27,6 +36,8 @@ public sealed class MapReplicaOptions
         ArgumentException.ThrowIfNullOrWhiteSpace(ReplicaId);
         ArgumentOutOfRangeException.ThrowIfLessThan(HistoryLength, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxEditAttempts, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(VersionHistoryLength, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(PastVersionCacheBytes, 1);
         Index.Validate();
     }
 }

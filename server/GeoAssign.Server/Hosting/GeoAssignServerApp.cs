@@ -76,7 +76,13 @@ public static partial class GeoAssignServerApp
             var configured = services.GetRequiredService<IOptions<GeoAssignServerOptions>>().Value;
             return new MapReplica(
                 services.GetRequiredService<Func<CancellationToken, Task<IMapStore>>>(),
-                new MapReplicaOptions { ReplicaId = configured.EffectiveReplicaId, Index = configured.ToIndexOptions() },
+                new MapReplicaOptions
+                {
+                    ReplicaId = configured.EffectiveReplicaId,
+                    Index = configured.ToIndexOptions(),
+                    VersionHistoryLength = configured.History.KeepChanges,
+                    PastVersionCacheBytes = configured.History.PastVersionCacheBytes,
+                },
                 services.GetRequiredService<ILogger<MapReplica>>(),
                 services.GetRequiredService<IHostApplicationLifetime>().StopApplication);
         });

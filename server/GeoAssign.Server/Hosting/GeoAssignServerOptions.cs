@@ -112,6 +112,9 @@ public sealed class GeoAssignServerOptions
     /// <summary>How plans are activated (<c>GeoAssign:Plans</c>).</summary>
     public PlanOptions Plans { get; set; } = new();
 
+    /// <summary>How much history of the live map is kept (<c>GeoAssign:History</c>).</summary>
+    public HistoryOptions History { get; set; } = new();
+
     /// <summary>The index options these limits imply.</summary>
     public TerritoryIndexOptions ToIndexOptions() => new()
     {
@@ -166,6 +169,20 @@ public sealed class PlanOptions
 {
     /// <summary>What an activation does about new overlaps (two owners for one place). Default <see cref="NewOverlapPolicy.Refuse"/>.</summary>
     public NewOverlapPolicy NewOverlaps { get; set; } = NewOverlapPolicy.Refuse;
+}
+
+/// <summary>How much history of the live map is kept, for ListVersions, as-of answers, rollbacks and plans from a past version (<c>GeoAssign:History</c>).</summary>
+public sealed class HistoryOptions
+{
+    /// <summary>
+    /// How many of the latest changes (of the live map and of plans) the embedded store keeps readable,
+    /// and how many live versions ListVersions lists. Default 10,000. With Redis, Redis:StreamMaxLength
+    /// bounds the changes Redis keeps (same default).
+    /// </summary>
+    public int KeepChanges { get; set; } = 10_000;
+
+    /// <summary>Memory budget of the indexes of past versions built for as-of answers, in bytes. Default 1 GiB.</summary>
+    public long PastVersionCacheBytes { get; set; } = 1L << 30;
 }
 
 /// <summary>Kinds of store a server can keep its map in.</summary>
@@ -402,6 +419,16 @@ internal sealed class GeoAssignServerOptionsValidator : IValidateOptions<GeoAssi
             {
                 failures.Add($"GeoAssign:ApiKeys:{i}:Role must be \"reader\" or \"editor\" (it is \"{key.Role}\").");
             }
+        }
+
+        if (options.History.KeepChanges < 1)
+        {
+            failures.Add($"GeoAssign:History:KeepChanges must be at least 1 (it is {options.History.KeepChanges}).");
+        }
+
+        if (options.History.PastVersionCacheBytes < 1 << 20)
+        {
+            failures.Add($"GeoAssign:History:PastVersionCacheBytes must be at least 1 MiB (it is {options.History.PastVersionCacheBytes}).");
         }
 
         if (options.EffectiveStore == MapStoreChoice.Redis)

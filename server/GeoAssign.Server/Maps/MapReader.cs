@@ -1,6 +1,7 @@
 // Gives a call the map it may answer from: at least its min_version, waiting a bounded time.
 using GeoAssign.Index;
 using GeoAssign.Index.Plans;
+using Google.Protobuf.WellKnownTypes;
 using GeoAssign.Replication.Replicas;
 using GeoAssign.Server.Hosting;
 using GeoAssign.Server.Services;
@@ -31,6 +32,64 @@ internal sealed class MapReader(MapReplica maps, IOptions<GeoAssignServerOptions
     {
         var state = maps.State;
         return minVersion <= (ulong)state.Position ? ValueTask.FromResult(Select(state, plan)) : new ValueTask<TerritoryMap>(WaitAsync(minVersion, context, plan));
+    }
+
+    /// <summary>
+    /// The map a lookup names: the live map, a plan (<paramref name="plan"/>), or the live map as it
+    /// was at <paramref name="version"/> or at the instant <paramref name="asOf"/> — at most one of the
+    /// three — once this replica has applied <paramref name="minVersion"/>. INVALID_ARGUMENT when more
+    /// than one is given, NOT_FOUND for an unknown plan, FAILED_PRECONDITION for a past version the
+    /// history no longer reaches.
+    /// </summary>
+    public ValueTask<TerritoryMap> TargetAsync(ulong minVersion, ServerCallContext context, string plan, ulong version, Timestamp? asOf)
+    {
+        if (version == 0 && asOf is null)
+        {
+            return AtLeastAsync(minVersion, context, RequestChecks.Plan(plan));
+        }
+
+        if ((plan.Length != 0 ? 1 : 0) + (version != 0 ? 1 : 0) + (asOf is null ? 0 : 1) > 1)
+        {
+            throw RpcErrors.InvalidArgument("plan, version and as_of each name a map to answer from; give at most one of them.");
+        }
+
+        return new ValueTask<TerritoryMap>(PastAsync(minVersion, context, version, asOf));
+    }
+
+    private async Task<TerritoryMap> PastAsync(ulong minVersion, ServerCallContext context, ulong version, Timestamp? asOf)
+    {
+        await AtLeastAsync(minVersion, context).ConfigureAwait(false);
+        var state = maps.State;
+        long target;
+        if (asOf is not null)
+        {
+            DateTimeOffset instant;
+            try
+            {
+                instant = asOf.ToDateTimeOffset();
+            }
+            catch (InvalidOperationException e)
+            {
+                throw RpcErrors.InvalidArgument($"as_of is not a valid instant: {e.Message}");
+            }
+
+            target = state.LiveVersionAt(instant) ?? throw RpcErrors.WithMapVersion(StatusCode.FailedPrecondition,
+                $"as_of {instant:O} is before the oldest version the history keeps ({(state.History.IsEmpty ? "none" : $"version {state.History[0].Version} of {state.History[0].Info.Time:O}")}); "
+                + "raise GeoAssign:History:KeepChanges to keep more.", state.Position);
+        }
+        else
+        {
+            target = version > long.MaxValue ? long.MaxValue : (long)version;
+        }
+
+        try
+        {
+            return await maps.LiveMapAtAsync(target, context.CancellationToken).ConfigureAwait(false);
+        }
+        catch (PastVersionUnavailableException e)
+        {
+            throw RpcErrors.WithMapVersion(StatusCode.FailedPrecondition, e.Message, state.Position);
+        }
     }
 
     /// <summary>The live map (empty <paramref name="plan"/>) or the plan's map; NOT_FOUND naming the plan when it does not exist.</summary>

@@ -28,6 +28,7 @@ internal static class MapStores
             DataDirectory = DataDirectory(options.DataDirectory, contentRoot),
             SnapshotEveryChanges = options.SnapshotEveryChanges,
             SnapshotEveryLogBytes = options.SnapshotEveryLogBytes,
+            KeepChanges = options.History.KeepChanges,
         });
 
     /// <summary>The data folder: the configured one, else $GEOASSIGN_DATA_DIR, else <c>data</c> under the content root.</summary>

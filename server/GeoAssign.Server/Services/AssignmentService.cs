@@ -28,7 +28,7 @@ internal sealed class AssignmentService(MapReader maps, GeoAssignMetrics metrics
             throw RpcErrors.InvalidArgument($"The point: {problem}.");
         }
 
-        var map = await maps.AtLeastAsync(request.MinVersion, context, RequestChecks.Plan(request.Plan)).ConfigureAwait(false);
+        var map = await maps.TargetAsync(request.MinVersion, context, request.Plan, request.Version, request.AsOf).ConfigureAwait(false);
         var start = Stopwatch.GetTimestamp();
         var assignment = ChunkResolver.IndexOf(map, layer).Resolve(request.Lat, request.Lng);
         var counts = default(ReasonCounts);
@@ -41,7 +41,7 @@ internal sealed class AssignmentService(MapReader maps, GeoAssignMetrics metrics
     {
         var layer = RequestChecks.Layer(request.Layer);
         ChunkResolver.Check(request.Points, 0, _maxPoints);
-        var map = await maps.AtLeastAsync(request.MinVersion, context, RequestChecks.Plan(request.Plan)).ConfigureAwait(false);
+        var map = await maps.TargetAsync(request.MinVersion, context, request.Plan, request.Version, request.AsOf).ConfigureAwait(false);
         var resolver = ChunkResolver.For(map, layer);
         var start = Stopwatch.GetTimestamp();
         var counts = default(ReasonCounts);
@@ -66,7 +66,7 @@ internal sealed class AssignmentService(MapReader maps, GeoAssignMetrics metrics
             {
                 var layer = RequestChecks.Layer(request.Layer);
                 ChunkResolver.Check(request.Points, answered, _maxPoints);
-                var map = await maps.AtLeastAsync(request.MinVersion, context, RequestChecks.Plan(request.Plan)).ConfigureAwait(false);
+                var map = await maps.TargetAsync(request.MinVersion, context, request.Plan, request.Version, request.AsOf).ConfigureAwait(false);
                 resolver = ChunkResolver.For(map, layer);
             }
             else

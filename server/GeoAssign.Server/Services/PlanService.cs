@@ -45,6 +45,13 @@ internal sealed class PlanService(MapReader maps, MapEdits edits, IMemoryCache c
     {
         const string Rpc = "CreatePlan";
         var name = Name(Rpc, request.Name);
+        if (request.Empty && request.FromVersion != 0)
+        {
+            throw edits.Rejected(Rpc, RpcErrors.InvalidArgument("empty and from_version both set; a plan starts empty or as a copy of a past version."));
+        }
+
+        // A past version is rebuilt before the edit (it may take a while) and copied as the plan's territories.
+        var past = request.FromVersion == 0 ? null : await maps.TargetAsync(0, context, "", request.FromVersion, null).ConfigureAwait(false);
         var (state, _) = await edits.RunAsync(Rpc, name, null, state =>
         {
             if (state.Plans.ContainsKey(name))
@@ -53,8 +60,12 @@ internal sealed class PlanService(MapReader maps, MapEdits edits, IMemoryCache c
                     $"A plan named \"{name}\" exists already (version {state.Plans[name].Version}); pick another name or delete it first.", state.Position);
             }
 
-            var operation = request.Empty ? PlanOperation.CreateFrom(state.Live.Version) : PlanOperation.CreateFromLive(state.Live.Version);
-            return ((MapChange?)new MapChange(state.NextVersion, [], []) { Plan = name, Operation = operation, Info = MapEdits.Info(context, request.Message) }, 0);
+            var change = past is not null
+                ? new MapChange(state.NextVersion, past.Territories.Values.Select(t => t.Territory).OrderBy(t => t.Id, StringComparer.Ordinal).ToList(), [])
+                    { Operation = PlanOperation.CreateFrom(past.Version) }
+                : new MapChange(state.NextVersion, [], [])
+                    { Operation = request.Empty ? PlanOperation.CreateFrom(state.Live.Version) : PlanOperation.CreateFromLive(state.Live.Version) };
+            return ((MapChange?)change.For(name, MapEdits.Info(context, request.Message)), 0);
         }, "plan", null, context).ConfigureAwait(false);
         return new CreatePlanResponse { Plan = ToMessage(state.Plans[name]) };
     }
@@ -90,17 +101,36 @@ internal sealed class PlanService(MapReader maps, MapEdits edits, IMemoryCache c
     public override async Task<DiffPlanResponse> DiffPlan(DiffPlanRequest request, ServerCallContext context)
     {
         var name = RequestChecks.Plan(request.Plan);
-        if (name.Length == 0)
+        TerritoryMap from;
+        TerritoryMap to;
+        ulong toVersion;
+        if (name.Length != 0)
         {
-            throw RpcErrors.InvalidArgument("plan is required: the plan to compare with the live map.");
+            if (request.FromVersion != 0 || request.ToVersion != 0)
+            {
+                throw RpcErrors.InvalidArgument("plan compares a plan with the live map; from_version and to_version compare two versions of the live map instead. Give one or the other.");
+            }
+
+            await maps.AtLeastAsync(request.MinVersion, context, name).ConfigureAwait(false);
+            var state = maps.Replica.State;
+            var plan = Branch(state, name);
+            (from, to, toVersion) = (state.Live, plan.Map, (ulong)plan.Version);
+        }
+        else
+        {
+            if (request.FromVersion == 0)
+            {
+                throw RpcErrors.InvalidArgument("Name a plan to compare with the live map, or from_version (and to_version) to compare two versions of the live map.");
+            }
+
+            from = await maps.TargetAsync(request.MinVersion, context, "", request.FromVersion, null).ConfigureAwait(false);
+            to = request.ToVersion == 0 ? maps.Replica.State.Live : await maps.TargetAsync(0, context, "", request.ToVersion, null).ConfigureAwait(false);
+            toVersion = (ulong)to.Version;
         }
 
-        await maps.AtLeastAsync(request.MinVersion, context, name).ConfigureAwait(false);
-        var state = maps.Replica.State;
-        var plan = Branch(state, name);
-        var live = state.Live;
-        var diff = await AnalyseAsync(("diff", live.Version, plan.Map.Version), () => MapDiff.Compare(live, plan.Map), context).ConfigureAwait(false);
-        var response = new DiffPlanResponse { LiveVersion = (ulong)live.Version, PlanVersion = (ulong)plan.Version, AreaMethod = AreaMethod };
+        var (before, after) = (from, to);
+        var diff = await AnalyseAsync(("diff", before.Version, after.Version), () => MapDiff.Compare(before, after), context).ConfigureAwait(false);
+        var response = new DiffPlanResponse { LiveVersion = (ulong)before.Version, PlanVersion = toVersion, AreaMethod = AreaMethod };
         foreach (var change in diff.Changes)
         {
             var message = new TerritoryDiff

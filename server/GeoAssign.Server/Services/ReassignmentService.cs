@@ -35,7 +35,7 @@ internal sealed class ReassignmentService(MapReader maps, GeoAssignMetrics metri
             {
                 var layer = RequestChecks.Layer(request.Layer);
                 Check(request.Accounts, processed);
-                var map = await maps.AtLeastAsync(request.MinVersion, context, RequestChecks.Plan(request.Plan)).ConfigureAwait(false);
+                var map = await maps.TargetAsync(request.MinVersion, context, request.Plan, request.Version, request.AsOf).ConfigureAwait(false);
                 resolver = ChunkResolver.For(map, layer);
             }
             else
