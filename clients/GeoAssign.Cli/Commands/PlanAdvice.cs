@@ -10,12 +10,15 @@ namespace GeoAssign.Cli.Commands;
 /// </summary>
 internal static class PlanAdvice
 {
+    /// <summary>How the server's NOT_FOUND names a missing plan (as against a missing territory or layer).</summary>
+    public const string NoSuchPlan = "no plan named";
+
     public const string HistoryHint = "`geoassign map history` lists the versions the server keeps.";
 
     /// <summary>For a command that reads or edits the plan <paramref name="plan"/> (or the live map when it is null).</summary>
     public static RejectionAdvice? ForPlan(GeoAssignException error, string? plan, bool edit = false) => (error.StatusCode, plan) switch
     {
-        (StatusCode.NotFound, not null) when Names(error, "plan") =>
+        (StatusCode.NotFound, not null) when Names(error, NoSuchPlan) =>
             new("`geoassign plan list` shows the plans there are; `geoassign plan create NAME` makes one."),
         (StatusCode.FailedPrecondition, not null) when Names(error, "read-only") =>
             new($"Plan {plan} is live already and read-only: create a new plan (`geoassign plan create NAME`) for further changes."),
@@ -53,7 +56,7 @@ internal static class PlanAdvice
         }
     }
 
-    private static bool Names(GeoAssignException error, string word) => error.ServerMessage.Contains(word, StringComparison.OrdinalIgnoreCase);
+    public static bool Names(GeoAssignException error, string word) => error.ServerMessage.Contains(word, StringComparison.OrdinalIgnoreCase);
 
     private static string Detail(GeoAssignException error) => string.IsNullOrWhiteSpace(error.ServerMessage) ? "(no message)" : error.ServerMessage;
 }

@@ -84,7 +84,7 @@ internal static class PlanCheckCommand
             return ExitCodes.Success;
         }, error => error.StatusCode switch
         {
-            StatusCode.NotFound when !error.ServerMessage.Contains("plan", StringComparison.OrdinalIgnoreCase) => new RejectionAdvice(
+            StatusCode.NotFound when !PlanAdvice.Names(error, PlanAdvice.NoSuchPlan) => new RejectionAdvice(
                 "`geoassign map info` lists the live map's layers, `geoassign plan show NAME` a plan's."),
             StatusCode.InvalidArgument when error.ServerMessage.Contains("coverage", StringComparison.OrdinalIgnoreCase) => new RejectionAdvice(
                 "Give --coverage a valid Polygon or MultiPolygon (repair it in a GIS, or use --coverage-layer with a layer of the map)."),
