@@ -17,7 +17,12 @@ public sealed class HistoryCommandTests : PlanServerTests
     {
         // Version 2 takes effect after the clock moved past this instant, so it lies between versions 1 and 2.
         _afterV1 = DateTimeOffset.UtcNow;
-        await GeoAssign.Client.Tests.Infrastructure.Eventually.TrueAsync(() => DateTimeOffset.UtcNow > _afterV1.AddMilliseconds(20), TimeSpan.FromSeconds(5), "the clock to move on");
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(5);
+        while (DateTimeOffset.UtcNow <= _afterV1.AddMilliseconds(20))
+        {
+            Assert.True(DateTimeOffset.UtcNow < deadline, "the clock did not move on");
+            await Task.Delay(5);
+        }
         await Client.UpsertAsync([Square("east", 1, "rep-c")], new EditOptions { Message = "east to rep-c" });
         await Client.CreatePlanAsync("p");
     }

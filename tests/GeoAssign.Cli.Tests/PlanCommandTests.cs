@@ -41,6 +41,10 @@ public abstract class PlanServerTests : IAsyncLifetime
             $"{{\"type\":\"Polygon\",\"coordinates\":[[[{lng},0],[{lng + width},0],[{lng + width},1],[{lng},1],[{lng},0]]]}}"),
     };
 
+    /// <summary>A square of <paramref name="size"/>° as GeoJSON geometry text.</summary>
+    protected static string Rectangle(double lng, double lat, double size) => string.Create(CultureInfo.InvariantCulture,
+        $"{{\"type\":\"Polygon\",\"coordinates\":[[[{lng},{lat}],[{lng + size},{lat}],[{lng + size},{lat + size}],[{lng},{lat + size}],[{lng},{lat}]]]}}");
+
     protected string File(string name) => Path.Combine(Folder, name);
 
     protected Task<CliResult> RunAsync(params string[] args) => CliRunner.RunAsync(Server, args);
@@ -245,7 +249,7 @@ public sealed class PlanCommandTests : PlanServerTests
         await Client.CreatePlanAsync("p");
         await Client.UpsertAsync([Square("east", 0.5, "rep-b", width: 1.5, priority: 1)], new EditOptions { Plan = "p" });
         var coverage = File("coverage.geojson");
-        await System.IO.File.WriteAllTextAsync(coverage, "{\"type\":\"Feature\",\"properties\":{},\"geometry\":" + TestData.Square(0, 0, 3) + "}");
+        await System.IO.File.WriteAllTextAsync(coverage, "{\"type\":\"Feature\",\"properties\":{},\"geometry\":" + Rectangle(0, 0, 3) + "}");
         var geoJson = File("issues.geojson");
 
         var result = CliAssert.Exit(0, await RunAsync("plan", "check", "p", "--coverage", coverage, "--geojson", geoJson));
@@ -278,7 +282,7 @@ public sealed class PlanCommandTests : PlanServerTests
         Assert.True(document.RootElement.GetProperty("clean").GetBoolean());
 
         var coverage = File("coverage.geojson");
-        await System.IO.File.WriteAllTextAsync(coverage, TestData.Square(0, 0, 3));
+        await System.IO.File.WriteAllTextAsync(coverage, Rectangle(0, 0, 3));
         var both = CliAssert.Exit(1, await RunAsync("plan", "check", "p", "--coverage", coverage, "--coverage-layer", "state"));
         CliAssert.Contains("--coverage-layer and --coverage are mutually exclusive", both.Error, both);
         CliAssert.Exit(1, await RunAsync("plan", "check", "p", "--sliver-km2", "-1"));

@@ -28,7 +28,7 @@ public sealed class HistoryTests : IAsyncLifetime
         // v1 took effect before its answer came; v2 takes effect after the clock moved past this instant,
         // so it lies strictly between them.
         _afterV1 = DateTimeOffset.UtcNow;
-        await Eventually.TrueAsync(() => DateTimeOffset.UtcNow > _afterV1.AddMilliseconds(20), TimeSpan.FromSeconds(5), "the clock to move on");
+        await ClockPastAsync(_afterV1.AddMilliseconds(20));
         _v2 = (await _client.UpsertAsync([PlanTests.Square("east", 1, "rep-c")], new EditOptions { Message = "east to rep-c" })).MapVersion;
         _planVersion = (await _client.CreatePlanAsync("p")).Version;
         _v3 = (await _client.DeleteAsync(["west"], new EditOptions { Message = "drop west" })).MapVersion;
@@ -114,6 +114,17 @@ public sealed class HistoryTests : IAsyncLifetime
         Assert.Equal((rolledBack.MapVersion, "undo"), (newest.Version, newest.Message));
 
         Assert.Equal(StatusCode.FailedPrecondition, (await Assert.ThrowsAsync<GeoAssignException>(() => _client.RollbackAsync(_planVersion))).StatusCode);
+    }
+
+    /// <summary>Waits until the clock has passed <paramref name="instant"/> (a few ms), checking it rather than sleeping a fixed time.</summary>
+    internal static async Task ClockPastAsync(DateTimeOffset instant)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(5);
+        while (DateTimeOffset.UtcNow <= instant)
+        {
+            Assert.True(DateTimeOffset.UtcNow < deadline, "the clock did not move on");
+            await Task.Delay(5);
+        }
     }
 
     private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> items)

@@ -30,10 +30,12 @@ public sealed class PlanTests : IAsyncLifetime
         Id = id,
         OwnerId = owner,
         Priority = priority,
-        GeometryGeoJson = width == 1
-            ? TestData.Square(lng, lat, 1)
-            : FormattableString.Invariant($"{{\"type\":\"Polygon\",\"coordinates\":[[[{lng},{lat}],[{lng + width},{lat}],[{lng + width},{lat + 1}],[{lng},{lat + 1}],[{lng},{lat}]]]}}"),
+        GeometryGeoJson = Rectangle(lng, lat, width, 1),
     };
+
+    /// <summary>A rectangle of <paramref name="width"/>° by <paramref name="height"/>° as GeoJSON geometry text.</summary>
+    internal static string Rectangle(double lng, double lat, double width, double height) => FormattableString.Invariant(
+        $"{{\"type\":\"Polygon\",\"coordinates\":[[[{lng},{lat}],[{lng + width},{lat}],[{lng + width},{lat + height}],[{lng},{lat + height}],[{lng},{lat}]]]}}");
 
     [Fact]
     public async Task A_plan_is_created_listed_described_and_edited_beside_a_live_map_that_stays_untouched()
@@ -89,7 +91,7 @@ public sealed class PlanTests : IAsyncLifetime
     {
         await _client.CreatePlanAsync("p");
         var geoJson = "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"id\":\"north\",\"properties\":{\"owner_id\":\"rep-n\"},\"geometry\":"
-            + TestData.Square(0, 1, 1) + "}]}";
+            + Rectangle(0, 1, 1, 1) + "}]}";
         using var text = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(geoJson));
         var imported = await _client.ImportGeoJsonAsync(text, new GeoJsonImportOptions { Plan = "p", Message = "add north" });
         Assert.Equal(1, imported.CreatedCount);
@@ -177,7 +179,7 @@ public sealed class PlanTests : IAsyncLifetime
         // "east" grows west over half of "west" and wins there: an overlap of 0.5°×1°.
         await _client.UpsertAsync([Square("east", 0.5, "rep-b", width: 1.5, priority: 1)], new EditOptions { Plan = "p" });
 
-        var report = await _client.CheckCoverageAsync("p", coverageGeoJson: TestData.Square(0, 0, 3), includeGeoJson: true);
+        var report = await _client.CheckCoverageAsync("p", coverageGeoJson: Rectangle(0, 0, 3, 3), includeGeoJson: true);
 
         Assert.False(report.IsClean);
         var layer = Assert.Single(report.Layers);
@@ -192,7 +194,7 @@ public sealed class PlanTests : IAsyncLifetime
         var liveCheck = await _client.CheckCoverageAsync();
         Assert.True(liveCheck.IsClean);
         Assert.Null(Assert.Single(liveCheck.Layers).GeoJson);
-        await Assert.ThrowsAsync<ArgumentException>(() => _client.CheckCoverageAsync(coverageLayer: "state", coverageGeoJson: TestData.Square(0, 0, 3)));
+        await Assert.ThrowsAsync<ArgumentException>(() => _client.CheckCoverageAsync(coverageLayer: "state", coverageGeoJson: Rectangle(0, 0, 3, 3)));
         Assert.Equal(StatusCode.InvalidArgument, (await Assert.ThrowsAsync<GeoAssignException>(() => _client.CheckCoverageAsync(coverageGeoJson: "{\"type\":\"Point\",\"coordinates\":[0,0]}"))).StatusCode);
     }
 
