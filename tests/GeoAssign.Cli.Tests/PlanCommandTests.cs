@@ -79,8 +79,11 @@ public sealed class PlanCommandTests : PlanServerTests
     public async Task Plan_create_says_where_the_plan_starts_and_what_to_do_next()
     {
         var created = CliAssert.Exit(0, await RunAsync("plan", "create", "fy27", "--message", "next year"));
-        CliAssert.Contains("Created plan fy27 from live version 1 (2 territories). Plan version 2.", created.Out, created);
+        CliAssert.Contains("Created plan fy27, from live version 1 (2 territories). Plan version 2.", created.Out, created);
         CliAssert.Contains("`geoassign plan import fy27 FILE`", created.Out, created);
+
+        var blank = CliAssert.Exit(0, await RunAsync("plan", "create", "blank", "--empty"));
+        CliAssert.Contains("Created plan blank, empty. Plan version 3.", blank.Out, blank);
 
         var json = CliAssert.Exit(0, await RunAsync("plan", "create", "fy28", "--json"));
         using var document = JsonDocument.Parse(json.Out);

@@ -63,8 +63,8 @@ internal static class PlanCommand
                 return ExitCodes.Success;
             }
 
-            var origin = plan.BaseVersion == 0 ? "empty" : $"from live version {plan.BaseVersion} ({TextFormat.Count(plan.TerritoryCount)} territories)";
-            host.Out.MarkupLine(Markup.Escape($"Created plan {plan.Name} {origin}.") + $" Plan version [bold]{plan.Version}[/].");
+            var origin = parse.GetValue(empty) || plan.BaseVersion == 0 ? "empty" : $"from live version {plan.BaseVersion} ({TextFormat.Count(plan.TerritoryCount)} territories)";
+            host.Out.MarkupLine(Markup.Escape($"Created plan {plan.Name}, {origin}.") + $" Plan version [bold]{plan.Version}[/].");
             host.Out.MarkupLine(Markup.Escape($"Next: edit it with `geoassign plan import {plan.Name} FILE` (or `import`, `territories delete` with --plan {plan.Name}), then `geoassign plan diff {plan.Name}`."));
             return ExitCodes.Success;
         }, error => error.StatusCode switch
