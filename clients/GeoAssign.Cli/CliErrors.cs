@@ -8,6 +8,14 @@ namespace GeoAssign.Cli;
 /// <summary>A problem with the command line or an input file, described for the person who typed it.</summary>
 internal sealed class CliInputException(string message) : Exception(message);
 
+/// <summary>
+/// What a command knows about a server rejection that the generic text does not: what to do next, and
+/// optionally a first line that says better what went wrong.
+/// </summary>
+/// <param name="Hint">What to do next.</param>
+/// <param name="Message">The first line; <see langword="null"/> keeps "The server rejected the request (CODE): detail".</param>
+internal sealed record RejectionAdvice(string Hint, string? Message = null);
+
 /// <summary>Maps exceptions to messages that say what went wrong and what to do, and to <see cref="ExitCodes"/>.</summary>
 internal static class CliErrors
 {
@@ -22,14 +30,23 @@ internal static class CliErrors
 
     public static void Warn(CliHost host, string message) => host.Error.MarkupLine($"[yellow]warning:[/] {Markup.Escape(message)}");
 
-    /// <summary>Reports <paramref name="error"/> and returns the exit code for it.</summary>
-    public static int Report(CliHost host, Exception error, CliSettings? settings, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reports <paramref name="error"/> and returns the exit code for it. <paramref name="advise"/> may give
+    /// a command's own words for a rejection (ABORTED, FAILED_PRECONDITION, NOT_FOUND, …); it returns
+    /// <see langword="null"/> to keep the generic ones.
+    /// </summary>
+    public static int Report(CliHost host, Exception error, CliSettings? settings, CancellationToken cancellationToken,
+        Func<GeoAssignException, RejectionAdvice?>? advise = null)
     {
         switch (error)
         {
             case CliInputException input:
                 Write(host, input.Message);
                 return ExitCodes.InputError;
+            case GeoAssignException rpc when IsRejection(rpc.StatusCode) && advise?.Invoke(rpc) is { } advice:
+                Write(host, advice.Message ?? Rejected(rpc), advice.Hint);
+                AppliedNote(host, rpc);
+                return ExitCodes.Rejected;
             case GeoAssignException rpc:
                 return Report(host, rpc, settings);
             case OperationCanceledException when cancellationToken.IsCancellationRequested:
@@ -87,14 +104,25 @@ internal static class CliErrors
                 return ExitCodes.Rejected;
             case StatusCode.InvalidArgument or StatusCode.NotFound or StatusCode.FailedPrecondition or StatusCode.ResourceExhausted
                 or StatusCode.OutOfRange or StatusCode.AlreadyExists:
-                Write(host, $"The server rejected the request ({Name(error.StatusCode)}): {detail}");
+                Write(host, Rejected(error));
                 return ExitCodes.Rejected;
+            case StatusCode.Unimplemented:
+                Write(host, $"The server at {url} does not offer {error.Method} (UNIMPLEMENTED): {detail}",
+                    "It runs an older GeoAssign than this geoassign: upgrade the server, or use the geoassign that came with it.");
+                return ExitCodes.Failed;
             default:
                 Write(host, $"{error.Method} failed on the server at {url} ({Name(error.StatusCode)}): {detail}");
                 AppliedNote(host, error);
                 return ExitCodes.Failed;
         }
     }
+
+    /// <summary>The statuses that mean the server refused the request as it stands (exit code 2).</summary>
+    private static bool IsRejection(StatusCode code) => code is StatusCode.InvalidArgument or StatusCode.NotFound or StatusCode.FailedPrecondition
+        or StatusCode.Aborted or StatusCode.ResourceExhausted or StatusCode.OutOfRange or StatusCode.AlreadyExists;
+
+    private static string Rejected(GeoAssignException error) =>
+        $"The server rejected the request ({Name(error.StatusCode)}): {(string.IsNullOrWhiteSpace(error.ServerMessage) ? "(no message)" : error.ServerMessage)}";
 
     private static void AppliedNote(CliHost host, GeoAssignException error)
     {

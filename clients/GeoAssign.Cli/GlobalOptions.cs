@@ -89,10 +89,11 @@ internal sealed class GlobalOptions(CliHost host)
 
     /// <summary>
     /// Runs a command body that talks to the server: resolves the settings, builds the client, and
-    /// turns any failure into a message and an exit code.
+    /// turns any failure into a message and an exit code; <paramref name="advise"/> gives the command's own
+    /// words for the server rejections it knows more about (see <see cref="CliErrors.Report(CliHost, Exception, CliSettings?, CancellationToken, Func{GeoAssignException, RejectionAdvice?}?)"/>).
     /// </summary>
     public async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken,
-        Func<GeoAssignClient, CliSettings, CancellationToken, Task<int>> body)
+        Func<GeoAssignClient, CliSettings, CancellationToken, Task<int>> body, Func<GeoAssignException, RejectionAdvice?>? advise = null)
     {
         CliSettings? settings = null;
         try
@@ -103,7 +104,7 @@ internal sealed class GlobalOptions(CliHost host)
         }
         catch (Exception e)
         {
-            return CliErrors.Report(Host, e, settings, cancellationToken);
+            return CliErrors.Report(Host, e, settings, cancellationToken, advise);
         }
     }
 

@@ -1,4 +1,4 @@
-// The ReassignmentService call: which accounts change owner under the current map.
+// The ReassignmentService call: which accounts change owner under the current map, a plan, or a past map.
 using Grpc.Core;
 using V1 = GeoAssign.Protos.V1;
 
@@ -16,23 +16,42 @@ public sealed partial class GeoAssignClient
     /// <param name="accounts">The accounts; enumerated once, on a background task. An exception it throws ends the run and is rethrown as it is.</param>
     /// <param name="layer">The layer to assign from; <see langword="null"/> means "geo".</param>
     /// <param name="cancellationToken">Cancels the run (as does the token given to its enumeration).</param>
-    public ReassignmentRun ReassignAsync(IAsyncEnumerable<Account> accounts, string? layer = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(accounts);
-        return new ReassignmentRun(this, accounts, layer ?? "", cancellationToken);
-    }
+    public ReassignmentRun ReassignAsync(IAsyncEnumerable<Account> accounts, string? layer = null, CancellationToken cancellationToken = default) =>
+        ReassignAsync(accounts, layer, MapView.Live, cancellationToken);
 
     /// <inheritdoc cref="ReassignAsync(IAsyncEnumerable{Account}, string?, CancellationToken)"/>
-    public ReassignmentRun ReassignAsync(IEnumerable<Account> accounts, string? layer = null, CancellationToken cancellationToken = default)
+    public ReassignmentRun ReassignAsync(IEnumerable<Account> accounts, string? layer = null, CancellationToken cancellationToken = default) =>
+        ReassignAsync(accounts, layer, MapView.Live, cancellationToken);
+
+    /// <summary>
+    /// Compares accounts' current owners with the owners the map <paramref name="view"/> names assigns, as
+    /// <see cref="ReassignAsync(IAsyncEnumerable{Account}, string?, CancellationToken)"/> does. Against a plan
+    /// (<see cref="MapView.ForPlan"/>) it is a preview of the plan: the changes it would make and, in
+    /// <see cref="ReassignmentSummary.OwnerCounts"/>, each owner's book before and after.
+    /// </summary>
+    /// <param name="accounts">The accounts; enumerated once, on a background task. An exception it throws ends the run and is rethrown as it is.</param>
+    /// <param name="layer">The layer to assign from; <see langword="null"/> means "geo".</param>
+    /// <param name="view">The map to assign from: the live map, a plan, or the live map at a past version or instant.</param>
+    /// <param name="cancellationToken">Cancels the run (as does the token given to its enumeration).</param>
+    public ReassignmentRun ReassignAsync(IAsyncEnumerable<Account> accounts, string? layer, MapView view, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(accounts);
-        return new ReassignmentRun(this, new SyncAsyncEnumerable<Account>(accounts), layer ?? "", cancellationToken);
+        ArgumentNullException.ThrowIfNull(view);
+        return new ReassignmentRun(this, accounts, layer ?? "", view, cancellationToken);
     }
 
-    internal IChunkProtocol<Account, V1.AccountChunk, V1.ReassignRequest, V1.ReassignResponse> ReassignProtocol(string layer) =>
-        new ReassignProtocolImpl(this, _reassignments, layer);
+    /// <inheritdoc cref="ReassignAsync(IAsyncEnumerable{Account}, string?, MapView, CancellationToken)"/>
+    public ReassignmentRun ReassignAsync(IEnumerable<Account> accounts, string? layer, MapView view, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(accounts);
+        ArgumentNullException.ThrowIfNull(view);
+        return new ReassignmentRun(this, new SyncAsyncEnumerable<Account>(accounts), layer ?? "", view, cancellationToken);
+    }
 
-    private sealed class ReassignProtocolImpl(GeoAssignClient client, V1.ReassignmentService.ReassignmentServiceClient stub, string layer)
+    internal IChunkProtocol<Account, V1.AccountChunk, V1.ReassignRequest, V1.ReassignResponse> ReassignProtocol(string layer, MapView view) =>
+        new ReassignProtocolImpl(this, _reassignments, layer, view);
+
+    private sealed class ReassignProtocolImpl(GeoAssignClient client, V1.ReassignmentService.ReassignmentServiceClient stub, string layer, MapView view)
         : IChunkProtocol<Account, V1.AccountChunk, V1.ReassignRequest, V1.ReassignResponse>
     {
         public string Method => "Reassign";
@@ -52,7 +71,15 @@ public sealed partial class GeoAssignClient
         public int Count(V1.AccountChunk chunk) => chunk.Count;
 
         public V1.ReassignRequest Request(V1.AccountChunk chunk, bool first) => first
-            ? new V1.ReassignRequest { Accounts = chunk, Layer = layer, MinVersion = client.MinReadVersion }
+            ? new V1.ReassignRequest
+            {
+                Accounts = chunk,
+                Layer = layer,
+                MinVersion = client.MinReadVersion,
+                Plan = view.Plan ?? "",
+                Version = view.Version ?? 0,
+                AsOf = ProtoMapping.ToTimestamp(view.AsOf),
+            }
             : new V1.ReassignRequest { Accounts = chunk };
 
         public AsyncDuplexStreamingCall<V1.ReassignRequest, V1.ReassignResponse> Start(CallOptions options) => stub.Reassign(options);

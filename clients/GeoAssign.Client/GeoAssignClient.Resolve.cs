@@ -1,4 +1,4 @@
-// The AssignmentService calls: Resolve, and ResolveBatch or ResolveStream behind ResolveManyAsync.
+// The AssignmentService calls: Resolve, and ResolveBatch or ResolveStream behind ResolveManyAsync, against any map view.
 using System.Runtime.CompilerServices;
 using Grpc.Core;
 using V1 = GeoAssign.Protos.V1;
@@ -13,9 +13,33 @@ public sealed partial class GeoAssignClient
     /// <param name="layer">The layer to look in; <see langword="null"/> means "geo".</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="GeoAssignException">INVALID_ARGUMENT for a coordinate that is NaN, infinite or out of range; NOT_FOUND when the layer holds no territory; others as the API lists.</exception>
-    public async Task<Assignment> ResolveAsync(double lat, double lng, string? layer = null, CancellationToken cancellationToken = default)
+    public Task<Assignment> ResolveAsync(double lat, double lng, string? layer = null, CancellationToken cancellationToken = default) =>
+        ResolveAsync(lat, lng, layer, MapView.Live, cancellationToken);
+
+    /// <summary>
+    /// Resolves one point against the map <paramref name="view"/> names: the live map, a plan (to test it), or
+    /// the live map as it was at a past version or instant.
+    /// </summary>
+    /// <param name="lat">Latitude in degrees WGS84, in [-90, 90].</param>
+    /// <param name="lng">Longitude in degrees WGS84, in [-180, 180].</param>
+    /// <param name="layer">The layer to look in; <see langword="null"/> means "geo".</param>
+    /// <param name="view">The map to answer from; the answer's <see cref="Assignment.MapVersion"/> is that map's version.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="GeoAssignException">As <see cref="ResolveAsync(double, double, string?, CancellationToken)"/>, plus NOT_FOUND for
+    /// an unknown plan and FAILED_PRECONDITION for a version older than the history the server keeps.</exception>
+    public async Task<Assignment> ResolveAsync(double lat, double lng, string? layer, MapView view, CancellationToken cancellationToken = default)
     {
-        var request = new V1.ResolveRequest { Lat = lat, Lng = lng, Layer = layer ?? "", MinVersion = MinReadVersion };
+        ArgumentNullException.ThrowIfNull(view);
+        var request = new V1.ResolveRequest
+        {
+            Lat = lat,
+            Lng = lng,
+            Layer = layer ?? "",
+            MinVersion = MinReadVersion,
+            Plan = view.Plan ?? "",
+            Version = view.Version ?? 0,
+            AsOf = ProtoMapping.ToTimestamp(view.AsOf),
+        };
         var response = await UnaryAsync("Resolve", CallSafety.Read, request,
             (r, options) => _assignments.ResolveAsync(r, options), cancellationToken).ConfigureAwait(false);
         return ProtoMapping.Assignment(response.Assignment ?? new V1.Assignment(), null);
@@ -32,18 +56,35 @@ public sealed partial class GeoAssignClient
     /// <param name="points">The points; enumerated once, on a background task when streamed. An exception it throws ends the call and is rethrown as it is.</param>
     /// <param name="layer">The layer to look in; <see langword="null"/> means "geo".</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <exception cref="GeoAssignException">As <see cref="ResolveAsync"/>; the message of INVALID_ARGUMENT names the index of the first bad point.</exception>
-    public IAsyncEnumerable<Assignment> ResolveManyAsync(IEnumerable<GeoPoint> points, string? layer = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(points);
-        return ResolveManyAsync(new SyncAsyncEnumerable<GeoPoint>(points), layer, cancellationToken);
-    }
+    /// <exception cref="GeoAssignException">As <see cref="ResolveAsync(double, double, string?, CancellationToken)"/>; the message of INVALID_ARGUMENT names the index of the first bad point.</exception>
+    public IAsyncEnumerable<Assignment> ResolveManyAsync(IEnumerable<GeoPoint> points, string? layer = null, CancellationToken cancellationToken = default) =>
+        ResolveManyAsync(points, layer, MapView.Live, cancellationToken);
 
     /// <inheritdoc cref="ResolveManyAsync(IEnumerable{GeoPoint}, string?, CancellationToken)"/>
-    public async IAsyncEnumerable<Assignment> ResolveManyAsync(IAsyncEnumerable<GeoPoint> points, string? layer = null,
+    public IAsyncEnumerable<Assignment> ResolveManyAsync(IAsyncEnumerable<GeoPoint> points, string? layer = null, CancellationToken cancellationToken = default) =>
+        ResolveManyAsync(points, layer, MapView.Live, cancellationToken);
+
+    /// <summary>
+    /// Resolves many points as <see cref="ResolveManyAsync(IEnumerable{GeoPoint}, string?, CancellationToken)"/> does, against
+    /// the map <paramref name="view"/> names: the live map, a plan, or the live map as it was at a past version or instant.
+    /// </summary>
+    /// <param name="points">The points; enumerated once, on a background task when streamed. An exception it throws ends the call and is rethrown as it is.</param>
+    /// <param name="layer">The layer to look in; <see langword="null"/> means "geo".</param>
+    /// <param name="view">The map to answer from.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="GeoAssignException">As <see cref="ResolveAsync(double, double, string?, MapView, CancellationToken)"/>; the message of INVALID_ARGUMENT names the index of the first bad point.</exception>
+    public IAsyncEnumerable<Assignment> ResolveManyAsync(IEnumerable<GeoPoint> points, string? layer, MapView view, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        return ResolveManyAsync(new SyncAsyncEnumerable<GeoPoint>(points), layer, view, cancellationToken);
+    }
+
+    /// <inheritdoc cref="ResolveManyAsync(IEnumerable{GeoPoint}, string?, MapView, CancellationToken)"/>
+    public async IAsyncEnumerable<Assignment> ResolveManyAsync(IAsyncEnumerable<GeoPoint> points, string? layer, MapView view,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(points);
+        ArgumentNullException.ThrowIfNull(view);
         var source = points.GetAsyncEnumerator(cancellationToken);
         var head = new List<GeoPoint>();
         var more = true;
@@ -66,7 +107,7 @@ public sealed partial class GeoAssignClient
             await source.DisposeAsync().ConfigureAwait(false);
             if (head.Count > 0)
             {
-                foreach (var assignment in await ResolveBatchAsync(head, layer ?? "", cancellationToken).ConfigureAwait(false))
+                foreach (var assignment in await ResolveBatchAsync(head, layer ?? "", view, cancellationToken).ConfigureAwait(false))
                 {
                     yield return assignment;
                 }
@@ -75,7 +116,7 @@ public sealed partial class GeoAssignClient
             yield break;
         }
 
-        var protocol = new ResolveStreamProtocol(this, _assignments, layer ?? "");
+        var protocol = new ResolveStreamProtocol(this, _assignments, layer ?? "", view);
         var answered = 0UL;
         await foreach (var (chunk, response) in ChunkedDuplexCall.RunAsync(protocol, new PrefixedEnumerator<GeoPoint>(head, source), this, cancellationToken)
             .ConfigureAwait(false))
@@ -94,7 +135,7 @@ public sealed partial class GeoAssignClient
         }
     }
 
-    private async Task<Assignment[]> ResolveBatchAsync(List<GeoPoint> points, string layer, CancellationToken cancellationToken)
+    private async Task<Assignment[]> ResolveBatchAsync(List<GeoPoint> points, string layer, MapView view, CancellationToken cancellationToken)
     {
         var batch = new PointBatch();
         foreach (var point in points)
@@ -102,7 +143,15 @@ public sealed partial class GeoAssignClient
             batch.Add(point);
         }
 
-        var request = new V1.ResolveBatchRequest { Points = batch.Points, Layer = layer, MinVersion = MinReadVersion };
+        var request = new V1.ResolveBatchRequest
+        {
+            Points = batch.Points,
+            Layer = layer,
+            MinVersion = MinReadVersion,
+            Plan = view.Plan ?? "",
+            Version = view.Version ?? 0,
+            AsOf = ProtoMapping.ToTimestamp(view.AsOf),
+        };
         var response = await UnaryAsync("ResolveBatch", CallSafety.Read, request,
             (r, options) => _assignments.ResolveBatchAsync(r, options), cancellationToken).ConfigureAwait(false);
         return Assignments(response.Assignments ?? new V1.AssignmentChunk(), batch, "ResolveBatch");
@@ -180,7 +229,7 @@ public sealed partial class GeoAssignClient
         public string? IdAt(int index) => _ids?[index];
     }
 
-    private sealed class ResolveStreamProtocol(GeoAssignClient client, V1.AssignmentService.AssignmentServiceClient stub, string layer)
+    private sealed class ResolveStreamProtocol(GeoAssignClient client, V1.AssignmentService.AssignmentServiceClient stub, string layer, MapView view)
         : IChunkProtocol<GeoPoint, PointBatch, V1.ResolveStreamRequest, V1.ResolveStreamResponse>
     {
         public string Method => "ResolveStream";
@@ -192,7 +241,15 @@ public sealed partial class GeoAssignClient
         public int Count(PointBatch chunk) => chunk.Count;
 
         public V1.ResolveStreamRequest Request(PointBatch chunk, bool first) => first
-            ? new V1.ResolveStreamRequest { Points = chunk.Points, Layer = layer, MinVersion = client.MinReadVersion }
+            ? new V1.ResolveStreamRequest
+            {
+                Points = chunk.Points,
+                Layer = layer,
+                MinVersion = client.MinReadVersion,
+                Plan = view.Plan ?? "",
+                Version = view.Version ?? 0,
+                AsOf = ProtoMapping.ToTimestamp(view.AsOf),
+            }
             : new V1.ResolveStreamRequest { Points = chunk.Points };
 
         public AsyncDuplexStreamingCall<V1.ResolveStreamRequest, V1.ResolveStreamResponse> Start(CallOptions options) => stub.ResolveStream(options);

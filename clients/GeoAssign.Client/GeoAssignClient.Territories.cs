@@ -1,4 +1,4 @@
-// The TerritoryService calls: edits, imports, reads, listings, map info and watching.
+// The TerritoryService calls: edits and imports (live map or plan), reads, listings, map info, history, rollback and watching.
 using System.Runtime.CompilerServices;
 using Google.Protobuf;
 using Grpc.Core;
@@ -16,22 +16,36 @@ public sealed partial class GeoAssignClient
     /// <param name="expectedVersion">When set, the edit applies only if the map is at exactly this version, else ABORTED; it also makes the edit safe to retry.</param>
     /// <param name="cancellationToken">Cancels the call (an edit already sent may still be applied).</param>
     /// <exception cref="GeoAssignException">INVALID_ARGUMENT, FAILED_PRECONDITION, ABORTED, RESOURCE_EXHAUSTED, PERMISSION_DENIED, … as the API lists.</exception>
-    public async Task<UpsertResult> UpsertAsync(IEnumerable<Territory> territories, ulong? expectedVersion = null, CancellationToken cancellationToken = default)
+    public Task<UpsertResult> UpsertAsync(IEnumerable<Territory> territories, ulong? expectedVersion = null, CancellationToken cancellationToken = default) =>
+        UpsertAsync(territories, new EditOptions { ExpectedVersion = expectedVersion }, cancellationToken);
+
+    /// <summary>
+    /// Creates or replaces territories by id, atomically, as one new version of the live map or of the plan
+    /// <see cref="EditOptions.Plan"/> names (which later lookups and reads through this client then wait for;
+    /// see <see cref="MinReadVersion"/>).
+    /// </summary>
+    /// <param name="territories">1 to 10,000 territories (server default), ids distinct, each with a geometry.</param>
+    /// <param name="options">The map edited, the message recorded and the version expected.</param>
+    /// <param name="cancellationToken">Cancels the call (an edit already sent may still be applied).</param>
+    /// <exception cref="GeoAssignException">As <see cref="UpsertAsync(IEnumerable{Territory}, ulong?, CancellationToken)"/>, plus NOT_FOUND for an
+    /// unknown plan and FAILED_PRECONDITION for an activated (read-only) one.</exception>
+    public async Task<UpsertResult> UpsertAsync(IEnumerable<Territory> territories, EditOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(territories);
-        var request = new V1.UpsertTerritoriesRequest();
+        ArgumentNullException.ThrowIfNull(options);
+        var request = new V1.UpsertTerritoriesRequest { Plan = options.Plan ?? "", Message = options.Message ?? "" };
         foreach (var territory in territories)
         {
             request.Territories.Add(ProtoMapping.Message(territory));
         }
 
-        if (expectedVersion is { } expected)
+        if (options.ExpectedVersion is { } expected)
         {
             request.ExpectedVersion = expected;
         }
 
-        var response = await UnaryAsync("UpsertTerritories", expectedVersion is null ? CallSafety.Edit : CallSafety.GuardedEdit, request,
-            (r, options) => _territories.UpsertTerritoriesAsync(r, options), cancellationToken).ConfigureAwait(false);
+        var response = await UnaryAsync("UpsertTerritories", EditSafety(options.ExpectedVersion), request,
+            (r, callOptions) => _territories.UpsertTerritoriesAsync(r, callOptions), cancellationToken).ConfigureAwait(false);
         RequireVersion(response.MapVersion);
         return new UpsertResult(response.MapVersion, (int)response.CreatedCount, (int)response.UpdatedCount);
     }
@@ -42,18 +56,29 @@ public sealed partial class GeoAssignClient
     /// <param name="allowMissing">Skip ids that name no territory instead of failing with NOT_FOUND.</param>
     /// <param name="cancellationToken">Cancels the call (an edit already sent may still be applied).</param>
     /// <exception cref="GeoAssignException">NOT_FOUND, FAILED_PRECONDITION (a remaining territory has a deleted parent), ABORTED, … as the API lists.</exception>
-    public async Task<DeleteResult> DeleteAsync(IEnumerable<string> ids, ulong? expectedVersion = null, bool allowMissing = false,
-        CancellationToken cancellationToken = default)
+    public Task<DeleteResult> DeleteAsync(IEnumerable<string> ids, ulong? expectedVersion = null, bool allowMissing = false,
+        CancellationToken cancellationToken = default) =>
+        DeleteAsync(ids, new EditOptions { ExpectedVersion = expectedVersion }, allowMissing, cancellationToken);
+
+    /// <summary>Deletes territories by id, atomically, as one new version of the live map or of the plan <see cref="EditOptions.Plan"/> names.</summary>
+    /// <param name="ids">1 to 10,000 distinct ids (server default).</param>
+    /// <param name="options">The map edited, the message recorded and the version expected.</param>
+    /// <param name="allowMissing">Skip ids that name no territory instead of failing with NOT_FOUND.</param>
+    /// <param name="cancellationToken">Cancels the call (an edit already sent may still be applied).</param>
+    /// <exception cref="GeoAssignException">As <see cref="DeleteAsync(IEnumerable{string}, ulong?, bool, CancellationToken)"/>, plus NOT_FOUND for an
+    /// unknown plan and FAILED_PRECONDITION for an activated one.</exception>
+    public async Task<DeleteResult> DeleteAsync(IEnumerable<string> ids, EditOptions options, bool allowMissing = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        var request = new V1.DeleteTerritoriesRequest { Ids = { ids }, AllowMissing = allowMissing };
-        if (expectedVersion is { } expected)
+        ArgumentNullException.ThrowIfNull(options);
+        var request = new V1.DeleteTerritoriesRequest { Ids = { ids }, AllowMissing = allowMissing, Plan = options.Plan ?? "", Message = options.Message ?? "" };
+        if (options.ExpectedVersion is { } expected)
         {
             request.ExpectedVersion = expected;
         }
 
-        var response = await UnaryAsync("DeleteTerritories", expectedVersion is null ? CallSafety.Edit : CallSafety.GuardedEdit, request,
-            (r, options) => _territories.DeleteTerritoriesAsync(r, options), cancellationToken).ConfigureAwait(false);
+        var response = await UnaryAsync("DeleteTerritories", EditSafety(options.ExpectedVersion), request,
+            (r, callOptions) => _territories.DeleteTerritoriesAsync(r, callOptions), cancellationToken).ConfigureAwait(false);
         RequireVersion(response.MapVersion);
         return new DeleteResult(response.MapVersion, (int)response.DeletedCount);
     }
@@ -67,13 +92,26 @@ public sealed partial class GeoAssignClient
     /// <param name="progress">Receives the bytes sent so far.</param>
     /// <param name="skipFeaturesWithoutArea">With <paramref name="repairInvalidGeometry"/>, leave out features that have no area once repaired (each named in the warnings) instead of rejecting the file.</param>
     /// <param name="cancellationToken">Cancels the import; a streamed import that is cancelled changes nothing.</param>
-    public async Task<ImportResult> ImportGeoJsonAsync(string path, string? layer = null, bool replace = false, ulong? expectedVersion = null,
-        bool repairInvalidGeometry = false, IProgress<long>? progress = null, bool skipFeaturesWithoutArea = false, CancellationToken cancellationToken = default)
+    public Task<ImportResult> ImportGeoJsonAsync(string path, string? layer = null, bool replace = false, ulong? expectedVersion = null,
+        bool repairInvalidGeometry = false, IProgress<long>? progress = null, bool skipFeaturesWithoutArea = false, CancellationToken cancellationToken = default) =>
+        ImportGeoJsonAsync(path, ImportOptions(layer, replace, expectedVersion, repairInvalidGeometry, skipFeaturesWithoutArea), progress, cancellationToken);
+
+    /// <summary>
+    /// Imports a GeoJSON FeatureCollection file into the live map or a plan; see
+    /// <see cref="ImportGeoJsonAsync(Stream, GeoJsonImportOptions, IProgress{long}?, CancellationToken)"/>.
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <param name="options">How the file combines with the map, which map it changes (<see cref="GeoJsonImportOptions.Plan"/>), and why.</param>
+    /// <param name="progress">Receives the bytes sent so far.</param>
+    /// <param name="cancellationToken">Cancels the import; a streamed import that is cancelled changes nothing.</param>
+    public async Task<ImportResult> ImportGeoJsonAsync(string path, GeoJsonImportOptions options, IProgress<long>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(options);
         await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16,
             FileOptions.Asynchronous | FileOptions.SequentialScan);
-        return await ImportGeoJsonAsync(file, layer, replace, expectedVersion, repairInvalidGeometry, progress, skipFeaturesWithoutArea, cancellationToken).ConfigureAwait(false);
+        return await ImportGeoJsonAsync(file, options, progress, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -93,23 +131,45 @@ public sealed partial class GeoAssignClient
     /// <param name="skipFeaturesWithoutArea">With <paramref name="repairInvalidGeometry"/>, leave out features that have no area once repaired (each named in the warnings) instead of rejecting the file.</param>
     /// <param name="cancellationToken">Cancels the import; a streamed import that is cancelled changes nothing.</param>
     /// <exception cref="GeoAssignException">INVALID_ARGUMENT naming the feature and the problem, FAILED_PRECONDITION, ABORTED, RESOURCE_EXHAUSTED, PERMISSION_DENIED, …</exception>
-    public async Task<ImportResult> ImportGeoJsonAsync(Stream geoJson, string? layer = null, bool replace = false, ulong? expectedVersion = null,
-        bool repairInvalidGeometry = false, IProgress<long>? progress = null, bool skipFeaturesWithoutArea = false, CancellationToken cancellationToken = default)
+    public Task<ImportResult> ImportGeoJsonAsync(Stream geoJson, string? layer = null, bool replace = false, ulong? expectedVersion = null,
+        bool repairInvalidGeometry = false, IProgress<long>? progress = null, bool skipFeaturesWithoutArea = false, CancellationToken cancellationToken = default) =>
+        ImportGeoJsonAsync(geoJson, ImportOptions(layer, replace, expectedVersion, repairInvalidGeometry, skipFeaturesWithoutArea), progress, cancellationToken);
+
+    /// <summary>
+    /// Imports a GeoJSON FeatureCollection (UTF-8), atomically, as one new version of the live map or of the plan
+    /// <see cref="GeoJsonImportOptions.Plan"/> names; sent as
+    /// <see cref="ImportGeoJsonAsync(Stream, string?, bool, ulong?, bool, IProgress{long}?, bool, CancellationToken)"/> describes.
+    /// </summary>
+    /// <param name="geoJson">The GeoJSON text.</param>
+    /// <param name="options">How the file combines with the map, which map it changes, and why.</param>
+    /// <param name="progress">Receives the bytes sent so far.</param>
+    /// <param name="cancellationToken">Cancels the import; a streamed import that is cancelled changes nothing.</param>
+    /// <exception cref="GeoAssignException">As the other overload, plus NOT_FOUND for an unknown plan and FAILED_PRECONDITION for an activated one.</exception>
+    public async Task<ImportResult> ImportGeoJsonAsync(Stream geoJson, GeoJsonImportOptions options, IProgress<long>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(geoJson);
-        var options = new V1.ImportGeoJsonOptions
+        ArgumentNullException.ThrowIfNull(options);
+        var message = new V1.ImportGeoJsonOptions
         {
-            Layer = layer ?? "",
-            Mode = replace ? V1.ImportMode.Replace : V1.ImportMode.Merge,
-            RepairInvalidGeometry = repairInvalidGeometry,
-            SkipFeaturesWithoutArea = skipFeaturesWithoutArea,
+            Layer = options.Layer ?? "",
+            Mode = options.Replace ? V1.ImportMode.Replace : V1.ImportMode.Merge,
+            RepairInvalidGeometry = options.RepairInvalidGeometry,
+            SkipFeaturesWithoutArea = options.SkipFeaturesWithoutArea,
+            Plan = options.Plan ?? "",
+            Message = options.Message ?? "",
         };
-        if (expectedVersion is { } expected)
+        if (options.ExpectedVersion is { } expected)
         {
-            options.ExpectedVersion = expected;
+            message.ExpectedVersion = expected;
         }
 
-        var safety = expectedVersion is null ? CallSafety.Edit : CallSafety.GuardedEdit;
+        return await ImportAsync(geoJson, message, EditSafety(options.ExpectedVersion), progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ImportResult> ImportAsync(Stream geoJson, V1.ImportGeoJsonOptions options, CallSafety safety, IProgress<long>? progress,
+        CancellationToken cancellationToken)
+    {
         var threshold = Options.ImportStreamThreshold;
         V1.ImportSummary summary;
         long bytes;
@@ -157,6 +217,19 @@ public sealed partial class GeoAssignClient
         return new ImportResult(summary.MapVersion, (int)summary.CreatedCount, (int)summary.UpdatedCount, (int)summary.DeletedCount,
             [.. summary.Warnings], bytes);
     }
+
+    private static GeoJsonImportOptions ImportOptions(string? layer, bool replace, ulong? expectedVersion, bool repairInvalidGeometry,
+        bool skipFeaturesWithoutArea) => new()
+        {
+            Layer = layer,
+            Replace = replace,
+            ExpectedVersion = expectedVersion,
+            RepairInvalidGeometry = repairInvalidGeometry,
+            SkipFeaturesWithoutArea = skipFeaturesWithoutArea,
+        };
+
+    /// <summary>An edit with an expected version cannot be applied twice, so it may be retried whatever happened.</summary>
+    private static CallSafety EditSafety(ulong? expectedVersion) => expectedVersion is null ? CallSafety.Edit : CallSafety.GuardedEdit;
 
     private async Task<V1.ImportSummary> ImportOneMessageAsync(V1.ImportGeoJsonOptions options, ReadOnlyMemory<byte> text, CallSafety safety,
         CancellationToken cancellationToken)
@@ -233,10 +306,17 @@ public sealed partial class GeoAssignClient
     /// <param name="id">The territory's id.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="GeoAssignException">NOT_FOUND when no territory has this id; INVALID_ARGUMENT for an empty id.</exception>
-    public async Task<Territory> GetTerritoryAsync(string id, CancellationToken cancellationToken = default)
+    public Task<Territory> GetTerritoryAsync(string id, CancellationToken cancellationToken = default) => GetTerritoryAsync(id, null, cancellationToken);
+
+    /// <summary>Reads one territory, with its geometry, from the live map or a plan.</summary>
+    /// <param name="id">The territory's id.</param>
+    /// <param name="plan">The plan to read from; <see langword="null"/> reads the live map.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="GeoAssignException">NOT_FOUND when no territory has this id or there is no such plan; INVALID_ARGUMENT for an empty id.</exception>
+    public async Task<Territory> GetTerritoryAsync(string id, string? plan, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(id);
-        var request = new V1.GetTerritoryRequest { Id = id, MinVersion = MinReadVersion };
+        var request = new V1.GetTerritoryRequest { Id = id, MinVersion = MinReadVersion, Plan = plan ?? "" };
         var response = await UnaryAsync("GetTerritory", CallSafety.Read, request,
             (r, options) => _territories.GetTerritoryAsync(r, options), cancellationToken).ConfigureAwait(false);
         return ProtoMapping.Territory(response.Territory ?? new V1.Territory());
@@ -251,7 +331,20 @@ public sealed partial class GeoAssignClient
     /// <param name="ownerId">Only this owner's territories; <see langword="null"/> applies no owner filter.</param>
     /// <param name="includeGeometry">Fill <see cref="Territory.GeometryGeoJson"/> (off by default: geometries can be large).</param>
     /// <param name="cancellationToken">Cancels the listing.</param>
-    public async IAsyncEnumerable<Territory> ListTerritoriesAsync(string? layer = null, string? ownerId = null, bool includeGeometry = false,
+    public IAsyncEnumerable<Territory> ListTerritoriesAsync(string? layer = null, string? ownerId = null, bool includeGeometry = false,
+        CancellationToken cancellationToken = default) =>
+        ListTerritoriesAsync(layer, ownerId, includeGeometry, null, cancellationToken);
+
+    /// <summary>
+    /// Lists the territories of the live map or of a plan, as
+    /// <see cref="ListTerritoriesAsync(string?, string?, bool, CancellationToken)"/> does.
+    /// </summary>
+    /// <param name="layer">Only this layer; <see langword="null"/> lists every layer.</param>
+    /// <param name="ownerId">Only this owner's territories; <see langword="null"/> applies no owner filter.</param>
+    /// <param name="includeGeometry">Fill <see cref="Territory.GeometryGeoJson"/>.</param>
+    /// <param name="plan">The plan to list; <see langword="null"/> lists the live map. NOT_FOUND when there is no such plan.</param>
+    /// <param name="cancellationToken">Cancels the listing.</param>
+    public async IAsyncEnumerable<Territory> ListTerritoriesAsync(string? layer, string? ownerId, bool includeGeometry, string? plan,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var token = "";
@@ -265,6 +358,7 @@ public sealed partial class GeoAssignClient
                 OwnerId = ownerId ?? "",
                 IncludeGeometry = includeGeometry,
                 MinVersion = MinReadVersion,
+                Plan = plan ?? "",
             };
             var page = await UnaryAsync("ListTerritories", CallSafety.Read, request,
                 (r, options) => _territories.ListTerritoriesAsync(r, options), cancellationToken).ConfigureAwait(false);
@@ -285,6 +379,61 @@ public sealed partial class GeoAssignClient
         var response = await UnaryAsync("GetMapInfo", CallSafety.Read, new V1.GetMapInfoRequest(),
             (r, options) => _territories.GetMapInfoAsync(r, options), cancellationToken).ConfigureAwait(false);
         return ProtoMapping.Info(response);
+    }
+
+    /// <summary>
+    /// The history of the live map, newest first, as far back as the server keeps it: each version's time,
+    /// author, message and counts. Pages of <see cref="GeoAssignClientOptions.PageSize"/> (at most 1,000, the
+    /// server's cap) are fetched as the enumeration needs them, each retried on its own; stop enumerating to
+    /// stop fetching.
+    /// </summary>
+    /// <param name="beforeVersion">Start below this version; 0 (the default) starts at the newest.</param>
+    /// <param name="cancellationToken">Cancels the listing.</param>
+    public async IAsyncEnumerable<MapVersionInfo> ListVersionsAsync(ulong beforeVersion = 0, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var before = beforeVersion;
+        do
+        {
+            var request = new V1.ListVersionsRequest { PageSize = Math.Min(Options.PageSize, 1_000), BeforeVersion = before };
+            var page = await UnaryAsync("ListVersions", CallSafety.Read, request,
+                (r, options) => _territories.ListVersionsAsync(r, options), cancellationToken).ConfigureAwait(false);
+            foreach (var version in page.Versions)
+            {
+                yield return ProtoMapping.Version(version);
+            }
+
+            // A token that does not move down would repeat the page forever.
+            if (page.NextBeforeVersion != 0 && before != 0 && page.NextBeforeVersion >= before)
+            {
+                throw ProtocolError("ListVersions", $"the next page starts below version {page.NextBeforeVersion}, not below {before}");
+            }
+
+            before = page.NextBeforeVersion;
+        }
+        while (before != 0);
+    }
+
+    /// <summary>
+    /// Makes a past version the live map again, as one new version (the versions in between stay in the history).
+    /// Safe to retry with <paramref name="expectedVersion"/>; without it, retried only when it provably was not applied.
+    /// </summary>
+    /// <param name="version">The version of the live map to make live again (within the history kept).</param>
+    /// <param name="expectedVersion">When set, the rollback applies only if the live map is at exactly this version, else ABORTED.</param>
+    /// <param name="message">Why: recorded with the new version.</param>
+    /// <param name="cancellationToken">Cancels the call (a rollback already sent may still be applied).</param>
+    /// <exception cref="GeoAssignException">FAILED_PRECONDITION (older than the history kept, or not a version of the live map), ABORTED, PERMISSION_DENIED, …</exception>
+    public async Task<RollbackResult> RollbackAsync(ulong version, ulong? expectedVersion = null, string? message = null, CancellationToken cancellationToken = default)
+    {
+        var request = new V1.RollbackMapRequest { Version = version, Message = message ?? "" };
+        if (expectedVersion is { } expected)
+        {
+            request.ExpectedVersion = expected;
+        }
+
+        var response = await UnaryAsync("RollbackMap", EditSafety(expectedVersion), request,
+            (r, options) => _territories.RollbackMapAsync(r, options), cancellationToken).ConfigureAwait(false);
+        RequireVersion(response.MapVersion);
+        return new RollbackResult(response.MapVersion, (int)response.UpsertedCount, (int)response.DeletedCount);
     }
 
     /// <summary>

@@ -19,26 +19,30 @@ namespace GeoAssign.Client;
 /// jitter (<see cref="GeoAssignClientOptions.MaxRetries"/>, <see cref="GeoAssignClientOptions.RetryBaseDelay"/>)
 /// only when sending it again is safe:</para>
 /// <list type="bullet">
-/// <item>lookups and reads (Resolve, ResolveBatch, GetTerritory, each ListTerritories page,
-/// GetMapInfo): always; they change nothing. A replica still catching up with this client's
+/// <item>lookups and reads (Resolve, ResolveBatch, GetTerritory, each ListTerritories and ListVersions page,
+/// GetMapInfo, ListPlans, GetPlan, DiffPlan, CheckCoverage): always; they change nothing. A replica still catching up with this client's
 /// writes answers UNAVAILABLE too, and the retry gives it time (or another replica).</item>
 /// <item>streams (ResolveStream, Reassign): until the first answer arrives; the client holds the
 /// first chunk and sends it again. A stream that breaks after that fails, because a restarted
 /// stream could be answered from another map version.</item>
-/// <item>edits with an expected version: always; if a lost attempt was applied, the retry is
+/// <item>edits with an expected version (of the live map or of a plan; DeletePlan, ActivatePlan and RollbackMap
+/// with theirs): always; if a lost attempt was applied, the retry is
 /// rejected with ABORTED (the version moved) instead of being applied twice, and
 /// <see cref="GeoAssignException.MayHaveBeenApplied"/> tells the caller to check.</item>
 /// <item>edits without an expected version: only when the first attempt provably changed nothing
 /// (no connection could be made, or the server itself answered UNAVAILABLE, which the API defines as
 /// "not applied"). A connection that drops after the edit was sent is never retried: the edit may have
-/// been applied, and blindly sending it again could undo someone else's later change.</item>
+/// been applied, and blindly sending it again could undo someone else's later change. Plan edits, CreatePlan,
+/// DeletePlan, ActivatePlan, CancelActivation and RollbackMap are edits.</item>
 /// <item>a GeoJSON import read from a stream that cannot seek, when it is too large for one message:
 /// never, as it cannot be replayed.</item>
 /// </list>
 /// <para><b>Read-your-writes.</b> The client remembers the highest map version any edit through it
 /// returned (<see cref="MinReadVersion"/>) and sends it as <c>min_version</c> on every later lookup
 /// and read, so a replica behind the client's own writes waits to catch up instead of answering from
-/// an older map.</para>
+/// an older map. Plan edits and plan operations count too: the live map and every plan take their versions
+/// from one sequence, and a replica compares <c>min_version</c> with the last version it applied of any of them.
+/// (ListVersions carries no <c>min_version</c>: a replica behind may list an older history.)</para>
 /// </remarks>
 public sealed partial class GeoAssignClient : IDisposable, IAsyncDisposable
 {
@@ -47,6 +51,7 @@ public sealed partial class GeoAssignClient : IDisposable, IAsyncDisposable
     private readonly V1.AssignmentService.AssignmentServiceClient _assignments;
     private readonly V1.TerritoryService.TerritoryServiceClient _territories;
     private readonly V1.ReassignmentService.ReassignmentServiceClient _reassignments;
+    private readonly V1.PlanService.PlanServiceClient _plans;
     private ulong _minReadVersion;
 
     /// <summary>A client of the server at <paramref name="address"/> with default options.</summary>
@@ -87,6 +92,7 @@ public sealed partial class GeoAssignClient : IDisposable, IAsyncDisposable
         _assignments = new V1.AssignmentService.AssignmentServiceClient(_channel);
         _territories = new V1.TerritoryService.TerritoryServiceClient(_channel);
         _reassignments = new V1.ReassignmentService.ReassignmentServiceClient(_channel);
+        _plans = new V1.PlanService.PlanServiceClient(_channel);
     }
 
     /// <summary>The server's address.</summary>

@@ -40,11 +40,13 @@ public sealed record ResolutionCells(int Resolution, long InteriorCells, long Bo
 /// <param name="ReplicaId">The replica's id.</param>
 /// <param name="StoreKind">Where the map comes from: <c>embedded</c> or <c>redis</c>.</param>
 /// <param name="State">Replication state: <c>serving</c>, <c>catching_up</c> or <c>degraded</c>.</param>
-/// <param name="StoreVersion">The latest version the replica knows the store holds.</param>
+/// <param name="StoreVersion">The latest version (of the live map or of a plan) the replica knows the store holds.</param>
 /// <param name="LagVersions">Versions behind the store.</param>
 /// <param name="Lag">How long it has known of a version it has not applied.</param>
 /// <param name="LastSyncTime">When it last confirmed it was up to date; <see langword="null"/> if never.</param>
 /// <param name="LastError">The store's last error while degraded or catching up; else <see langword="null"/>.</param>
+/// <param name="AppliedVersion">The last version the replica applied, of the live map or of a plan: at least <see cref="MapInfo.MapVersion"/>,
+/// higher when plans changed since. Read-your-writes and lag are measured on it.</param>
 public sealed record ReplicaInfo(
     string ReplicaId,
     string StoreKind,
@@ -53,7 +55,8 @@ public sealed record ReplicaInfo(
     ulong LagVersions,
     TimeSpan Lag,
     DateTimeOffset? LastSyncTime,
-    string? LastError);
+    string? LastError,
+    ulong AppliedVersion);
 
 /// <summary>The limits a server enforces. Immutable.</summary>
 /// <param name="MaxMessageBytes">Largest request message.</param>

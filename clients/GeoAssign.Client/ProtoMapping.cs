@@ -97,7 +97,8 @@ internal static class ProtoMapping
         (long)summary.UnassignedCount,
         [.. summary.Transitions.Select(t => new OwnerTransition(NullIfEmpty(t.OldOwnerId), NullIfEmpty(t.NewOwnerId), (long)t.Count))],
         summary.MapVersion,
-        summary.Layer);
+        summary.Layer,
+        [.. summary.OwnerCounts.Select(o => new OwnerCount(NullIfEmpty(o.OwnerId), (long)o.Before, (long)o.After))]);
 
     public static MapInfo Info(V1.GetMapInfoResponse info)
     {
@@ -129,8 +130,9 @@ internal static class ProtoMapping
                 replica.StoreVersion,
                 replica.LagVersions,
                 replica.Lag?.ToTimeSpan() ?? TimeSpan.Zero,
-                replica.LastSyncTime is { } time && (time.Seconds != 0 || time.Nanos != 0) ? time.ToDateTimeOffset() : null,
-                NullIfEmpty(replica.LastError)),
+                Time(replica.LastSyncTime),
+                NullIfEmpty(replica.LastError),
+                replica.AppliedVersion),
             new ServerLimits(
                 (long)limits.MaxMessageBytes,
                 (int)limits.MaxPointsPerMessage,
@@ -142,4 +144,76 @@ internal static class ProtoMapping
                 (int)limits.MaxPageSize,
                 limits.MinVersionWait?.ToTimeSpan() ?? TimeSpan.Zero));
     }
+
+    /// <summary>The message form of an instant; <see langword="null"/> leaves the field unset.</summary>
+    public static Timestamp? ToTimestamp(DateTimeOffset? instant) => instant is { } value ? Timestamp.FromDateTimeOffset(value) : null;
+
+    /// <summary>A timestamp, or <see langword="null"/> when it is not set (or the epoch, which proto3 cannot tell from unset).</summary>
+    public static DateTimeOffset? Time(Timestamp? time) => time is { } t && (t.Seconds != 0 || t.Nanos != 0) ? t.ToDateTimeOffset() : null;
+
+    public static Plan Plan(V1.Plan plan) => new(
+        plan.Name,
+        plan.Version,
+        plan.BaseVersion,
+        plan.Status switch
+        {
+            V1.PlanStatus.Draft => PlanStatus.Draft,
+            V1.PlanStatus.Scheduled => PlanStatus.Scheduled,
+            V1.PlanStatus.Activated => PlanStatus.Activated,
+            _ => PlanStatus.Unspecified,
+        },
+        Time(plan.CreatedTime),
+        NullIfEmpty(plan.CreatedBy),
+        NullIfEmpty(plan.Message),
+        Time(plan.EffectiveAt),
+        plan.ScheduledRebase,
+        plan.ScheduledForce,
+        plan.ActivatedVersion == 0 ? null : plan.ActivatedVersion,
+        (int)plan.TerritoryCount,
+        [.. plan.Layers]);
+
+    public static PlanDiff Diff(V1.DiffPlanResponse diff) => new(
+        diff.LiveVersion,
+        diff.PlanVersion,
+        [.. diff.Territories.Select(t => new TerritoryDiff(
+            t.Id,
+            t.Kind switch
+            {
+                V1.TerritoryDiff.Types.Kind.Created => TerritoryDiffKind.Created,
+                V1.TerritoryDiff.Types.Kind.Deleted => TerritoryDiffKind.Deleted,
+                V1.TerritoryDiff.Types.Kind.Changed => TerritoryDiffKind.Changed,
+                _ => TerritoryDiffKind.Unspecified,
+            },
+            t.Fields.Count == 0 ? [] : [.. t.Fields],
+            NullIfEmpty(t.OldOwnerId),
+            NullIfEmpty(t.NewOwnerId),
+            NullIfEmpty(t.OldLayer),
+            NullIfEmpty(t.NewLayer)))],
+        [.. diff.Transfers.Select(t => new OwnerTransfer(t.Layer, NullIfEmpty(t.OldOwnerId), NullIfEmpty(t.NewOwnerId), t.AreaKm2, (int)t.PieceCount))],
+        diff.AreaMethod,
+        diff.ChangedAreasGeojson.IsEmpty ? null : diff.ChangedAreasGeojson.ToStringUtf8());
+
+    public static TerritoryOverlap Overlap(V1.Overlap overlap) =>
+        new(overlap.FirstId, overlap.SecondId, overlap.WinnerId, overlap.AreaKm2, overlap.Sliver);
+
+    public static CoverageReport Coverage(V1.CheckCoverageResponse report) => new(
+        report.Version,
+        [.. report.Layers.Select(layer => new LayerCoverage(
+            layer.Layer,
+            (int)layer.TerritoryCount,
+            [.. layer.Overlaps.Select(Overlap)],
+            [.. layer.Gaps.Select(g => new CoverageGap(g.CoverageId, g.AreaKm2, g.Sliver, g.Lat, g.Lng))],
+            [.. layer.SmallTerritories.Select(t => new SmallTerritory(t.Id, t.AreaKm2))],
+            layer.Clean,
+            layer.Geojson.IsEmpty ? null : layer.Geojson.ToStringUtf8()))],
+        report.AreaMethod);
+
+    public static MapVersionInfo Version(V1.MapVersionInfo version) => new(
+        version.Version,
+        version.Time?.ToDateTimeOffset() ?? default,
+        NullIfEmpty(version.Author),
+        NullIfEmpty(version.Message),
+        (int)version.UpsertedCount,
+        (int)version.DeletedCount,
+        NullIfEmpty(version.ActivatedPlan));
 }

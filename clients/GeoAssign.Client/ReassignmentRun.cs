@@ -23,20 +23,25 @@ public sealed class ReassignmentRun : IAsyncEnumerable<OwnerChange>
     private readonly GeoAssignClient _client;
     private readonly IAsyncEnumerable<Account> _accounts;
     private readonly string _layer;
+    private readonly MapView _view;
     private readonly CancellationToken _cancellationToken;
     private long _processed;
     private int _started;
 
-    internal ReassignmentRun(GeoAssignClient client, IAsyncEnumerable<Account> accounts, string layer, CancellationToken cancellationToken)
+    internal ReassignmentRun(GeoAssignClient client, IAsyncEnumerable<Account> accounts, string layer, MapView view, CancellationToken cancellationToken)
     {
         _client = client;
         _accounts = accounts;
         _layer = layer;
+        _view = view;
         _cancellationToken = cancellationToken;
     }
 
     /// <summary>Accounts the server has processed so far (for progress).</summary>
     public long ProcessedCount => Interlocked.Read(ref _processed);
+
+    /// <summary>The map the run assigns from.</summary>
+    public MapView View => _view;
 
     /// <summary>The map version the run is answered from; 0 until the first answer arrives.</summary>
     public ulong MapVersion { get; private set; }
@@ -83,7 +88,7 @@ public sealed class ReassignmentRun : IAsyncEnumerable<OwnerChange>
             ? CancellationTokenSource.CreateLinkedTokenSource(_cancellationToken, enumerationToken)
             : null;
         var cancellationToken = linked?.Token ?? (enumerationToken.CanBeCanceled ? enumerationToken : _cancellationToken);
-        var protocol = _client.ReassignProtocol(_layer);
+        var protocol = _client.ReassignProtocol(_layer, _view);
         V1.ReassignSummary? summary = null;
         await foreach (var (_, response) in ChunkedDuplexCall.RunAsync(protocol, _accounts.GetAsyncEnumerator(cancellationToken), _client, cancellationToken)
             .ConfigureAwait(false))

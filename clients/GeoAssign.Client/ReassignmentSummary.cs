@@ -1,4 +1,4 @@
-// The totals of a reassignment, with its owner-to-owner transitions.
+// The totals of a reassignment, with its owner-to-owner transitions and per-owner counts.
 namespace GeoAssign.Client;
 
 /// <summary>How many changed accounts move from one owner to another. Immutable.</summary>
@@ -15,6 +15,8 @@ public sealed record OwnerTransition(string? OldOwnerId, string? NewOwnerId, lon
 /// <param name="Transitions">Per (old owner, new owner) pair of the changed accounts, by descending count, then old owner, then new owner.</param>
 /// <param name="MapVersion">The map version every answer was computed from.</param>
 /// <param name="Layer">The layer asked about.</param>
+/// <param name="OwnerCounts">Accounts per owner before (their current owner) and after (the owner the map assigns), by owner id (ordinal),
+/// the accounts without an owner first; against a plan, a preview of its effect on each owner's book.</param>
 public sealed record ReassignmentSummary(
     long TotalCount,
     long ChangedCount,
@@ -22,4 +24,5 @@ public sealed record ReassignmentSummary(
     long UnassignedCount,
     IReadOnlyList<OwnerTransition> Transitions,
     ulong MapVersion,
-    string Layer);
+    string Layer,
+    IReadOnlyList<OwnerCount> OwnerCounts);

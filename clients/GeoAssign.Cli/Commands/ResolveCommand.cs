@@ -1,4 +1,4 @@
-// geoassign resolve LAT LNG [--layer L] [--json]
+// geoassign resolve LAT LNG [--layer L] [--plan P | --as-of T | --version V] [--json]
 using System.CommandLine;
 using GeoAssign.Cli.Output;
 using Spectre.Console;
@@ -13,11 +13,14 @@ internal static class ResolveCommand
         var lng = new Argument<double>("LNG") { Description = "Longitude in degrees WGS84, -180 to 180" };
         var layer = new Option<string?>("--layer") { Description = "Layer to look in [default: geo]", HelpName = "LAYER" };
         var json = new Option<bool>("--json") { Description = "Print the assignment as JSON" };
-        var command = new Command("resolve", "Which territory, and so which owner, covers a point") { lat, lng, layer, json };
+        var views = new MapViewOptions();
+        var command = new Command("resolve", "Which territory, and so which owner, covers a point (in the live map, a plan, or the map as it was)") { lat, lng, layer, json };
+        views.AddTo(command);
         command.SetAction((parse, cancellationToken) => global.RunAsync(parse, cancellationToken, async (client, settings, token) =>
         {
             var (latitude, longitude) = (parse.GetValue(lat), parse.GetValue(lng));
-            var assignment = await client.ResolveAsync(latitude, longitude, parse.GetValue(layer), token).ConfigureAwait(false);
+            var view = views.Read(parse);
+            var assignment = await client.ResolveAsync(latitude, longitude, parse.GetValue(layer), view, token).ConfigureAwait(false);
             var host = global.Host;
             if (parse.GetValue(json))
             {
@@ -38,7 +41,7 @@ internal static class ResolveCommand
             var point = $"({TextFormat.Number(latitude)}, {TextFormat.Number(longitude)})";
             if (!assignment.IsAssigned)
             {
-                host.Out.MarkupLine(Markup.Escape($"No territory of layer {assignment.Layer} covers {point} (map version {assignment.MapVersion})."));
+                host.Out.MarkupLine(Markup.Escape($"No territory of layer {assignment.Layer} covers {point} ({(view.IsLive ? "" : view + ", ")}map version {assignment.MapVersion})."));
                 return ExitCodes.Success;
             }
 
@@ -49,10 +52,15 @@ internal static class ResolveCommand
             grid.AddRow("[bold]Layer[/]", Markup.Escape(assignment.Layer));
             grid.AddRow("[bold]Reason[/]", TextFormat.Reason(assignment.Reason));
             grid.AddRow("[bold]Ancestors[/]", Markup.Escape(assignment.AncestorIds.Count == 0 ? "(none)" : string.Join(" → ", assignment.AncestorIds)));
+            if (!view.IsLive)
+            {
+                grid.AddRow("[bold]Map[/]", Markup.Escape(view.ToString()));
+            }
+
             grid.AddRow("[bold]Map version[/]", assignment.MapVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
             host.Out.Write(grid);
             return ExitCodes.Success;
-        }));
+        }, error => PlanAdvice.ForPlan(error, parse.GetValue(views.Plan))));
         return command;
     }
 }

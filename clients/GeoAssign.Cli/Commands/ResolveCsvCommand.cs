@@ -1,4 +1,4 @@
-// geoassign resolve-csv IN.csv OUT.csv [--layer L] [--skip-invalid] [--json]
+// geoassign resolve-csv IN.csv OUT.csv [--layer L] [--plan P | --as-of T | --version V] [--skip-invalid] [--json]
 using System.CommandLine;
 using System.Globalization;
 using GeoAssign.Cli.Csv;
@@ -16,13 +16,16 @@ internal static class ResolveCsvCommand
         var layer = new Option<string?>("--layer") { Description = "Layer to look in [default: geo]", HelpName = "LAYER" };
         var skipInvalid = new Option<bool>("--skip-invalid") { Description = "Skip and count bad rows instead of stopping at the first" };
         var json = new Option<bool>("--json") { Description = "Print the run's summary as JSON" };
+        var views = new MapViewOptions();
         var command = new Command("resolve-csv", "Resolve every point of a CSV file, streaming (the file is never loaded whole)")
         {
             input, output, layer, skipInvalid, json,
         };
+        views.AddTo(command);
         command.SetAction((parse, cancellationToken) => global.RunAsync(parse, cancellationToken, async (client, settings, token) =>
         {
             var host = global.Host;
+            var view = views.Read(parse);
             var source = parse.GetValue(input)!;
             var target = parse.GetValue(output)!;
             if (!source.Exists)
@@ -39,7 +42,7 @@ internal static class ResolveCsvCommand
                 await progress.RunAsync(host.Error, $"Resolving {source.Name}", rows.Length, () => rows.BytesRead, async () =>
                 {
                     var versionText = "";
-                    await foreach (var assignment in client.ResolveManyAsync(rows.Points(), parse.GetValue(layer), token).ConfigureAwait(false))
+                    await foreach (var assignment in client.ResolveManyAsync(rows.Points(), parse.GetValue(layer), view, token).ConfigureAwait(false))
                     {
                         if (assignment.MapVersion != version)
                         {
@@ -81,12 +84,13 @@ internal static class ResolveCsvCommand
                     // A rate over a handful of rows measures the connection set-up, not the throughput.
                     + (resolved >= 10_000 ? $" ({TextFormat.Count((long)progress.RowsPerSecond)} points/s): " : ": ")
                     + $"{TextFormat.Count(assigned)} assigned, {TextFormat.Count(resolved - assigned)} unassigned"
-                    + (version is { } v ? $"; map version {v}." : ".")));
+                    + (version is { } v ? $"; map version {v}" : "")
+                    + (view.IsLive ? "." : $" ({view}).")));
             }
 
             ReportSkipped(host, stats);
             return ExitCodes.Success;
-        }));
+        }, error => PlanAdvice.ForPlan(error, parse.GetValue(views.Plan))));
         return command;
     }
 

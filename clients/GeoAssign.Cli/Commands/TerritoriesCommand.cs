@@ -1,4 +1,4 @@
-// geoassign territories list|get|delete
+// geoassign territories list|get|delete, of the live map or of a plan (--plan)
 using System.CommandLine;
 using GeoAssign.Cli.Output;
 using GeoAssign.Client;
@@ -8,7 +8,7 @@ namespace GeoAssign.Cli.Commands;
 
 internal static class TerritoriesCommand
 {
-    public static Command Build(GlobalOptions global) => new("territories", "List, read and delete territories")
+    public static Command Build(GlobalOptions global) => new("territories", "List, read and delete territories of the live map or of a plan")
     {
         List(global),
         Get(global),
@@ -20,11 +20,12 @@ internal static class TerritoriesCommand
         var layer = new Option<string?>("--layer") { Description = "Only this layer [default: every layer]", HelpName = "LAYER" };
         var owner = new Option<string?>("--owner") { Description = "Only territories of this owner", HelpName = "OWNER_ID" };
         var json = new Option<bool>("--json") { Description = "Print a JSON array" };
-        var command = new Command("list", "List territories in id order (without geometry)") { layer, owner, json };
+        var plan = PlanOption("List the territories of this plan instead of the live map");
+        var command = new Command("list", "List territories in id order (without geometry)") { layer, owner, plan, json };
         command.SetAction((parse, cancellationToken) => global.RunAsync(parse, cancellationToken, async (client, settings, token) =>
         {
             var host = global.Host;
-            var territories = client.ListTerritoriesAsync(parse.GetValue(layer), parse.GetValue(owner), includeGeometry: false, token);
+            var territories = client.ListTerritoriesAsync(parse.GetValue(layer), parse.GetValue(owner), includeGeometry: false, parse.GetValue(plan), token);
             if (parse.GetValue(json))
             {
                 // Streamed element by element: a listing of 100,000 territories never sits in memory.
@@ -61,9 +62,10 @@ internal static class TerritoriesCommand
             }
 
             host.Out.Write(table);
-            host.Out.MarkupLine(Markup.Escape($"{TextFormat.Count(count)} territor{(count == 1 ? "y" : "ies")}."));
+            host.Out.MarkupLine(Markup.Escape($"{TextFormat.Count(count)} territor{(count == 1 ? "y" : "ies")}"
+                + (parse.GetValue(plan) is { } name ? $" in plan {name}." : ".")));
             return ExitCodes.Success;
-        }));
+        }, error => PlanAdvice.ForPlan(error, parse.GetValue(plan))));
         return command;
     }
 
@@ -72,11 +74,12 @@ internal static class TerritoriesCommand
         var id = new Argument<string>("ID") { Description = "The territory's id" };
         var geometry = new Option<bool>("--geometry") { Description = "Also print the geometry (GeoJSON)" };
         var json = new Option<bool>("--json") { Description = "Print the territory as JSON" };
-        var command = new Command("get", "Show one territory") { id, geometry, json };
+        var plan = PlanOption("Read the territory from this plan instead of the live map");
+        var command = new Command("get", "Show one territory") { id, geometry, plan, json };
         command.SetAction((parse, cancellationToken) => global.RunAsync(parse, cancellationToken, async (client, settings, token) =>
         {
             var host = global.Host;
-            var territory = await client.GetTerritoryAsync(parse.GetValue(id)!, token).ConfigureAwait(false);
+            var territory = await client.GetTerritoryAsync(parse.GetValue(id)!, parse.GetValue(plan), token).ConfigureAwait(false);
             var withGeometry = parse.GetValue(geometry);
             if (parse.GetValue(json))
             {
@@ -100,24 +103,32 @@ internal static class TerritoriesCommand
             }
 
             return ExitCodes.Success;
-        }));
+        }, error => PlanAdvice.ForPlan(error, parse.GetValue(plan))));
         return command;
     }
 
     private static Command Delete(GlobalOptions global)
     {
         var ids = new Argument<string[]>("ID") { Description = "Ids of the territories to delete", Arity = ArgumentArity.OneOrMore };
-        var expected = new Option<ulong?>("--expected-version") { Description = "Apply only if the map is at this version (optimistic concurrency)", HelpName = "VERSION" };
+        var expected = new Option<ulong?>("--expected-version") { Description = "Apply only if the map (or the plan, with --plan) is at this version (optimistic concurrency)", HelpName = "VERSION" };
         var allowMissing = new Option<bool>("--allow-missing") { Description = "Skip ids that name no territory instead of failing" };
+        var plan = PlanOption("Delete from this plan instead of the live map");
+        var message = new Option<string?>("--message") { Description = "Why: recorded with the change (map history, plan)", HelpName = "TEXT" };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON" };
-        var command = new Command("delete", "Delete territories (atomically, as one new map version); needs an editor key") { ids, expected, allowMissing, json };
+        var command = new Command("delete", "Delete territories (atomically, as one new map version); needs an editor key") { ids, expected, allowMissing, plan, message, json };
         command.SetAction((parse, cancellationToken) => global.RunAsync(parse, cancellationToken, async (client, settings, token) =>
         {
             var host = global.Host;
-            var result = await client.DeleteAsync(parse.GetValue(ids)!, parse.GetValue(expected), parse.GetValue(allowMissing), token).ConfigureAwait(false);
+            var options = new EditOptions { Plan = parse.GetValue(plan), Message = parse.GetValue(message), ExpectedVersion = parse.GetValue(expected) };
+            var result = await client.DeleteAsync(parse.GetValue(ids)!, options, parse.GetValue(allowMissing), token).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
                 JsonOutput.Write(host, new { map_version = result.MapVersion, deleted = result.DeletedCount });
+            }
+            else if (options.Plan is { } name)
+            {
+                host.Out.MarkupLine(Markup.Escape($"Deleted {TextFormat.Count(result.DeletedCount)} territor{(result.DeletedCount == 1 ? "y" : "ies")} from plan {name}.")
+                    + $" Plan version [bold]{result.MapVersion}[/].");
             }
             else
             {
@@ -125,9 +136,11 @@ internal static class TerritoriesCommand
             }
 
             return ExitCodes.Success;
-        }));
+        }, error => PlanAdvice.ForPlan(error, parse.GetValue(plan), edit: true)));
         return command;
     }
+
+    private static Option<string?> PlanOption(string description) => new("--plan") { Description = description, HelpName = "NAME" };
 
     private static object Json(Territory territory, bool geometry) => geometry
         ? new

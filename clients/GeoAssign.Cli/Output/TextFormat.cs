@@ -34,4 +34,32 @@ internal static class TextFormat
 
     /// <summary>"(none)" for a missing id in human output.</summary>
     public static string OrNone(string? value) => string.IsNullOrEmpty(value) ? "(none)" : value;
+
+    /// <summary>A plan's status as CSV, JSON and tables show it: <c>draft</c>, <c>scheduled</c>, <c>activated</c>.</summary>
+    public static string Status(PlanStatus status) => status switch
+    {
+        PlanStatus.Draft => "draft",
+        PlanStatus.Scheduled => "scheduled",
+        PlanStatus.Activated => "activated",
+        _ => "unspecified",
+    };
+
+    /// <summary>How a territory differs in a diff: <c>created</c>, <c>deleted</c>, <c>changed</c>.</summary>
+    public static string Kind(TerritoryDiffKind kind) => kind switch
+    {
+        TerritoryDiffKind.Created => "created",
+        TerritoryDiffKind.Deleted => "deleted",
+        TerritoryDiffKind.Changed => "changed",
+        _ => "unspecified",
+    };
+
+    /// <summary>An instant for people: "2027-01-01 09:00:00 UTC".</summary>
+    public static string Time(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
+
+    /// <summary>An area in km² for people: thousands separated, three decimals below 10 km², one above.</summary>
+    public static string Area(double km2) => km2.ToString(Math.Abs(km2) < 10 ? "N3" : "N1", CultureInfo.InvariantCulture);
+
+    /// <summary>"a → b" when a value changed, else the value; "(none)" for a missing side.</summary>
+    public static string Change(string? before, string? after) =>
+        string.Equals(before, after, StringComparison.Ordinal) ? OrNone(after) : $"{OrNone(before)} → {OrNone(after)}";
 }
