@@ -2,7 +2,7 @@
 using System.Globalization;
 using System.Text.Json;
 using GeoAssign.Client;
-using GeoAssign.Client.Tests.Infrastructure;
+using GeoAssign.Testing.Servers;
 
 namespace GeoAssign.Cli.Tests;
 
@@ -12,7 +12,7 @@ namespace GeoAssign.Cli.Tests;
 /// </summary>
 public abstract class PlanServerTests : IAsyncLifetime
 {
-    protected GeoAssignTestServer Server { get; private set; } = null!;
+    protected TestServer Server { get; private set; } = null!;
 
     protected GeoAssignClient Client { get; private set; } = null!;
 
@@ -20,7 +20,7 @@ public abstract class PlanServerTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Server = await GeoAssignTestServer.StartAsync();
+        Server = await TestServer.StartAsync();
         Client = Server.Client();
         await Client.UpsertAsync([Square("west", 0, "rep-a"), Square("east", 1, "rep-b")], new EditOptions { Message = "seed" });
     }

@@ -1,6 +1,6 @@
 // The live map's history through the client: ListVersions, answers as of a past version or instant,
 // plans and diffs from past versions, and rollback.
-using GeoAssign.Client.Tests.Infrastructure;
+using GeoAssign.Testing.Servers;
 using Grpc.Core;
 
 namespace GeoAssign.Client.Tests;
@@ -10,14 +10,14 @@ public sealed class HistoryTests : IAsyncLifetime
     private const string Key = "editor-key-0123456789";
 
     // v1: west (rep-a) and east (rep-b); v2: east to rep-c; a plan in between (not a live version); v3: west deleted.
-    private GeoAssignTestServer _server = null!;
+    private TestServer _server = null!;
     private GeoAssignClient _client = null!;
     private ulong _v1, _v2, _v3, _planVersion;
     private DateTimeOffset _afterV1;
 
     public async Task InitializeAsync()
     {
-        _server = await GeoAssignTestServer.StartAsync(new Dictionary<string, string?>
+        _server = await TestServer.StartAsync(new Dictionary<string, string?>
         {
             ["GeoAssign:ApiKeys:0:Key"] = Key,
             ["GeoAssign:ApiKeys:0:Role"] = "editor",
@@ -111,7 +111,7 @@ public sealed class HistoryTests : IAsyncLifetime
         Assert.Equal(("rep-b", rolledBack.MapVersion), (east.OwnerId, east.MapVersion));
         Assert.Equal("rep-a", (await _client.ResolveAsync(0.5, 0.5)).OwnerId);
         var newest = (await ToListAsync(_client.ListVersionsAsync())).First();
-        Assert.Equal((rolledBack.MapVersion, "undo"), (newest.Version, newest.Message));
+        Assert.Equal((rolledBack.MapVersion, $"Rollback to version {_v1}: undo"), (newest.Version, newest.Message));
 
         Assert.Equal(StatusCode.FailedPrecondition, (await Assert.ThrowsAsync<GeoAssignException>(() => _client.RollbackAsync(_planVersion))).StatusCode);
     }

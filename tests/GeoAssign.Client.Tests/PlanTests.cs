@@ -1,6 +1,6 @@
 // Redistricting plans through the client: drafts beside the live map, edits and reads naming them, diff,
 // coverage, preview, activation now or scheduled, and read-your-writes across plan versions.
-using GeoAssign.Client.Tests.Infrastructure;
+using GeoAssign.Testing.Servers;
 using Grpc.Core;
 
 namespace GeoAssign.Client.Tests;
@@ -8,13 +8,13 @@ namespace GeoAssign.Client.Tests;
 public sealed class PlanTests : IAsyncLifetime
 {
     // Two 1°×1° squares side by side at the equator, "west" owned by rep-a and "east" by rep-b (about 12,300 km² each).
-    private GeoAssignTestServer _server = null!;
+    private TestServer _server = null!;
     private GeoAssignClient _client = null!;
     private ulong _seeded;
 
     public async Task InitializeAsync()
     {
-        _server = await GeoAssignTestServer.StartAsync();
+        _server = await TestServer.StartAsync();
         _client = _server.Client();
         _seeded = (await _client.UpsertAsync([Square("west", 0, "rep-a"), Square("east", 1, "rep-b")])).MapVersion;
     }
@@ -110,12 +110,13 @@ public sealed class PlanTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_empty_plan_starts_with_nothing_and_branches_from_version_0()
+    public async Task An_empty_plan_starts_with_nothing_and_branches_from_the_live_version()
     {
+        var live = (await _client.GetMapInfoAsync()).MapVersion;
         var empty = await _client.CreatePlanAsync("blank", empty: true);
 
-        // plans.proto: base_version is "the live version the plan branched from; 0 for an empty plan".
-        Assert.Equal((0, 0UL), (empty.TerritoryCount, empty.BaseVersion));
+        // plans.proto: an empty plan's base is the live version when it was created; it activates as exactly its own territories.
+        Assert.Equal((0, live), (empty.TerritoryCount, empty.BaseVersion));
         Assert.Empty(empty.Layers);
     }
 
@@ -323,7 +324,7 @@ public sealed class PlanTests : IAsyncLifetime
     [Fact]
     public async Task A_plan_creation_that_never_reached_the_server_is_retried()
     {
-        var port = GeoAssignTestServer.FreePort();
+        var port = TestServer.FreePort();
         var failed = new TaskCompletionSource<GeoAssignRetry>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var client = new GeoAssignClient(new GeoAssignClientOptions
         {
@@ -337,7 +338,7 @@ public sealed class PlanTests : IAsyncLifetime
 
         var create = client.CreatePlanAsync("late");
         Assert.Equal("CreatePlan", (await failed.Task.WaitAsync(TimeSpan.FromSeconds(60))).Method);
-        await using var server = await GeoAssignTestServer.StartAsync(port: port);
+        await using var server = await TestServer.StartAsync(port: port);
         Assert.Equal("late", (await create.WaitAsync(TimeSpan.FromSeconds(60))).Name);
     }
 }

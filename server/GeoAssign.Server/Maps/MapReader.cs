@@ -80,6 +80,14 @@ internal sealed class MapReader(MapReplica maps, IOptions<GeoAssignServerOptions
         else
         {
             target = version > long.MaxValue ? long.MaxValue : (long)version;
+            if (target != state.Live.Version && !state.History.Exists(entry => entry.Version == target))
+            {
+                var oldest = state.History.IsEmpty ? state.Live.Version : state.History[0].Version;
+                throw RpcErrors.WithMapVersion(StatusCode.FailedPrecondition, target < oldest
+                    ? $"Version {target} is older than the history kept (its oldest version is {oldest}); raise GeoAssign:History:KeepChanges to keep more."
+                    : $"Version {target} is not a version of the live map (it is a plan's change, or not made yet; the live map is at version {state.Live.Version}); the history (ListVersions) lists the live versions.",
+                    state.Position);
+            }
         }
 
         try
