@@ -90,6 +90,7 @@ internal sealed class MalformedCorpus(Random seeded)
         ("bad delete", c => c.BadDelete()),
         ("bad read", c => c.BadRead()),
         ("bad import", c => c.BadImport()),
+        ("bad GeoJSON text", c => c.BadGeoJsonText()),
         ("too many items", c => c._random.Next(8) == 0 ? c.TooMany() : null),
     ];
 
@@ -608,6 +609,59 @@ internal sealed class MalformedCorpus(Random seeded)
                 await call.RequestStream.CompleteAsync();
                 await call;
             }),
+        };
+    }
+
+    // GeoJSON whose text is not what it must be: invalid UTF-8 or a lone surrogate escape inside a string,
+    // a comment, a member given twice, a type with a trailing space. Imports read it whole or in chunks
+    // that may split it anywhere; an upsert carries it as a territory's geometry.
+    private CorpusCase BadGeoJsonText()
+    {
+        var square = Shapes.Square(80, 80, 1);
+        var flaws = new Func<string>[]
+        {
+            () => "{\"type\":\"Feature\",\"id\":\"bad-\uFFFF\",\"properties\":{\"owner_id\":\"rep\"},\"geometry\":" + square + "}",
+            () => "{\"type\":\"Feature\",\"id\":\"lone-\\ud800\",\"properties\":{\"owner_id\":\"rep\"},\"geometry\":" + square + "}",
+            () => "{\"type\":\"Feature\",\"id\":\"c\",/* a comment */\"properties\":{\"owner_id\":\"rep\"},\"geometry\":" + square + "}",
+            () => "{\"type\":\"Feature\",\"id\":\"d\",\"geometry\":" + square + ",\"geometry\":" + square + ",\"properties\":{\"owner_id\":\"rep\"}}",
+            () => "{\"type\":\"Feature\",\"id\":\"t\",\"properties\":{\"owner_id\":\"rep\"},\"geometry\":" + square.Replace("\"Polygon\"", "\"Polygon \"") + "}",
+        };
+        var flaw = _random.Next(flaws.Length);
+        var text = System.Text.Encoding.UTF8.GetBytes("{\"type\":\"FeatureCollection\",\"features\":[" + flaws[flaw]() + "]}");
+        if (flaw == 0)
+        {
+            // U+FFFF stands for a byte that is not UTF-8: replace its three bytes with one invalid byte.
+            var at = text.AsSpan().IndexOf("\uFFFF"u8);
+            text = [.. text[..at], 0xFF, .. text[(at + 3)..]];
+        }
+
+        var payload = text;
+        return _random.Next(3) switch
+        {
+            0 => Client("bad GeoJSON text", "ImportGeoJson", StatusCode.InvalidArgument, "features[0]",
+                t => t.Server.Territories.ImportGeoJsonAsync(new ImportGeoJsonRequest { FeatureCollection = ByteString.CopyFrom(payload) }).ResponseAsync),
+            1 => Client("bad GeoJSON text", "ImportGeoJsonStream", StatusCode.InvalidArgument, "features[0]", async t =>
+            {
+                // Chunks of a few bytes: the damage may fall across a chunk boundary.
+                using var call = t.Server.Territories.ImportGeoJsonStream();
+                var size = 1 + _random.Next(7);
+                for (var offset = 0; offset < payload.Length; offset += size)
+                {
+                    await call.RequestStream.WriteAsync(new ImportGeoJsonStreamRequest
+                    {
+                        Options = offset == 0 ? new ImportGeoJsonOptions() : null,
+                        Chunk = ByteString.CopyFrom(payload, offset, Math.Min(size, payload.Length - offset)),
+                    });
+                }
+
+                await call.RequestStream.CompleteAsync();
+                await call;
+            }),
+            _ => Client("bad GeoJSON text", "UpsertTerritories", StatusCode.InvalidArgument, "territories[0]",
+                t => t.Server.Territories.UpsertTerritoriesAsync(new UpsertTerritoriesRequest
+                {
+                    Territories = { Shapes.Territory("u", flaw == 4 ? square.Replace("\"Polygon\"", "\"Polygon \"") : "{\"type\":\"Polygon\",/* c */\"coordinates\":[]}") },
+                }).ResponseAsync),
         };
     }
 
