@@ -75,4 +75,50 @@ public sealed class PlanReplicaTests
         Assert.Equal(version, (await cluster.Territories(2).GetMapInfoAsync(new GetMapInfoRequest())).Replica.AppliedVersion);
         await ClusterAssert.IdenticalAsync(cluster, version, points: 20_000);
     }
+
+    [Fact]
+    public async Task A_replica_killed_while_it_activates_a_plan_leaves_the_old_map_or_the_new_one_never_a_mix()
+    {
+        await using var cluster = await ReplicaCluster.StartAsync();
+        await cluster.ImportStatesAsync();
+        // The agreement check below compares layers geo and storm.
+        await cluster.Territories(0).UpsertTerritoriesAsync(new UpsertTerritoriesRequest
+        {
+            Territories = { Shapes.Territory("storm-0", Shapes.Square(-150, -40, 40), owner: "rep-storm", layer: "storm") },
+        });
+        var plans = new PlanService.PlanServiceClient(cluster[0].Channel);
+        await plans.CreatePlanAsync(new CreatePlanRequest { Name = "all" });
+        var states = (await cluster.Territories(0).ListTerritoriesAsync(new ListTerritoriesRequest { PageSize = 1000, IncludeGeometry = true, Layer = "geo" })).Territories;
+        var reassigned = new UpsertTerritoriesRequest { Plan = "all" };
+        reassigned.Territories.AddRange(states.Select(t => { var copy = t.Clone(); copy.OwnerId = "rep-new"; return copy; }));
+        await cluster.Territories(0).UpsertTerritoriesAsync(reassigned);
+        var before = await ClusterAssert.ConvergedAsync(cluster);
+
+        // The activation is sent and its replica killed at once: the change reached Redis whole or not at all.
+        var activation = plans.ActivatePlanAsync(new ActivatePlanRequest { Name = "all" }).ResponseAsync;
+        cluster.KillReplica(0);
+        try
+        {
+            await activation;
+        }
+        catch (Grpc.Core.RpcException)
+        {
+            // The call broke off with its server: its outcome is what the other replicas serve.
+        }
+
+        var after = await ClusterAssert.ConvergedAsync(cluster);
+        var owners = (await cluster.Territories(1).ListTerritoriesAsync(new ListTerritoriesRequest { PageSize = 1000, MinVersion = after, Layer = "geo" })).Territories
+            .Select(t => t.OwnerId).Distinct().ToList();
+        if (after == before)
+        {
+            Assert.DoesNotContain("rep-new", owners);
+        }
+        else
+        {
+            Assert.Equal(["rep-new"], owners);
+        }
+
+        await ClusterAssert.IdenticalAsync(cluster, after, points: 20_000);
+    }
 }
+
