@@ -173,30 +173,23 @@ public sealed partial class MapReplica : IAsyncDisposable
 
     /// <summary>Completes with the live map once its version is above <paramref name="afterVersion"/>.</summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired.</exception>
-    public async Task<TerritoryMap> WaitForNewerAsync(long afterVersion, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            var signal = Volatile.Read(ref _published).Task;
-            var map = Current;
-            if (map.Version > afterVersion)
-            {
-                return map;
-            }
-
-            await signal.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
+    public async Task<TerritoryMap> WaitForNewerAsync(long afterVersion, CancellationToken cancellationToken) =>
+        (await WaitUntilAsync(state => state.Live.Version > afterVersion, cancellationToken).ConfigureAwait(false)).Live;
 
     /// <summary>Completes with the state once this replica applied a change after position <paramref name="afterPosition"/> (of any map).</summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired.</exception>
-    public async Task<MapState> WaitForChangeAsync(long afterPosition, CancellationToken cancellationToken)
+    public Task<MapState> WaitForChangeAsync(long afterPosition, CancellationToken cancellationToken) =>
+        WaitUntilAsync(state => state.Position > afterPosition, cancellationToken);
+
+    // Waits for a publish until the state satisfies the condition; the signal is taken before the
+    // state is read, so a publish in between is not missed.
+    private async Task<MapState> WaitUntilAsync(Func<MapState, bool> condition, CancellationToken cancellationToken)
     {
         while (true)
         {
             var signal = Volatile.Read(ref _published).Task;
             var state = State;
-            if (state.Position > afterPosition)
+            if (condition(state))
             {
                 return state;
             }
