@@ -1,6 +1,7 @@
 // One immutable version of the whole territory map: territories by id and one cell index per layer.
 using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
+using GeoAssign.Index.Accounts;
 using GeoAssign.Index.Cells;
 using GeoAssign.Index.Model;
 using GeoAssign.Index.Validation;
@@ -15,19 +16,21 @@ namespace GeoAssign.Index;
 public sealed class TerritoryMap : ITerritoryCatalog
 {
     internal TerritoryMap(long version, ImmutableDictionary<string, IndexedTerritory> territories,
-        ImmutableDictionary<string, ImmutableSortedSet<string>> children, ImmutableSortedDictionary<string, LayerIndex> layers)
+        ImmutableDictionary<string, ImmutableSortedSet<string>> children, ImmutableSortedDictionary<string, LayerIndex> layers,
+        OverrideBook overrides)
     {
         Version = version;
         Territories = territories;
         Children = children;
         Layers = layers;
+        Overrides = overrides;
     }
 
     /// <summary>The empty map at version 0.</summary>
     public static TerritoryMap Empty { get; } = new(0,
         ImmutableDictionary.Create<string, IndexedTerritory>(StringComparer.Ordinal),
         ImmutableDictionary.Create<string, ImmutableSortedSet<string>>(StringComparer.Ordinal),
-        ImmutableSortedDictionary.Create<string, LayerIndex>(StringComparer.Ordinal));
+        ImmutableSortedDictionary.Create<string, LayerIndex>(StringComparer.Ordinal), OverrideBook.Empty);
 
     /// <summary>The map version: strictly increasing with every accepted change.</summary>
     public long Version { get; }
@@ -39,6 +42,12 @@ public sealed class TerritoryMap : ITerritoryCatalog
     public ImmutableSortedDictionary<string, LayerIndex> Layers { get; }
 
     internal ImmutableDictionary<string, ImmutableSortedSet<string>> Children { get; }
+
+    /// <summary>
+    /// The account overrides at this version (of the live map; a plan's map has none of its own: lookups
+    /// against a plan use the live map's).
+    /// </summary>
+    public OverrideBook Overrides { get; }
 
     /// <summary>The number of territories.</summary>
     public int Count => Territories.Count;

@@ -199,7 +199,8 @@ public sealed class TerritoryMapWriter
             }
         }
 
-        var next = new TerritoryMap(change.Version, territories.ToImmutable(), children.ToImmutable(), layers.ToImmutable());
+        var overrides = current.Overrides.With(change.OverrideUpserts, change.OverrideDeletes, change.ClearOverrides);
+        var next = new TerritoryMap(change.Version, territories.ToImmutable(), children.ToImmutable(), layers.ToImmutable(), overrides);
         Volatile.Write(ref _current, next);
         return next;
     }

@@ -32,14 +32,17 @@ internal static class AppendScript
 
     // KEYS: 1 version, 2 the territory hash the change edits (live or a plan's), 3 changes, 4 head,
     //       5 live version, 6 plans, 7 the live territory hash, 8 the edited plan's base hash (the
-    //       territories it started with; for a live change, unused), 9 the live map's history.
+    //       territories it started with; for a live change, unused), 9 the live map's history,
+    //       10 the live map's overrides.
     // ARGV: 1 new version, 2 expected current version, 3 stream max length, 4 versions channel,
     //       5 encoded change, 6 upsert count n, 7 the message to publish, 8 the parent's id ('' =
     //       unknown), 9 the change's id, 10 what to do to the edited hash first ('' nothing, 'clear'
     //       a new plan, 'copy' a new plan copied from the live map, 'drop' a deleted plan), 11 the plan
     //       whose description changes ('' none), 12 that description ('' = the plan is gone), 13 '1'
     //       when the change is of the live map, 14 its history entry ('' for a plan's change),
-    //       15 … 14+2n territory id and encoding pairs, then deleted ids.
+    //       15 '1' when every override goes first, 16 the override upsert count m, 17 the territory
+    //       delete count d, 18 … 17+2n territory id and encoding pairs, then d deleted ids, then m
+    //       account id and override encoding pairs, then the account ids whose override goes.
     // Returns {1, new version} when appended, else {0, current version, head} (nothing written).
     public const string Source = """
         local current = redis.call('GET', KEYS[1]) or '0'
@@ -62,7 +65,7 @@ internal static class AppendScript
             redis.call('HSET', KEYS[8], all[j], all[j + 1])
           end
         end
-        local i = 15
+        local i = 18
         for _ = 1, tonumber(ARGV[6]) do
           redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
           if ARGV[10] == 'clear' then
@@ -70,8 +73,19 @@ internal static class AppendScript
           end
           i = i + 2
         end
-        while i <= #ARGV do
+        for _ = 1, tonumber(ARGV[17]) do
           redis.call('HDEL', KEYS[2], ARGV[i])
+          i = i + 1
+        end
+        if ARGV[15] == '1' then
+          redis.call('DEL', KEYS[10])
+        end
+        for _ = 1, tonumber(ARGV[16]) do
+          redis.call('HSET', KEYS[10], ARGV[i], ARGV[i + 1])
+          i = i + 2
+        end
+        while i <= #ARGV do
+          redis.call('HDEL', KEYS[10], ARGV[i])
           i = i + 1
         end
         if ARGV[11] ~= '' then
@@ -94,7 +108,7 @@ internal static class AppendScript
 
     public static RedisKey[] Keys(RedisMapKeys keys, MapChange change) =>
         [keys.Version, change.Plan is null ? keys.Territories : keys.PlanTerritories(change.Plan), keys.Changes, keys.Head, keys.LiveVersion, keys.Plans, keys.Territories,
-            change.Plan is null ? keys.Territories : keys.PlanBase(change.Plan), keys.History];
+            change.Plan is null ? keys.Territories : keys.PlanBase(change.Plan), keys.History, keys.Overrides];
 
     /// <summary>
     /// The script's arguments for <paramref name="change"/> with id <paramref name="id"/>, following
@@ -104,7 +118,7 @@ internal static class AppendScript
     /// </summary>
     public static RedisValue[] Arguments(RedisMapKeys keys, MapChange change, int streamMaxLength, string parentId, string id, PlanInfo? plan)
     {
-        var arguments = new RedisValue[14 + (2 * change.Upserts.Count) + change.Deletes.Count];
+        var arguments = new RedisValue[17 + (2 * change.Upserts.Count) + change.Deletes.Count + (2 * change.OverrideUpserts.Count) + change.OverrideDeletes.Count];
         var encoded = TerritoryCodec.EncodeChange(change);
         arguments[0] = Decimal(change.Version);
         arguments[1] = Decimal(change.Version - 1);
@@ -126,7 +140,10 @@ internal static class AppendScript
         arguments[11] = plan is null ? "" : TerritoryCodec.EncodePlanInfo(plan);
         arguments[12] = change.Plan is null ? "1" : "0";
         arguments[13] = change.Plan is null ? TerritoryCodec.EncodeLiveVersion(LiveVersionInfo.Of(change)) : "";
-        var i = 14;
+        arguments[14] = change.ClearOverrides ? "1" : "0";
+        arguments[15] = Decimal(change.OverrideUpserts.Count);
+        arguments[16] = Decimal(change.Deletes.Count);
+        var i = 17;
         foreach (var territory in change.Upserts)
         {
             arguments[i++] = territory.Id;
@@ -136,6 +153,17 @@ internal static class AppendScript
         foreach (var deleted in change.Deletes)
         {
             arguments[i++] = deleted;
+        }
+
+        foreach (var entry in change.OverrideUpserts)
+        {
+            arguments[i++] = entry.AccountId;
+            arguments[i++] = TerritoryCodec.EncodeOverride(entry);
+        }
+
+        foreach (var account in change.OverrideDeletes)
+        {
+            arguments[i++] = account;
         }
 
         return arguments;

@@ -25,6 +25,7 @@ internal sealed class RedisMapKeys
         LiveVersion = prefix + "live";
         Plans = prefix + "plans";
         History = prefix + "history";
+        Overrides = prefix + "overrides";
         PlanPrefix = prefix + "plan:";
         PlanBasePrefix = prefix + "planbase:";
         Changes = prefix + "changes";
@@ -49,6 +50,9 @@ internal sealed class RedisMapKeys
 
     /// <summary>List: the live map's recent versions, oldest first, each encoded by <c>TerritoryCodec.EncodeLiveVersion</c>.</summary>
     public RedisKey History { get; }
+
+    /// <summary>Hash: account id → the live map's override encoded by <c>TerritoryCodec.EncodeOverride</c>.</summary>
+    public RedisKey Overrides { get; }
 
     /// <summary>What the key of a plan's territory hash starts with; the plan's name follows.</summary>
     public string PlanPrefix { get; }

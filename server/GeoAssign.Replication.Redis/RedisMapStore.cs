@@ -1,6 +1,7 @@
 // The replicated store's operations: load, append, read changes, watch; Redis is the source of truth.
 using System.Diagnostics;
 using GeoAssign.Index;
+using GeoAssign.Index.Accounts;
 using GeoAssign.Index.Model;
 using GeoAssign.Index.Plans;
 using StackExchange.Redis;
@@ -158,8 +159,22 @@ public sealed class RedisMapStore : IMapStore
             }
         }
 
+        var overrideEntries = (RedisResult[])reply[6]!;
+        var overrides = new List<AccountOverride>(overrideEntries.Length / 2);
+        for (var e = 0; e + 1 < overrideEntries.Length; e += 2)
+        {
+            try
+            {
+                overrides.Add(TerritoryCodec.DecodeOverride((byte[])overrideEntries[e + 1]!));
+            }
+            catch (Exception exception) when (RedisFailures.IsDecodeFailure(exception))
+            {
+                throw new MapStoreException($"The override of account '{overrideEntries[e]}' in Redis key {_keys.Overrides} is corrupt ({exception.Message}); the map cannot be loaded.", exception);
+            }
+        }
+
         var plans = new List<StoredPlan>();
-        for (var k = 6; k + 2 < reply.Length; k += 3)
+        for (var k = 7; k + 2 < reply.Length; k += 3)
         {
             var name = (string?)reply[k] ?? "";
             PlanInfo? info = null;
@@ -189,7 +204,7 @@ public sealed class RedisMapStore : IMapStore
 
         _lineage.Reset(version, head);
         _feed.NoteReply(version, sentAt);
-        return new StoredMap(version, territories, [], baseLiveVersion: liveVersion, basePlans: plans, baseHistory: history);
+        return new StoredMap(version, territories, [], baseLiveVersion: liveVersion, basePlans: plans, baseHistory: history, baseOverrides: overrides);
     }
 
     private static List<Territory> DecodeTerritories(RedisResult[] entries, RedisKey key)

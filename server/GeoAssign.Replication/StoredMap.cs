@@ -1,5 +1,6 @@
 // What a store holds at start-up: a base state (the live map and its plans) and the changes after it.
 using GeoAssign.Index;
+using GeoAssign.Index.Accounts;
 using GeoAssign.Index.Model;
 using GeoAssign.Index.Plans;
 
@@ -20,9 +21,10 @@ public sealed class StoredMap
     /// <param name="baseLiveVersion">The live map's version at the snapshot (its last change); <paramref name="baseVersion"/> when null.</param>
     /// <param name="basePlans">The plans at the snapshot, with their territories.</param>
     /// <param name="baseHistory">The history of the live map up to the snapshot, oldest first.</param>
+    /// <param name="baseOverrides">The live map's account overrides at the snapshot.</param>
     public StoredMap(long baseVersion, IReadOnlyList<Territory> baseTerritories, IReadOnlyList<MapChange> changes,
         IReadOnlyList<string>? recoveryNotes = null, long? baseLiveVersion = null, IReadOnlyList<StoredPlan>? basePlans = null,
-        IReadOnlyList<LiveVersionInfo>? baseHistory = null)
+        IReadOnlyList<LiveVersionInfo>? baseHistory = null, IReadOnlyList<AccountOverride>? baseOverrides = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(baseVersion);
         ArgumentNullException.ThrowIfNull(baseTerritories);
@@ -43,6 +45,7 @@ public sealed class StoredMap
         BaseTerritories = baseTerritories;
         BasePlans = basePlans ?? [];
         BaseHistory = baseHistory ?? [];
+        BaseOverrides = baseOverrides ?? [];
         Changes = changes;
         RecoveryNotes = recoveryNotes ?? [];
     }
@@ -62,6 +65,9 @@ public sealed class StoredMap
     /// <summary>The versions of the live map up to <see cref="BaseVersion"/>, oldest first, as far back as the store keeps them.</summary>
     public IReadOnlyList<LiveVersionInfo> BaseHistory { get; }
 
+    /// <summary>The live map's account overrides at <see cref="BaseVersion"/>.</summary>
+    public IReadOnlyList<AccountOverride> BaseOverrides { get; }
+
     /// <summary>The changes after <see cref="BaseVersion"/>, versions consecutive.</summary>
     public IReadOnlyList<MapChange> Changes { get; }
 
@@ -80,7 +86,7 @@ public sealed class StoredMap
     public MapState ApplyTo(BranchedMapWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        writer.Restore(BaseVersion, BaseLiveVersion, BaseTerritories, BasePlans, BaseHistory);
+        writer.Restore(BaseVersion, BaseLiveVersion, BaseTerritories, BasePlans, BaseHistory, BaseOverrides);
         foreach (var change in Changes)
         {
             writer.Apply(change, validate: false);
@@ -104,7 +110,7 @@ public sealed class StoredMap
 
         if (BaseLiveVersion > 0)
         {
-            writer.Apply(new MapChange(BaseLiveVersion, BaseTerritories, []), validate: false);
+            writer.Apply(new MapChange(BaseLiveVersion, BaseTerritories, []) { OverrideUpserts = BaseOverrides }, validate: false);
         }
 
         foreach (var change in Changes)

@@ -1,5 +1,6 @@
 // The binary form of territories and changes, shared by every store (log, snapshots, Redis).
 using System.Text;
+using GeoAssign.Index.Accounts;
 using GeoAssign.Index.Model;
 using GeoAssign.Index.Plans;
 using NetTopologySuite;
@@ -19,7 +20,8 @@ namespace GeoAssign.Replication;
 /// <remarks>
 /// Layout of a change: <c>[byte format = 2][int64 version][bool has plan][string plan?][operation]
 /// [int64 info time, UTC ticks][string author][string message][7-bit count][territory]…[7-bit count][string id]…
-/// [bool has replaced][7-bit count][replaced territory]…</c>,
+/// [bool has replaced][7-bit count][replaced territory]…[bool clear overrides][7-bit count][override]…
+/// [7-bit count][string account id]…[bool has replaced overrides][7-bit count][override]…</c>,
 /// where the operation is <c>[byte kind, 0 for none]</c> followed by its fields (Create: int64 base version,
 /// bool copy live; Schedule: int64 instant in UTC ticks, bool rebase, bool force; Activate: string plan,
 /// int64 plan version). Format 1 (no plan, operation or info) is still read.
@@ -80,6 +82,20 @@ public static class TerritoryCodec
                     WriteTerritory(writer, territory, wkb);
                 }
             }
+
+            writer.Write(change.ClearOverrides);
+            WriteOverrides(writer, change.OverrideUpserts);
+            writer.Write7BitEncodedInt(change.OverrideDeletes.Count);
+            foreach (var id in change.OverrideDeletes)
+            {
+                writer.Write(id);
+            }
+
+            writer.Write(change.ReplacedOverrides is not null);
+            if (change.ReplacedOverrides is not null)
+            {
+                WriteOverrides(writer, change.ReplacedOverrides);
+            }
         }
 
         return stream.ToArray();
@@ -124,13 +140,30 @@ public static class TerritoryCodec
         }
 
         Territory[]? replaced = null;
-        if (format == ChangeFormat && reader.ReadBoolean())
+        var clearOverrides = false;
+        AccountOverride[] overrideUpserts = [];
+        string[] overrideDeletes = [];
+        AccountOverride[]? replacedOverrides = null;
+        if (format == ChangeFormat)
         {
-            replaced = new Territory[ReadCount(reader)];
-            for (var i = 0; i < replaced.Length; i++)
+            if (reader.ReadBoolean())
             {
-                replaced[i] = ReadTerritory(reader, wkb);
+                replaced = new Territory[ReadCount(reader)];
+                for (var i = 0; i < replaced.Length; i++)
+                {
+                    replaced[i] = ReadTerritory(reader, wkb);
+                }
             }
+
+            clearOverrides = reader.ReadBoolean();
+            overrideUpserts = ReadOverrides(reader);
+            overrideDeletes = new string[ReadCount(reader)];
+            for (var i = 0; i < overrideDeletes.Length; i++)
+            {
+                overrideDeletes[i] = reader.ReadString();
+            }
+
+            replacedOverrides = reader.ReadBoolean() ? ReadOverrides(reader) : null;
         }
 
         if (stream.Position != stream.Length)
@@ -138,7 +171,17 @@ public static class TerritoryCodec
             throw new InvalidDataException("the change record has bytes after its end");
         }
 
-        return new MapChange(version, upserts, deletes) { Plan = plan, Operation = operation, Info = info, Replaced = replaced };
+        return new MapChange(version, upserts, deletes)
+        {
+            Plan = plan,
+            Operation = operation,
+            Info = info,
+            Replaced = replaced,
+            ClearOverrides = clearOverrides,
+            OverrideUpserts = overrideUpserts,
+            OverrideDeletes = overrideDeletes,
+            ReplacedOverrides = replacedOverrides,
+        };
     }
 
     private static void WriteOperation(BinaryWriter writer, PlanOperation? operation)
@@ -322,6 +365,97 @@ public static class TerritoryCodec
 
         return entry;
     }
+
+    /// <summary>Encodes one account override (a snapshot record, a Redis hash value).</summary>
+    public static byte[] EncodeOverride(AccountOverride entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+        {
+            WriteOverride(writer, entry);
+        }
+
+        return stream.ToArray();
+    }
+
+    /// <summary>Decodes what <see cref="EncodeOverride"/> wrote.</summary>
+    /// <exception cref="InvalidDataException">Bytes after the end, or an instant out of range.</exception>
+    /// <exception cref="EndOfStreamException">The payload ends early.</exception>
+    public static AccountOverride DecodeOverride(ReadOnlySpan<byte> payload)
+    {
+        using var stream = new MemoryStream(payload.ToArray(), writable: false);
+        using var reader = new BinaryReader(stream, Encoding.UTF8);
+        var entry = ReadOverride(reader);
+        if (stream.Position != stream.Length)
+        {
+            throw new InvalidDataException("the override record has bytes after its end");
+        }
+
+        return entry;
+    }
+
+    private static void WriteOverrides(BinaryWriter writer, IReadOnlyList<AccountOverride> entries)
+    {
+        writer.Write7BitEncodedInt(entries.Count);
+        foreach (var entry in entries)
+        {
+            WriteOverride(writer, entry);
+        }
+    }
+
+    private static AccountOverride[] ReadOverrides(BinaryReader reader)
+    {
+        var entries = new AccountOverride[ReadCount(reader)];
+        for (var i = 0; i < entries.Length; i++)
+        {
+            entries[i] = ReadOverride(reader);
+        }
+
+        return entries;
+    }
+
+    // [string account][string owner][bool has territory][string territory?][bool has from][int64 ticks?]
+    // [bool has until][int64 ticks?][bool protected][string reason][string set by]
+    private static void WriteOverride(BinaryWriter writer, AccountOverride entry)
+    {
+        writer.Write(entry.AccountId);
+        writer.Write(entry.OwnerId);
+        writer.Write(entry.TerritoryId is not null);
+        if (entry.TerritoryId is not null)
+        {
+            writer.Write(entry.TerritoryId);
+        }
+
+        writer.Write(entry.ValidFrom is not null);
+        if (entry.ValidFrom is { } from)
+        {
+            writer.Write(from.UtcTicks);
+        }
+
+        writer.Write(entry.ValidUntil is not null);
+        if (entry.ValidUntil is { } until)
+        {
+            writer.Write(until.UtcTicks);
+        }
+
+        writer.Write(entry.Protected);
+        writer.Write(entry.Reason);
+        writer.Write(entry.SetBy);
+    }
+
+    private static AccountOverride ReadOverride(BinaryReader reader) => new()
+    {
+        AccountId = reader.ReadString(),
+        OwnerId = string.Intern(reader.ReadString()),
+        TerritoryId = reader.ReadBoolean() ? string.Intern(reader.ReadString()) : null,
+        ValidFrom = reader.ReadBoolean() ? new DateTimeOffset(ReadTicks(reader), TimeSpan.Zero) : null,
+        ValidUntil = reader.ReadBoolean() ? new DateTimeOffset(ReadTicks(reader), TimeSpan.Zero) : null,
+        Protected = reader.ReadBoolean(),
+        // Owners, territories and authors repeat across millions of overrides: one string each. Reasons are free text.
+        Reason = reader.ReadString(),
+        SetBy = string.Intern(reader.ReadString()),
+    };
 
     /// <summary>Encodes one territory (a snapshot record, a Redis hash value).</summary>
     public static byte[] EncodeTerritory(Territory territory)

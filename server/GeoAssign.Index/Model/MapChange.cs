@@ -1,4 +1,5 @@
 // The one change type: every edit, replicated message and replay applies a MapChange.
+using GeoAssign.Index.Accounts;
 using GeoAssign.Index.Plans;
 
 namespace GeoAssign.Index.Model;
@@ -52,6 +53,24 @@ public sealed class MapChange
     /// </summary>
     public IReadOnlyList<Territory>? Replaced { get; init; }
 
+    /// <summary>Account overrides to set (replacing an account's override). Only on changes of the live map.</summary>
+    public IReadOnlyList<AccountOverride> OverrideUpserts { get; init; } = [];
+
+    /// <summary>Account ids whose override to remove. Only on changes of the live map.</summary>
+    public IReadOnlyList<string> OverrideDeletes { get; init; } = [];
+
+    /// <summary>Whether every override goes before <see cref="OverrideUpserts"/> are set (a replacing import).</summary>
+    public bool ClearOverrides { get; init; }
+
+    /// <summary>
+    /// The overrides as they were before the change, of the accounts it sets or removes (every override,
+    /// with <see cref="ClearOverrides"/>): what undoing it needs. Null when not known (as <see cref="Replaced"/>).
+    /// </summary>
+    public IReadOnlyList<AccountOverride>? ReplacedOverrides { get; init; }
+
+    /// <summary>Whether the change touches account overrides.</summary>
+    public bool HasOverrides => OverrideUpserts.Count > 0 || OverrideDeletes.Count > 0 || ClearOverrides;
+
     /// <summary>The plan this change edits; null for the live map.</summary>
     public string? Plan { get; init; }
 
@@ -61,19 +80,30 @@ public sealed class MapChange
     /// <summary>When the change took effect, who made it and why.</summary>
     public ChangeInfo Info { get; init; } = ChangeInfo.None;
 
-    /// <summary>Whether the change neither upserts nor deletes anything.</summary>
+    /// <summary>Whether the change neither upserts nor deletes any territory.</summary>
     public bool IsEmpty => Upserts.Count == 0 && Deletes.Count == 0;
 
     /// <summary>Whether the change edits the live map (rather than a plan).</summary>
     public bool IsLive => Plan is null;
 
     /// <summary>This change, of <paramref name="plan"/> (null: the live map) and made as <paramref name="info"/> says.</summary>
-    public MapChange For(string? plan, ChangeInfo info) =>
-        new(Version, Upserts, Deletes) { Plan = plan, Operation = Operation, Info = info, Replaced = Replaced };
+    public MapChange For(string? plan, ChangeInfo info) => Copy(plan, info, Replaced, ReplacedOverrides);
 
     /// <summary>This change with other <see cref="Info"/>.</summary>
-    public MapChange WithInfo(ChangeInfo info) =>
-        new(Version, Upserts, Deletes) { Plan = Plan, Operation = Operation, Info = info, Replaced = Replaced };
+    public MapChange WithInfo(ChangeInfo info) => Copy(Plan, info, Replaced, ReplacedOverrides);
+
+    private MapChange Copy(string? plan, ChangeInfo info, IReadOnlyList<Territory>? replaced, IReadOnlyList<AccountOverride>? replacedOverrides) =>
+        new(Version, Upserts, Deletes)
+        {
+            Plan = plan,
+            Operation = Operation,
+            Info = info,
+            Replaced = replaced,
+            OverrideUpserts = OverrideUpserts,
+            OverrideDeletes = OverrideDeletes,
+            ClearOverrides = ClearOverrides,
+            ReplacedOverrides = replacedOverrides,
+        };
 
     /// <summary>This change with <see cref="Replaced"/> taken from <paramref name="before"/>, the map it changes.</summary>
     public MapChange WithReplacedFrom(TerritoryMap before)
@@ -96,7 +126,27 @@ public sealed class MapChange
             }
         }
 
-        return new MapChange(Version, Upserts, Deletes) { Plan = Plan, Operation = Operation, Info = Info, Replaced = replaced };
+        List<AccountOverride>? replacedOverrides = null;
+        if (HasOverrides)
+        {
+            replacedOverrides = [];
+            if (ClearOverrides)
+            {
+                replacedOverrides.AddRange(before.Overrides.All());
+            }
+            else
+            {
+                foreach (var id in OverrideUpserts.Select(o => o.AccountId).Concat(OverrideDeletes).Distinct(StringComparer.Ordinal))
+                {
+                    if (before.Overrides.TryGet(id, out var old))
+                    {
+                        replacedOverrides.Add(old);
+                    }
+                }
+            }
+        }
+
+        return Copy(Plan, Info, replaced, replacedOverrides ?? []);
     }
 
     /// <inheritdoc/>

@@ -47,7 +47,7 @@ public sealed class BranchedMapWriter
     /// </summary>
     /// <exception cref="InvalidOperationException">The writer is not empty.</exception>
     public MapState Restore(long position, long liveVersion, IReadOnlyList<Territory> live, IReadOnlyList<StoredPlan> plans,
-        IReadOnlyList<LiveVersionInfo>? history = null)
+        IReadOnlyList<LiveVersionInfo>? history = null, IReadOnlyList<Accounts.AccountOverride>? overrides = null)
     {
         ArgumentNullException.ThrowIfNull(live);
         ArgumentNullException.ThrowIfNull(plans);
@@ -58,7 +58,7 @@ public sealed class BranchedMapWriter
 
         if (liveVersion > 0)
         {
-            _live.Apply(new MapChange(liveVersion, live, []), validate: false);
+            _live.Apply(new MapChange(liveVersion, live, []) { OverrideUpserts = overrides ?? [] }, validate: false);
         }
 
         var branches = ImmutableSortedDictionary.CreateBuilder<string, PlanBranch>(StringComparer.Ordinal);

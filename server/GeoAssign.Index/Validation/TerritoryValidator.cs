@@ -261,6 +261,7 @@ public sealed partial class TerritoryValidator
             hierarchy.CheckDescendantDepth(id, upsertIndex[id], current, upserts, deletes);
         }
 
+        CheckOverrides(change, id => Get(id) is not null, problems);
         return problems.ToResult();
     }
 

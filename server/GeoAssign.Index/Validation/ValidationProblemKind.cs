@@ -137,4 +137,10 @@ public enum ValidationProblemKind
 
     /// <summary>A plan name breaks <see cref="Model.TerritoryNames.PlanProblem"/>'s rules.</summary>
     InvalidPlanName,
+
+    /// <summary>An account override is malformed (its account id, owner, validity window or reason), or set twice in one change.</summary>
+    InvalidOverride,
+
+    /// <summary>An account override counts toward a territory that the map (after the change) does not have.</summary>
+    UnknownOverrideTerritory,
 }

@@ -1,19 +1,21 @@
 // A snapshot: the live map and every plan at one version, written whole or not at all.
 using System.Buffers.Binary;
 using System.Globalization;
+using GeoAssign.Index.Accounts;
 using GeoAssign.Index.Model;
 using GeoAssign.Index.Plans;
 
 namespace GeoAssign.Replication.Embedded;
 
 /// <summary>What a snapshot holds: the live map's territories and version, and every plan with its territories.</summary>
-internal sealed record SnapshotContent(long LiveVersion, IReadOnlyList<Territory> Live, IReadOnlyList<StoredPlan> Plans, IReadOnlyList<LiveVersionInfo> History);
+internal sealed record SnapshotContent(long LiveVersion, IReadOnlyList<Territory> Live, IReadOnlyList<StoredPlan> Plans, IReadOnlyList<LiveVersionInfo> History,
+    IReadOnlyList<AccountOverride> Overrides);
 
 /// <summary>
 /// A snapshot file <c>snapshot-{version:D20}.snap</c>: a 16-byte header (<c>GEOASNP2</c> and the
 /// version), then <see cref="RecordFrame"/>s that each start with a kind byte — the live map's version,
 /// then its territories, then for each plan its description, its territories and the territories it
-/// started with, then the live map's history — and a last frame
+/// started with, then the live map's history and account overrides — and a last frame
 /// holding the territory count. It is written to a <c>.tmp</c> file, fsynced, renamed into place and
 /// the folder fsynced, so a snapshot file is either complete or absent; the checksums catch later
 /// damage. Snapshots of the first format (<c>GEOASNP1</c>: the live map's territories, no kind bytes,
@@ -26,6 +28,7 @@ internal static class SnapshotFile
     private const byte PlanRecord = 3;
     private const byte BaseTerritoryRecord = 4;
     private const byte HistoryRecord = 5;
+    private const byte OverrideRecord = 6;
     private const string Prefix = "snapshot-";
     private const string Extension = ".snap";
     private const int HeaderBytes = 16;
@@ -74,6 +77,12 @@ internal static class SnapshotFile
                 foreach (var entry in state.History)
                 {
                     WriteFrame(buffered, [HistoryRecord, .. TerritoryCodec.EncodeLiveVersion(entry)]);
+                }
+
+                foreach (var entry in state.Live.Overrides.All())
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    WriteFrame(buffered, [OverrideRecord, .. TerritoryCodec.EncodeOverride(entry)]);
                 }
 
                 var trailer = new byte[8];
@@ -128,6 +137,7 @@ internal static class SnapshotFile
         var live = new List<Territory>();
         var plans = new List<StoredPlan>();
         var history = new List<LiveVersionInfo>();
+        var overrides = new List<AccountOverride>();
         var current = live;
         List<Territory>? currentBase = null;
         var count = 0;
@@ -162,7 +172,7 @@ internal static class SnapshotFile
                     throw new InvalidDataException($"the trailer counts {trailerCount} territories but the file holds {count}");
                 }
 
-                return new SnapshotContent(liveVersion, live, plans, history);
+                return new SnapshotContent(liveVersion, live, plans, history, overrides);
             }
 
             if (!withPlans)
@@ -185,6 +195,9 @@ internal static class SnapshotFile
                     current = [];
                     currentBase = [];
                     plans.Add(new StoredPlan(TerritoryCodec.DecodePlanInfo(payload[1..]), current, currentBase));
+                    break;
+                case OverrideRecord when liveVersion >= 0:
+                    overrides.Add(TerritoryCodec.DecodeOverride(payload[1..]));
                     break;
                 case HistoryRecord when liveVersion >= 0:
                     history.Add(TerritoryCodec.DecodeLiveVersion(payload[1..]));

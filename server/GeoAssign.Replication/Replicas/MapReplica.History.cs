@@ -1,5 +1,6 @@
 // The replica's past versions of the live map: rebuilt on demand from the present by undoing later changes.
 using GeoAssign.Index;
+using GeoAssign.Index.Accounts;
 using GeoAssign.Index.Model;
 using Microsoft.Extensions.Caching.Memory;
 
@@ -60,6 +61,7 @@ public sealed partial class MapReplica
             ?? throw new PastVersionUnavailableException(
                 $"Version {version} is older than the history this map keeps (the store no longer holds the changes after it); raise GeoAssign:History:KeepChanges to keep more.");
         var territories = live.Territories.ToDictionary(entry => entry.Key, entry => entry.Value.Territory, StringComparer.Ordinal);
+        Dictionary<string, AccountOverride>? overrides = null;
         var liveVersionThen = 0L;
         foreach (var change in changes.Where(c => c.IsLive).Reverse())
         {
@@ -82,6 +84,30 @@ public sealed partial class MapReplica
             {
                 territories[territory.Id] = territory;
             }
+
+            if (change.HasOverrides)
+            {
+                if (change.ReplacedOverrides is null)
+                {
+                    throw new PastVersionUnavailableException($"Version {change.Version} was written before this map kept history; versions before it cannot be rebuilt.");
+                }
+
+                overrides ??= live.Overrides.All().ToDictionary(o => o.AccountId, StringComparer.Ordinal);
+                if (change.ClearOverrides)
+                {
+                    overrides.Clear();
+                }
+
+                foreach (var entry in change.OverrideUpserts)
+                {
+                    overrides.Remove(entry.AccountId);
+                }
+
+                foreach (var entry in change.ReplacedOverrides)
+                {
+                    overrides[entry.AccountId] = entry;
+                }
+            }
         }
 
         // The version the result is: the last live change at or before the one asked for.
@@ -94,9 +120,13 @@ public sealed partial class MapReplica
         }
 
         var writer = new TerritoryMapWriter(_options.Index);
-        return await Task.Run(() => liveVersionThen == 0 && territories.Count == 0
+        var pastOverrides = overrides is null ? live.Overrides.All().ToList() : [.. overrides.Values];
+        return await Task.Run(() => liveVersionThen == 0 && territories.Count == 0 && pastOverrides.Count == 0
             ? TerritoryMap.Empty
-            : writer.Apply(new MapChange(Math.Max(liveVersionThen, 1), territories.Values.OrderBy(t => t.Id, StringComparer.Ordinal).ToList(), []), validate: false),
+            : writer.Apply(new MapChange(Math.Max(liveVersionThen, 1), territories.Values.OrderBy(t => t.Id, StringComparer.Ordinal).ToList(), [])
+            {
+                OverrideUpserts = pastOverrides,
+            }, validate: false),
             cancellationToken).ConfigureAwait(false);
     }
 

@@ -146,9 +146,17 @@ public abstract class MapStoreContract : IAsyncLifetime
             await AppendAsync(new MapChange(6, [], ["a"]) { Info = new ChangeInfo(at.AddDays(5), "ops", "drop a") }.WithReplacedFrom(writer.Current.Live));
             await AppendAsync(new MapChange(7, [Square("x", 40, 10, 1)], []) { Plan = "gone", Operation = PlanOperation.CreateFrom(6), Info = new ChangeInfo(at.AddDays(6)) });
             await AppendAsync(new MapChange(8, [], []) { Plan = "gone", Operation = PlanOperation.Delete, Info = new ChangeInfo(at.AddDays(7)) });
-            var copy = writer.Current.Plans["copy"].Map;
-            await AppendAsync(new MapChange(9, [copy.Territories["b"].Territory], []) { Operation = PlanOperation.Activate("copy", 3), Info = new ChangeInfo(at.AddDays(8), "ops", "go") }
+            var overrides = new[]
+            {
+                new Index.Accounts.AccountOverride { AccountId = "acct-1", OwnerId = "rep-key", TerritoryId = "b", Protected = true, Reason = "key account", SetBy = "ops" },
+                new Index.Accounts.AccountOverride { AccountId = "acct-2", OwnerId = "rep-won", ValidFrom = at, ValidUntil = at.AddDays(90) },
+            };
+            await AppendAsync(new MapChange(writer.Current.NextVersion, [], []) { OverrideUpserts = overrides, Info = new ChangeInfo(at.AddDays(7)) }
                 .WithReplacedFrom(writer.Current.Live));
+            var copy = writer.Current.Plans["copy"].Map;
+            await AppendAsync(new MapChange(10, [copy.Territories["b"].Territory], []) { Operation = PlanOperation.Activate("copy", 3), Info = new ChangeInfo(at.AddDays(8), "ops", "go") }
+                .WithReplacedFrom(writer.Current.Live));
+            await AppendAsync(new MapChange(11, [], []) { OverrideDeletes = ["acct-2"], Info = new ChangeInfo(at.AddDays(9)) }.WithReplacedFrom(writer.Current.Live));
         }
 
         await using var reader = await OpenAsync();
@@ -169,8 +177,10 @@ public abstract class MapStoreContract : IAsyncLifetime
         Assert.Equal(["copy", "own"], loaded.Plans.Keys);
         Assert.Equal(Index.Plans.PlanStatus.Activated, loaded.Plans["copy"].Status);
         Assert.Equal(Index.Plans.PlanStatus.Scheduled, loaded.Plans["own"].Status);
-        Assert.Equal([1L, 6, 9], loaded.History.Select(v => v.Version));
-        Assert.Equal("copy", loaded.History[^1].ActivatedPlan);
+        Assert.Equal([1L, 6, 9, 10, 11], loaded.History.Select(v => v.Version));
+        Assert.Equal(expected.Live.Overrides.All().OrderBy(o => o.AccountId), loaded.Live.Overrides.All().OrderBy(o => o.AccountId));
+        Assert.Equal(["acct-1"], loaded.Live.Overrides.SortedIds());
+        Assert.Equal("copy", loaded.History[^2].ActivatedPlan);
     }
 
     [Fact]

@@ -1,0 +1,42 @@
+// A named account's owner set by hand, whatever the map says: the rep who won it, a key account's owner.
+namespace GeoAssign.Index.Accounts;
+
+/// <summary>
+/// An override: account <see cref="AccountId"/> is owned by <see cref="OwnerId"/> while it is in force,
+/// wherever the account lies. Optionally it counts toward a territory, and it may be protected from
+/// realignment. Immutable and thread-safe.
+/// </summary>
+public sealed record AccountOverride
+{
+    /// <summary>The account's id, as lookups and Reassign name it. 1 to 256 characters, no control characters.</summary>
+    public required string AccountId { get; init; }
+
+    /// <summary>The owner while the override is in force.</summary>
+    public required string OwnerId { get; init; }
+
+    /// <summary>The territory the account counts toward (balance reports), or null.</summary>
+    public string? TerritoryId { get; init; }
+
+    /// <summary>When it comes into force (inclusive); null: always was.</summary>
+    public DateTimeOffset? ValidFrom { get; init; }
+
+    /// <summary>When it stops (exclusive); null: open-ended.</summary>
+    public DateTimeOffset? ValidUntil { get; init; }
+
+    /// <summary>Whether realignment keeps the account with its owner (Reassign and plan previews honour only protected overrides).</summary>
+    public bool Protected { get; init; }
+
+    /// <summary>Why, in the words of whoever set it.</summary>
+    public string Reason { get; init; } = "";
+
+    /// <summary>Who set it: the API key's name (empty without keys).</summary>
+    public string SetBy { get; init; } = "";
+
+    /// <summary>Whether it is in force at <paramref name="instant"/>: from <see cref="ValidFrom"/> (inclusive) until <see cref="ValidUntil"/> (exclusive).</summary>
+    public bool InForceAt(DateTimeOffset instant) =>
+        (ValidFrom is not { } from || from <= instant) && (ValidUntil is not { } until || instant < until);
+
+    /// <summary>Whether it is in force at <paramref name="utcTicks"/> (UTC ticks): the allocation-free form for lookups.</summary>
+    public bool InForceAt(long utcTicks) =>
+        (ValidFrom is not { } from || from.UtcTicks <= utcTicks) && (ValidUntil is not { } until || utcTicks < until.UtcTicks);
+}

@@ -1,0 +1,144 @@
+// Every account override of one map version: a large frozen base and a small set of recent changes.
+using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
+
+namespace GeoAssign.Index.Accounts;
+
+/// <summary>
+/// The overrides of one map version, by account id. Built for millions of overrides changed a few at a
+/// time: a base dictionary that is never written after it is built, and an immutable set of changes
+/// since (an upsert, or null for a delete), so a new version shares the base and costs only its
+/// changes; once the changes grow past an eighth of the base they are folded into a new base. Lookups
+/// allocate nothing. Immutable and thread-safe.
+/// </summary>
+public sealed class OverrideBook
+{
+    private static readonly Dictionary<string, AccountOverride> NoBase = new(StringComparer.Ordinal);
+
+    private readonly Dictionary<string, AccountOverride> _base;
+    private readonly ImmutableDictionary<string, AccountOverride?> _changes;
+    private string[]? _sortedIds;
+
+    private OverrideBook(Dictionary<string, AccountOverride> baseEntries, ImmutableDictionary<string, AccountOverride?> changes, int count)
+    {
+        _base = baseEntries;
+        _changes = changes;
+        Count = count;
+    }
+
+    /// <summary>No overrides.</summary>
+    public static OverrideBook Empty { get; } = new(NoBase, ImmutableDictionary.Create<string, AccountOverride?>(StringComparer.Ordinal), 0);
+
+    /// <summary>How many overrides there are.</summary>
+    public int Count { get; }
+
+    /// <summary>The override of <paramref name="accountId"/>, in force or not. Allocates nothing.</summary>
+    public bool TryGet(string accountId, [MaybeNullWhen(false)] out AccountOverride entry)
+    {
+        if (!_changes.IsEmpty && _changes.TryGetValue(accountId, out var changed))
+        {
+            entry = changed;
+            return changed is not null;
+        }
+
+        return _base.TryGetValue(accountId, out entry);
+    }
+
+    /// <summary>The override of <paramref name="accountId"/> when it is in force at <paramref name="utcTicks"/>. Allocates nothing.</summary>
+    public bool TryGetInForce(string accountId, long utcTicks, [MaybeNullWhen(false)] out AccountOverride entry) =>
+        TryGet(accountId, out entry) && entry.InForceAt(utcTicks);
+
+    /// <summary>Every override, in no particular order.</summary>
+    public IEnumerable<AccountOverride> All()
+    {
+        foreach (var (id, entry) in _base)
+        {
+            if (!_changes.ContainsKey(id))
+            {
+                yield return entry;
+            }
+        }
+
+        foreach (var entry in _changes.Values)
+        {
+            if (entry is not null)
+            {
+                yield return entry;
+            }
+        }
+    }
+
+    /// <summary>The account ids in ordinal order (computed once per book, for paging).</summary>
+    public IReadOnlyList<string> SortedIds()
+    {
+        return LazyInitializer.EnsureInitialized(ref _sortedIds, () =>
+        {
+            var ids = All().Select(o => o.AccountId).ToArray();
+            Array.Sort(ids, StringComparer.Ordinal);
+            return ids;
+        });
+    }
+
+    /// <summary>
+    /// This book with <paramref name="upserts"/> set (replacing an account's override), then
+    /// <paramref name="deletes"/> removed; with <paramref name="clear"/> every override goes first.
+    /// </summary>
+    public OverrideBook With(IReadOnlyList<AccountOverride> upserts, IReadOnlyList<string> deletes, bool clear)
+    {
+        ArgumentNullException.ThrowIfNull(upserts);
+        ArgumentNullException.ThrowIfNull(deletes);
+        if (clear)
+        {
+            var fresh = new Dictionary<string, AccountOverride>(upserts.Count, StringComparer.Ordinal);
+            foreach (var entry in upserts)
+            {
+                fresh[entry.AccountId] = entry;
+            }
+
+            foreach (var id in deletes)
+            {
+                fresh.Remove(id);
+            }
+
+            return new OverrideBook(fresh, Empty._changes, fresh.Count);
+        }
+
+        if (upserts.Count == 0 && deletes.Count == 0)
+        {
+            return this;
+        }
+
+        var changes = _changes.ToBuilder();
+        var count = Count;
+        foreach (var entry in upserts)
+        {
+            count += Exists(entry.AccountId, changes) ? 0 : 1;
+            changes[entry.AccountId] = entry;
+        }
+
+        foreach (var id in deletes)
+        {
+            count -= Exists(id, changes) ? 1 : 0;
+            changes[id] = null;
+        }
+
+        var book = new OverrideBook(_base, changes.ToImmutable(), count);
+        return changes.Count > Math.Max(4096, _base.Count / 8) ? book.Folded() : book;
+    }
+
+    // Whether the account has an override once the pending changes are applied.
+    private bool Exists(string accountId, ImmutableDictionary<string, AccountOverride?>.Builder changes) =>
+        changes.TryGetValue(accountId, out var changed) ? changed is not null : _base.ContainsKey(accountId);
+
+    // The same overrides in one new base: lookups check one dictionary again.
+    private OverrideBook Folded()
+    {
+        var merged = new Dictionary<string, AccountOverride>(Count, StringComparer.Ordinal);
+        foreach (var entry in All())
+        {
+            merged[entry.AccountId] = entry;
+        }
+
+        return new OverrideBook(merged, Empty._changes, merged.Count);
+    }
+}
