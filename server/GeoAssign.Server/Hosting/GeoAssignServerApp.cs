@@ -133,6 +133,7 @@ public static partial class GeoAssignServerApp
         app.MapGrpcService<TerritoryService>();
         app.MapGrpcService<ReassignmentService>();
         app.MapGrpcService<PlanService>();
+        app.MapGrpcService<AccountService>();
         app.MapGrpcService<DiagnosticsService>();
         app.MapGrpcHealthChecksService();
         if (options.EnableReflection)

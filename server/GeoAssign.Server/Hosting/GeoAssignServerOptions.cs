@@ -67,6 +67,12 @@ public sealed class GeoAssignServerOptions
     /// <summary>Most territories in an UpsertTerritories call or ids in a DeleteTerritories call. Default 10,000.</summary>
     public int MaxTerritoriesPerEdit { get; set; } = 10_000;
 
+    /// <summary>Most overrides in an UpsertOverrides call or account ids in a DeleteOverrides call. Default 10,000.</summary>
+    public int MaxOverridesPerEdit { get; set; } = 10_000;
+
+    /// <summary>Most rows of an ImportOverrides CSV. Default 5,000,000 (MaxImportBytes bounds the text too).</summary>
+    public long MaxOverridesPerImport { get; set; } = 5_000_000;
+
     /// <summary>Most territories in the map, all layers together. Default 100,000.</summary>
     public int MaxTerritoriesPerMap { get; set; } = 100_000;
 
@@ -367,6 +373,8 @@ internal sealed class GeoAssignServerOptionsValidator : IValidateOptions<GeoAssi
         Positive(options.MaxMessageBytes, nameof(options.MaxMessageBytes));
         Positive(options.MaxPointsPerMessage, nameof(options.MaxPointsPerMessage));
         Positive(options.MaxTerritoriesPerEdit, nameof(options.MaxTerritoriesPerEdit));
+        Positive(options.MaxOverridesPerEdit, nameof(options.MaxOverridesPerEdit));
+        Positive(options.MaxOverridesPerImport, nameof(options.MaxOverridesPerImport));
         Positive(options.MaxTerritoriesPerMap, nameof(options.MaxTerritoriesPerMap));
         Positive(options.MaxVerticesPerTerritory, nameof(options.MaxVerticesPerTerritory));
         Positive(options.MaxAttributesBytes, nameof(options.MaxAttributesBytes));

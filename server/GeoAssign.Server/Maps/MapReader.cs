@@ -35,6 +35,18 @@ internal sealed class MapReader(MapReplica maps, IOptions<GeoAssignServerOptions
     }
 
     /// <summary>
+    /// What a lookup answers from: the map <see cref="TargetAsync"/> names, the account overrides that
+    /// apply (the map's own for the live map and past versions, the live map's for a plan), and the
+    /// instant overrides must be in force at (<paramref name="asOf"/>, else now).
+    /// </summary>
+    public async ValueTask<LookupTarget> LookupAsync(ulong minVersion, ServerCallContext context, string plan, ulong version, Timestamp? asOf)
+    {
+        var map = await TargetAsync(minVersion, context, plan, version, asOf).ConfigureAwait(false);
+        var overrides = plan.Length == 0 ? map.Overrides : maps.State.Live.Overrides;
+        return new LookupTarget(map, overrides, asOf is null ? null : asOf.ToDateTimeOffset().UtcTicks);
+    }
+
+    /// <summary>
     /// The map a lookup names: the live map, a plan (<paramref name="plan"/>), or the live map as it
     /// was at <paramref name="version"/> or at the instant <paramref name="asOf"/> — at most one of the
     /// three — once this replica has applied <paramref name="minVersion"/>. INVALID_ARGUMENT when more
@@ -156,4 +168,11 @@ internal sealed class MapReader(MapReplica maps, IOptions<GeoAssignServerOptions
             $"This replica is at version {version}, below min_version {minVersion}, and did not catch up within {wait.TotalMilliseconds:F0} ms. Retry, possibly on another replica.",
             version);
     }
+}
+
+/// <summary>The map a lookup answers from, the overrides that apply, and the instant they must be in force at (null: now).</summary>
+internal readonly record struct LookupTarget(TerritoryMap Map, Index.Accounts.OverrideBook Overrides, long? AtTicks)
+{
+    /// <summary>The instant overrides must be in force at, as UTC ticks.</summary>
+    public long Ticks => AtTicks ?? DateTime.UtcNow.Ticks;
 }

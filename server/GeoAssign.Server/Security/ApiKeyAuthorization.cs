@@ -93,6 +93,9 @@ internal sealed class ApiKeyInterceptor(ApiKeyRegistry keys, IHostApplicationLif
         "/geoassign.v1.PlanService/DeletePlan",
         "/geoassign.v1.PlanService/ActivatePlan",
         "/geoassign.v1.PlanService/CancelActivation",
+        "/geoassign.v1.AccountService/UpsertOverrides",
+        "/geoassign.v1.AccountService/DeleteOverrides",
+        "/geoassign.v1.AccountService/ImportOverrides",
     };
 
     public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context,

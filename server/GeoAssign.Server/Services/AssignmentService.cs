@@ -28,21 +28,31 @@ internal sealed class AssignmentService(MapReader maps, GeoAssignMetrics metrics
             throw RpcErrors.InvalidArgument($"The point: {problem}.");
         }
 
-        var map = await maps.TargetAsync(request.MinVersion, context, request.Plan, request.Version, request.AsOf).ConfigureAwait(false);
+        var target = await maps.LookupAsync(request.MinVersion, context, request.Plan, request.Version, request.AsOf).ConfigureAwait(false);
+        var resolver = ChunkResolver.For(target, layer);
         var start = Stopwatch.GetTimestamp();
-        var assignment = ChunkResolver.IndexOf(map, layer).Resolve(request.Lat, request.Lng);
+        var assignment = resolver.ResolveOne(request.Lat, request.Lng);
         var counts = default(ReasonCounts);
-        counts.Add(assignment.Reason);
+        resolver.TryGetOverride(request.AccountId, out var overriding);
+        if (overriding is null)
+        {
+            counts.Add(assignment.Reason);
+        }
+        else
+        {
+            counts.AddOverride();
+        }
+
         metrics.Resolved("Resolve", start, counts);
-        return new ResolveResponse { Assignment = ChunkResolver.ToAssignment(assignment, layer, map.Version) };
+        return new ResolveResponse { Assignment = ChunkResolver.ToAssignment(assignment, layer, target.Map.Version, overriding) };
     }
 
     public override async Task<ResolveBatchResponse> ResolveBatch(ResolveBatchRequest request, ServerCallContext context)
     {
         var layer = RequestChecks.Layer(request.Layer);
         ChunkResolver.Check(request.Points, 0, _maxPoints);
-        var map = await maps.TargetAsync(request.MinVersion, context, request.Plan, request.Version, request.AsOf).ConfigureAwait(false);
-        var resolver = ChunkResolver.For(map, layer);
+        var target = await maps.LookupAsync(request.MinVersion, context, request.Plan, request.Version, request.AsOf).ConfigureAwait(false);
+        var resolver = ChunkResolver.For(target, layer);
         var start = Stopwatch.GetTimestamp();
         var counts = default(ReasonCounts);
         var chunk = resolver.Resolve(request.Points, ref counts);
@@ -66,8 +76,8 @@ internal sealed class AssignmentService(MapReader maps, GeoAssignMetrics metrics
             {
                 var layer = RequestChecks.Layer(request.Layer);
                 ChunkResolver.Check(request.Points, answered, _maxPoints);
-                var map = await maps.TargetAsync(request.MinVersion, context, request.Plan, request.Version, request.AsOf).ConfigureAwait(false);
-                resolver = ChunkResolver.For(map, layer);
+                var target = await maps.LookupAsync(request.MinVersion, context, request.Plan, request.Version, request.AsOf).ConfigureAwait(false);
+                resolver = ChunkResolver.For(target, layer);
             }
             else
             {

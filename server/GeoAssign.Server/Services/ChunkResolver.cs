@@ -1,39 +1,55 @@
 // Resolves a column chunk of points against one layer of one map version.
 using GeoAssign.Index;
+using GeoAssign.Index.Accounts;
 using GeoAssign.Index.Cells;
 using GeoAssign.Protos.V1;
+using GeoAssign.Server.Maps;
 using GeoAssign.Server.Telemetry;
 using Google.Protobuf.Collections;
 using Grpc.Core;
+using AccountOverride = GeoAssign.Index.Accounts.AccountOverride;
 
 namespace GeoAssign.Server.Services;
 
 /// <summary>
 /// Answers chunks of points from one layer of one map version, as AssignmentChunks: each territory a
-/// chunk hits is listed once and points refer to it by position. The per-point loop allocates
-/// nothing (the territories' messages are built once per call and shared by its chunks). One per
+/// chunk hits is listed once and points refer to it by position; a point whose account has an
+/// override in force gets the override's owner. The per-point loop allocates nothing (the
+/// territories' and overrides' messages are built once per call and shared by its chunks). One per
 /// call; not thread-safe.
 /// </summary>
 internal sealed class ChunkResolver
 {
     private readonly LayerIndex _index;
+    private readonly OverrideBook _overrides;
+    private readonly long _atTicks;
     private readonly Dictionary<IndexedTerritory, AssignedTerritory> _messages = [];
     private readonly Dictionary<IndexedTerritory, uint> _refs = [];
+    private readonly Dictionary<AccountOverride, uint> _overrideRefs = [];
 
-    private ChunkResolver(TerritoryMap map, string layer, LayerIndex index)
+    private ChunkResolver(TerritoryMap map, string layer, LayerIndex index, OverrideBook overrides, long atTicks)
     {
         Map = map;
         Layer = layer;
         _index = index;
+        _overrides = overrides;
+        _atTicks = atTicks;
     }
 
     public TerritoryMap Map { get; }
 
     public string Layer { get; }
 
-    /// <summary>A resolver for the layer; NOT_FOUND (with the map version) when the layer holds no territory.</summary>
-    public static ChunkResolver For(TerritoryMap map, string layer) =>
-        new(map, layer, IndexOf(map, layer));
+    /// <summary>A resolver for the layer of the target; NOT_FOUND (with the map version) when the layer holds no territory.</summary>
+    public static ChunkResolver For(LookupTarget target, string layer) =>
+        new(target.Map, layer, IndexOf(target.Map, layer), target.Overrides, target.Ticks);
+
+    /// <summary>The override of <paramref name="accountId"/> in force at the resolver's instant (none for an empty id).</summary>
+    public bool TryGetOverride(string accountId, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out AccountOverride entry)
+    {
+        entry = null;
+        return accountId.Length != 0 && _overrides.TryGetInForce(accountId, _atTicks, out entry);
+    }
 
     /// <summary>The layer's index; NOT_FOUND (with the map version) when the layer holds no territory.</summary>
     public static LayerIndex IndexOf(TerritoryMap map, string layer) =>
@@ -69,6 +85,11 @@ internal sealed class ChunkResolver
             throw RpcErrors.InvalidArgument($"points has {count} coordinates but {points.Ids.Count} ids; give one id per point or none.");
         }
 
+        if (points.AccountIds.Count != 0 && points.AccountIds.Count != count)
+        {
+            throw RpcErrors.InvalidArgument($"points has {count} coordinates but {points.AccountIds.Count} account_ids; give one per point (empty for none) or none.");
+        }
+
         var lat = points.Lat;
         var lng = points.Lng;
         for (var i = 0; i < count; i++)
@@ -97,9 +118,45 @@ internal sealed class ChunkResolver
         refs.Capacity = count;
         reasons.Capacity = count;
         _refs.Clear();
+        _overrideRefs.Clear();
+        var accounts = points.AccountIds;
+        var overrideRefs = chunk.OverrideRefs;
+        var anyOverride = false;
         for (var i = 0; i < count; i++)
         {
             var assignment = _index.Resolve(lat[i], lng[i]);
+            if (accounts.Count != 0 && TryGetOverride(accounts[i], out var entry))
+            {
+                if (!anyOverride)
+                {
+                    // The first override of the chunk: the points before it had none.
+                    anyOverride = true;
+                    overrideRefs.Capacity = count;
+                    for (var before = 0; before < i; before++)
+                    {
+                        overrideRefs.Add(0);
+                    }
+                }
+
+                if (!_overrideRefs.TryGetValue(entry, out var overrideRef))
+                {
+                    chunk.Overrides.Add(new OverrideAnswer { AccountId = entry.AccountId, OwnerId = entry.OwnerId, TerritoryId = entry.TerritoryId ?? "", Protected = entry.Protected });
+                    overrideRef = (uint)chunk.Overrides.Count;
+                    _overrideRefs.Add(entry, overrideRef);
+                }
+
+                overrideRefs.Add(overrideRef);
+                counts.AddOverride();
+                refs.Add(assignment.Territory is { } overridden ? RefOf(chunk, overridden) : 0);
+                reasons.Add(Reason.AccountOverride);
+                continue;
+            }
+
+            if (anyOverride)
+            {
+                overrideRefs.Add(0);
+            }
+
             counts.Add(assignment.Reason);
             if (assignment.Territory is not { } territory)
             {
@@ -108,14 +165,7 @@ internal sealed class ChunkResolver
                 continue;
             }
 
-            if (!_refs.TryGetValue(territory, out var reference))
-            {
-                chunk.Territories.Add(MessageFor(territory));
-                reference = (uint)chunk.Territories.Count;
-                _refs.Add(territory, reference);
-            }
-
-            refs.Add(reference);
+            refs.Add(RefOf(chunk, territory));
             reasons.Add(ToProto(assignment.Reason));
         }
 
@@ -125,6 +175,19 @@ internal sealed class ChunkResolver
         }
 
         return chunk;
+    }
+
+    // The territory's position (1-based) in the chunk's list, adding it on first use.
+    private uint RefOf(AssignmentChunk chunk, IndexedTerritory territory)
+    {
+        if (!_refs.TryGetValue(territory, out var reference))
+        {
+            chunk.Territories.Add(MessageFor(territory));
+            reference = (uint)chunk.Territories.Count;
+            _refs.Add(territory, reference);
+        }
+
+        return reference;
     }
 
     /// <summary>The owner of a point (no territory: null) with the reason, for Reassign.</summary>
@@ -149,8 +212,8 @@ internal sealed class ChunkResolver
         return message;
     }
 
-    /// <summary>A single answer, for Resolve.</summary>
-    public static Assignment ToAssignment(LayerAssignment answer, string layer, long version)
+    /// <summary>A single answer, for Resolve; an override in force (when given) decides the owner.</summary>
+    public static Assignment ToAssignment(LayerAssignment answer, string layer, long version, AccountOverride? overriding = null)
     {
         var assignment = new Assignment { Layer = layer, MapVersion = (ulong)version, Reason = ToProto(answer.Reason) };
         if (answer.Territory is { } territory)
@@ -158,6 +221,15 @@ internal sealed class ChunkResolver
             assignment.TerritoryId = territory.Territory.Id;
             assignment.OwnerId = territory.Territory.OwnerId;
             assignment.AncestorIds.AddRange(territory.AncestorIds);
+        }
+
+        if (overriding is not null)
+        {
+            assignment.TerritoryOwnerId = assignment.OwnerId;
+            assignment.OwnerId = overriding.OwnerId;
+            assignment.Reason = Reason.AccountOverride;
+            assignment.OverrideTerritoryId = overriding.TerritoryId ?? "";
+            assignment.OverrideProtected = overriding.Protected;
         }
 
         return assignment;

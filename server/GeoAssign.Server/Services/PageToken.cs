@@ -38,7 +38,7 @@ internal static class PageToken
 
         if (parts[1] != (layer ?? "") || parts[2] != owner)
         {
-            throw RpcErrors.InvalidArgument("page_token belongs to a listing with other filters; keep layer and owner_id as they were for the first page.");
+            throw RpcErrors.InvalidArgument("page_token belongs to a listing with other filters; keep the filters (layer, owner_id, expiring_within) as they were for the first page.");
         }
 
         return parts[3];

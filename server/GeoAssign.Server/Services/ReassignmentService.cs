@@ -27,6 +27,7 @@ internal sealed class ReassignmentService(MapReader maps, GeoAssignMetrics metri
         ulong changed = 0;
         var transitions = new Dictionary<(string Old, string New), ulong>();
         var owners = new Dictionary<string, (ulong Before, ulong After)>(StringComparer.Ordinal);
+        var kept = new Dictionary<string, ulong>(StringComparer.Ordinal);
         // Flow control as ResolveStream: the next message is read once this one's answer is written.
         while (await requestStream.MoveNext(cancellationToken).ConfigureAwait(false))
         {
@@ -35,8 +36,8 @@ internal sealed class ReassignmentService(MapReader maps, GeoAssignMetrics metri
             {
                 var layer = RequestChecks.Layer(request.Layer);
                 Check(request.Accounts, processed);
-                var map = await maps.TargetAsync(request.MinVersion, context, request.Plan, request.Version, request.AsOf).ConfigureAwait(false);
-                resolver = ChunkResolver.For(map, layer);
+                var target = await maps.LookupAsync(request.MinVersion, context, request.Plan, request.Version, request.AsOf).ConfigureAwait(false);
+                resolver = ChunkResolver.For(target, layer);
             }
             else
             {
@@ -57,14 +58,33 @@ internal sealed class ReassignmentService(MapReader maps, GeoAssignMetrics metri
             for (var i = 0; i < count; i++)
             {
                 var assignment = resolver.ResolveOne(accounts!.Lat[i], accounts.Lng[i]);
-                counts.Add(assignment.Reason);
                 var territory = assignment.Territory?.Territory;
-                if (territory is null)
+                string newOwner;
+                Reason reason;
+                if (resolver.TryGetOverride(accounts.Ids[i], out var overriding))
                 {
-                    unassigned++;
+                    // An override in force decides, as in lookups; a protected one is the account
+                    // realignment keeps, reported per owner.
+                    counts.AddOverride();
+                    newOwner = overriding.OwnerId;
+                    reason = Reason.AccountOverride;
+                    if (overriding.Protected)
+                    {
+                        ref var keptCount = ref CollectionsMarshal.GetValueRefOrAddDefault(kept, newOwner, out _);
+                        keptCount++;
+                    }
+                }
+                else
+                {
+                    counts.Add(assignment.Reason);
+                    newOwner = territory?.OwnerId ?? "";
+                    reason = ChunkResolver.ToProto(assignment.Reason);
+                    if (territory is null)
+                    {
+                        unassigned++;
+                    }
                 }
 
-                var newOwner = territory?.OwnerId ?? "";
                 var oldOwner = accounts.CurrentOwnerIds[i];
                 ref var before = ref CollectionsMarshal.GetValueRefOrAddDefault(owners, oldOwner, out _);
                 before.Before++;
@@ -84,7 +104,7 @@ internal sealed class ReassignmentService(MapReader maps, GeoAssignMetrics metri
                     OldOwnerId = oldOwner,
                     NewOwnerId = newOwner,
                     TerritoryId = territory?.Id ?? "",
-                    Reason = ChunkResolver.ToProto(assignment.Reason),
+                    Reason = reason,
                     AccountIndex = (ulong)(processed + i),
                 });
             }
@@ -126,6 +146,11 @@ internal sealed class ReassignmentService(MapReader maps, GeoAssignMetrics metri
         foreach (var (owner, (before, after)) in owners.OrderBy(o => o.Key, StringComparer.Ordinal))
         {
             summary.OwnerCounts.Add(new OwnerCount { OwnerId = owner, Before = before, After = after });
+        }
+
+        foreach (var (owner, count) in kept.OrderBy(o => o.Key, StringComparer.Ordinal))
+        {
+            summary.KeptByOverride.Add(new OwnerTally { OwnerId = owner, Count = count });
         }
 
         await responseStream.WriteAsync(new ReassignResponse { Summary = summary }, cancellationToken).ConfigureAwait(false);

@@ -53,7 +53,7 @@ internal static class RpcErrors
                     or ValidationProblemKind.AttributesTooLarge:
                     limit = true;
                     break;
-                case ValidationProblemKind.UnknownParent or ValidationProblemKind.DeletedParent or ValidationProblemKind.IdInOtherLayer
+                case ValidationProblemKind.UnknownParent or ValidationProblemKind.UnknownOverrideTerritory or ValidationProblemKind.DeletedParent or ValidationProblemKind.IdInOtherLayer
                     or ValidationProblemKind.PlanClosed or ValidationProblemKind.PlanExists:
                     break;
                 case ValidationProblemKind.UnknownDelete or ValidationProblemKind.UnknownPlan:

@@ -8,7 +8,7 @@ namespace GeoAssign.Server.Telemetry;
 /// <summary>
 /// The metrics of the <c>GeoAssign</c> meter:
 /// <list type="bullet">
-/// <item><c>geoassign.lookups</c> (counter, points): points resolved, by <c>rpc</c> and <c>reason</c> (interior_cell, exact_test, unassigned).</item>
+/// <item><c>geoassign.lookups</c> (counter, points): points resolved, by <c>rpc</c> and <c>reason</c> (interior_cell, exact_test, unassigned, account_override).</item>
 /// <item><c>geoassign.lookup.duration</c> (histogram, seconds): time to resolve one request message (one point for Resolve, one chunk otherwise), by <c>rpc</c>.</item>
 /// <item><c>geoassign.edits</c> (counter): edits by <c>rpc</c> and <c>outcome</c> (applied, rejected, conflict, failed, unknown).</item>
 /// <item><c>geoassign.map.version</c> (gauge): the map version served.</item>
@@ -70,6 +70,7 @@ internal sealed class GeoAssignMetrics : IDisposable
         Add(rpcTag, "interior_cell", counts.Interior);
         Add(rpcTag, "exact_test", counts.Exact);
         Add(rpcTag, "unassigned", counts.Unassigned);
+        Add(rpcTag, "account_override", counts.Override);
     }
 
     private void Add(KeyValuePair<string, object?> rpcTag, string reason, long count)
@@ -92,6 +93,10 @@ internal struct ReasonCounts
     public long Interior;
     public long Exact;
     public long Unassigned;
+    public long Override;
+
+    /// <summary>A point whose owner an account override decided.</summary>
+    public void AddOverride() => Override++;
 
     public void Add(AssignmentReason reason)
     {
