@@ -23,7 +23,11 @@ public sealed record AccountOverride
     /// <summary>When it stops (exclusive); null: open-ended.</summary>
     public DateTimeOffset? ValidUntil { get; init; }
 
-    /// <summary>Whether realignment keeps the account with its owner (Reassign and plan previews honour only protected overrides).</summary>
+    /// <summary>
+    /// Whether the account is protected from realignment: Reassign and plan previews report it as kept
+    /// with its owner (every override in force decides the owner, as in lookups; protection marks the
+    /// accounts realignment must not move, and balanced proposals leave them where they are).
+    /// </summary>
     public bool Protected { get; init; }
 
     /// <summary>Why, in the words of whoever set it.</summary>

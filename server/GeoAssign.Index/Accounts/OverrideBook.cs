@@ -45,8 +45,17 @@ public sealed class OverrideBook
     }
 
     /// <summary>The override of <paramref name="accountId"/> when it is in force at <paramref name="utcTicks"/>. Allocates nothing.</summary>
-    public bool TryGetInForce(string accountId, long utcTicks, [MaybeNullWhen(false)] out AccountOverride entry) =>
-        TryGet(accountId, out entry) && entry.InForceAt(utcTicks);
+    public bool TryGetInForce(string accountId, long utcTicks, [MaybeNullWhen(false)] out AccountOverride entry)
+    {
+        if (TryGet(accountId, out entry) && entry.InForceAt(utcTicks))
+        {
+            return true;
+        }
+
+        // Null when not in force, so a caller that looks at the entry instead of the answer cannot apply it.
+        entry = null;
+        return false;
+    }
 
     /// <summary>Every override, in no particular order.</summary>
     public IEnumerable<AccountOverride> All()

@@ -63,7 +63,9 @@ public static class PlanActivation
             var rebased = PlanRebase.Rebase(plan.Base, live, planned, state.NextVersion);
             var planIds = rebased.PlanChanges.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
             bothSides = [.. rebased.LiveChanges.Select(c => c.Id).Where(planIds.Contains).Order(StringComparer.Ordinal)];
-            if (!rebase)
+            // Live versions that changed no territory (account overrides) do not make the plan stale:
+            // its changes apply exactly as they would have at its base.
+            if (!rebase && !rebased.LiveChanges.IsEmpty)
             {
                 return new ActivationPlan(null, ActivationRefusal.LiveMoved, bothSides, []);
             }

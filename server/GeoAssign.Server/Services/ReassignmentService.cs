@@ -79,10 +79,11 @@ internal sealed class ReassignmentService(MapReader maps, GeoAssignMetrics metri
                     counts.Add(assignment.Reason);
                     newOwner = territory?.OwnerId ?? "";
                     reason = ChunkResolver.ToProto(assignment.Reason);
-                    if (territory is null)
-                    {
-                        unassigned++;
-                    }
+                }
+
+                if (territory is null)
+                {
+                    unassigned++;
                 }
 
                 var oldOwner = accounts.CurrentOwnerIds[i];
