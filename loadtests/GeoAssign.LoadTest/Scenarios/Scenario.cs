@@ -55,9 +55,11 @@ internal abstract class Scenario
         "echo-stream" => new EchoStreamScenario(),
         "mixed" => new MixedScenario(),
         "converge" => new ConvergeScenario(),
+        "activate" => new ActivateScenario(),
+        "history" => new HistoryScenario(),
         _ => throw new ArgumentException($"Unknown scenario \"{name}\".", nameof(name)),
     };
 
     /// <summary>The scenarios, in the order the help lists them.</summary>
-    public static readonly string[] Names = ["resolve", "batch", "stream", "reassign", "echo", "echo-stream", "mixed", "converge"];
+    public static readonly string[] Names = ["resolve", "batch", "stream", "reassign", "echo", "echo-stream", "mixed", "converge", "activate", "history"];
 }
