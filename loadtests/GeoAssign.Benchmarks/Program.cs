@@ -14,6 +14,12 @@ if (args is ["--index-report", .. var reportArgs])
     return IndexReport.Run(reportArgs);
 }
 
+// A plan's life on one replica, step by step (see ActivationReport).
+if (args is ["--activation-report", .. var activationArgs])
+{
+    return ActivationReport.Run(activationArgs);
+}
+
 // A bare lookup loop for callgrind (see LookupLoop).
 if (args is ["--lookup-loop", .. var loopArgs])
 {

@@ -43,8 +43,9 @@ internal static class LoadRunner
 
         var shape = settings.Shape;
         var runStart = Stopwatch.GetTimestamp();
-        var measureStart = runStart + (long)(shape.Warmup.TotalSeconds * Stopwatch.Frequency);
-        var measureEnd = measureStart + (long)(shape.Duration.TotalSeconds * Stopwatch.Frequency);
+        var byCount = scenario.RunsByCount;
+        var measureStart = byCount ? runStart : runStart + (long)(shape.Warmup.TotalSeconds * Stopwatch.Frequency);
+        var measureEnd = byCount ? long.MaxValue : measureStart + (long)(shape.Duration.TotalSeconds * Stopwatch.Frequency);
         var meter = new LoadMeter(measureStart, measureEnd);
         var startedAt = DateTimeOffset.UtcNow;
 
@@ -61,7 +62,7 @@ internal static class LoadRunner
             await progress.ConfigureAwait(false);
         }
 
-        var seconds = shape.Duration.TotalSeconds;
+        var seconds = byCount ? Math.Max(outcome.Elapsed.TotalSeconds, 1e-6) : shape.Duration.TotalSeconds;
         var result = new RunResult
         {
             Scenario = settings.Scenario,
@@ -69,9 +70,9 @@ internal static class LoadRunner
             Mode = settings.OpenLoop ? "open" : "closed",
             Targets = settings.Targets.Select(t => t.ToString().TrimEnd('/')).ToArray(),
             Connections = channels.Count,
-            Concurrency = shape.Concurrency,
+            Concurrency = byCount ? 1 : shape.Concurrency,
             Rate = shape.Rate,
-            WarmupSeconds = shape.Warmup.TotalSeconds,
+            WarmupSeconds = byCount ? 0 : shape.Warmup.TotalSeconds,
             DurationSeconds = seconds,
             Points = pointsDescription,
             BatchSize = settings.Scenario is "batch" or "stream" or "reassign" or "echo-stream" ? settings.BatchSize : null,

@@ -68,6 +68,8 @@ internal static class LoadTestCli
         "echo-stream" => "DiagnosticsService.EchoStream with messages as large as the stream scenario's. Closed loop only.",
         "mixed" => "Unary Resolve while --edit-rate edits a second move a territory's border back and forth.",
         "converge" => "Edit through one --target at a time and time acknowledgement → every target serving the new version (WatchMap); --redis adds the raw Redis pub/sub round trip.",
+        "activate" => "Plans that change --change-share of the layer (owners and --border-moves moved borders), activated through one --target at a time: times acknowledgement → every target serving the new live version (WatchMap), and creating, editing and diffing each plan. Runs --activations times after --warmup-activations.",
+        "history" => "Unary Resolve on a past version (version and as_of) beside the live map, alternately; and the first lookup on --first-lookups past versions (one index build each).",
         _ => name,
     };
 
@@ -257,6 +259,53 @@ internal sealed class LoadOptions
 
     public Option<int> RedisSamples { get; } = new("--redis-samples") { Description = "converge --redis: round trips to measure", DefaultValueFactory = _ => 1000, Recursive = true };
 
+    public Option<int> Activations { get; } = new("--activations")
+    {
+        Description = "activate: activations measured",
+        HelpName = "N",
+        DefaultValueFactory = _ => 30,
+        Recursive = true,
+    };
+
+    public Option<int> WarmupActivations { get; } = new("--warmup-activations")
+    {
+        Description = "activate: activations before those, not measured",
+        HelpName = "N",
+        DefaultValueFactory = _ => 2,
+        Recursive = true,
+    };
+
+    public Option<double> ChangeShare { get; } = new("--change-share")
+    {
+        Description = "activate: share of the layer's territories each plan changes",
+        HelpName = "SHARE",
+        DefaultValueFactory = _ => 0.1,
+        Recursive = true,
+    };
+
+    public Option<int> BorderMoves { get; } = new("--border-moves")
+    {
+        Description = "activate: moved borders among those changes (two territories each, at most a quarter of the changes); the others get another owner",
+        HelpName = "N",
+        DefaultValueFactory = _ => 30,
+        Recursive = true,
+    };
+
+    public Option<ulong?> MapVersion { get; } = new("--map-version")
+    {
+        Description = "history: the past version of the live map to look up beside it [default: the newest past version]",
+        HelpName = "VERSION",
+        Recursive = true,
+    };
+
+    public Option<int> FirstLookups { get; } = new("--first-lookups")
+    {
+        Description = "history: past versions whose first lookup (one index build each) is timed",
+        HelpName = "N",
+        DefaultValueFactory = _ => 3,
+        Recursive = true,
+    };
+
     public Option<string?> Label { get; } = new("--label") { Description = "Name of the run in the reports [default: the scenario]", Recursive = true };
 
     public Option<string?> Json { get; } = new("--json") { Description = "Write the result as JSON to this file", HelpName = "FILE", Recursive = true };
@@ -271,7 +320,8 @@ internal sealed class LoadOptions
     public IEnumerable<Option> All =>
     [
         Target, Connections, Concurrency, Rate, Warmup, Duration, Layer, ApiKey, Points, PointCount, Seed, CitiesFile, BorderMetres,
-        BatchSize, StreamWindow, Timeout, EditRate, EditTerritory, ConvergeTimeout, Redis, RedisSamples, Label, Json, Markdown,
+        BatchSize, StreamWindow, Timeout, EditRate, EditTerritory, ConvergeTimeout, Redis, RedisSamples, Activations, WarmupActivations,
+        ChangeShare, BorderMoves, MapVersion, FirstLookups, Label, Json, Markdown,
     ];
 
     /// <summary>The targets from --target, validated.</summary>
@@ -332,6 +382,19 @@ internal sealed class LoadOptions
         var redisSamples = parse.GetValue(RedisSamples);
         Require(redisSamples is >= 1 and <= 1_000_000, $"--redis-samples {redisSamples} is not between 1 and 1,000,000.");
 
+        var activations = parse.GetValue(Activations);
+        Require(activations is >= 1 and <= 100_000, $"--activations {activations} is not between 1 and 100,000.");
+        var warmupActivations = parse.GetValue(WarmupActivations);
+        Require(warmupActivations is >= 0 and <= 100_000, $"--warmup-activations {warmupActivations} is not between 0 and 100,000.");
+        var changeShare = parse.GetValue(ChangeShare);
+        Require(double.IsFinite(changeShare) && changeShare > 0 && changeShare <= 1, $"--change-share {changeShare} is not a share above 0 and at most 1.");
+        var borderMoves = parse.GetValue(BorderMoves);
+        Require(borderMoves is >= 0 and <= 1_000_000, $"--border-moves {borderMoves} is not between 0 and 1,000,000.");
+        var mapVersion = parse.GetValue(MapVersion);
+        Require(mapVersion is null or > 0, "--map-version 0 is the empty map; name a version the history lists (ListVersions).");
+        var firstLookups = parse.GetValue(FirstLookups);
+        Require(firstLookups is >= 0 and <= 1_000, $"--first-lookups {firstLookups} is not between 0 and 1,000.");
+
         return new LoadSettings
         {
             Scenario = scenario,
@@ -353,6 +416,12 @@ internal sealed class LoadOptions
             ConvergeTimeout = TimeSpan.FromSeconds(convergeTimeout),
             Redis = parse.GetValue(Redis),
             RedisSamples = redisSamples,
+            Activations = activations,
+            WarmupActivations = warmupActivations,
+            ChangeShare = changeShare,
+            BorderMoves = borderMoves,
+            MapVersion = mapVersion,
+            FirstLookups = firstLookups,
             Label = parse.GetValue(Label),
             JsonPath = parse.GetValue(Json),
             MarkdownPath = parse.GetValue(Markdown),

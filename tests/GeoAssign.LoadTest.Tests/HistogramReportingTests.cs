@@ -139,6 +139,33 @@ public sealed class HistogramReportingTests
         Assert.Equal(12_345, back.RequestsPerSecond);
     }
 
+    [Fact]
+    public void Steps_and_notes_follow_the_run_in_markdown_and_the_next_run_opens_a_new_table()
+    {
+        var activate = Result("activate, 3 replicas", p99Micros: 7_000);
+        activate.Phases = [new PhaseLatency("ActivatePlan call", new LatencySummary(30, 1_500_000, 1_400_000, 1_900_000, 2_100_000, 2_100_000, 2_200_000))];
+        activate.Notes = ["each plan changes 323 of them"];
+        var path = Path.Combine(Path.GetTempPath(), $"geoassign-load-{Guid.NewGuid():N}.md");
+        try
+        {
+            ResultWriter.AppendMarkdown(path, activate);
+            ResultWriter.AppendMarkdown(path, Result("history, 3 replicas", p99Micros: 900));
+            var lines = File.ReadAllLines(path);
+
+            Assert.Contains("| ActivatePlan call | 30 | 1400.000 | 1900.000 | 2100.000 | 2200.000 |", lines);
+            Assert.Contains("activate, 3 replicas: each plan changes 323 of them", lines);
+            // The second run's row sits under a header of its own, not in the step table above it.
+            var second = Array.FindIndex(lines, line => line.StartsWith("| history, 3 replicas |", StringComparison.Ordinal));
+            Assert.StartsWith("| --- | --- |", lines[second - 1], StringComparison.Ordinal);
+            Assert.StartsWith("| run | scenario |", lines[second - 2], StringComparison.Ordinal);
+            Assert.Equal(2, CountOf(File.ReadAllText(path), "| run | scenario |"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     private static int CountOf(string text, string part) => (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
 
     private static RunResult Result(string label, long p99Micros) => new()

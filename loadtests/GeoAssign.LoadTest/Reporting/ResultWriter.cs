@@ -69,6 +69,16 @@ internal static class ResultWriter
             table.AddRow("Redis publish→receive", Markup.Escape(redisError));
         }
 
+        foreach (var phase in result.Phases ?? [])
+        {
+            AddLatency(table, Markup.Escape(phase.Name), phase.Latency, countFirst: true);
+        }
+
+        foreach (var note in result.Notes ?? [])
+        {
+            table.AddRow("note", Markup.Escape(note));
+        }
+
         table.AddRow("machine", Markup.Escape($"{result.Machine.Cores} cores, {result.Machine.Cpu}, load {result.Machine.LoadAverage}"));
         console.Write(table);
     }
@@ -92,6 +102,11 @@ internal static class ResultWriter
             text.Append("Latency of closed loops runs from the send; of open loops from the intended send time.\n\n");
             text.Append(MarkdownHeader);
         }
+        else if (!EndsWithRunRow(path))
+        {
+            // Notes or a step table follow the last run: a row of its own would not join the runs' table.
+            text.Append('\n').Append(MarkdownHeader);
+        }
 
         text.Append(MarkdownRow(result));
         if (result.EditLatency is { Count: > 0 } edits)
@@ -104,7 +119,35 @@ internal static class ResultWriter
             text.Append(Invariant($"\n{result.Label}: Redis publish→receive p50 {Ms(redis.P50Micros)} ms, p99 {Ms(redis.P99Micros)} ms.\n"));
         }
 
+        if (result.Phases is { Count: > 0 } phases)
+        {
+            text.Append(Invariant($"\n{result.Label}, step by step:\n\n"));
+            text.Append("| step | count | p50 ms | p90 ms | p99 ms | max ms |\n| --- | ---: | ---: | ---: | ---: | ---: |\n");
+            foreach (var phase in phases)
+            {
+                var l = phase.Latency;
+                text.Append(Invariant($"| {phase.Name} | {l.Count:N0} | {Ms(l.P50Micros)} | {Ms(l.P90Micros)} | {Ms(l.P99Micros)} | {Ms(l.MaxMicros)} |\n"));
+            }
+        }
+
+        if (result.Notes is { Count: > 0 } notes)
+        {
+            text.Append('\n');
+            foreach (var note in notes)
+            {
+                text.Append(Invariant($"{result.Label}: {note}\n"));
+            }
+        }
+
         File.AppendAllText(path, text.ToString());
+    }
+
+    // Whether the file's last line is a row of the runs' table (as many columns as its header).
+    private static bool EndsWithRunRow(string path)
+    {
+        var last = File.ReadLines(path).LastOrDefault(line => line.Length > 0) ?? "";
+        var columns = MarkdownHeader[..MarkdownHeader.IndexOf('\n', StringComparison.Ordinal)].Count(c => c == '|');
+        return last.StartsWith('|') && last.Count(c => c == '|') == columns;
     }
 
     public static void WriteJson(string path, RunResult result) => File.WriteAllText(path, ToJson(result) + "\n");
@@ -112,9 +155,10 @@ internal static class ResultWriter
     /// <summary>Microseconds as milliseconds with three decimals.</summary>
     public static string Ms(long micros) => (micros / 1000.0).ToString("0.000", CultureInfo.InvariantCulture);
 
-    private static void AddLatency(Table table, string name, LatencySummary latency) =>
-        table.AddRow($"{name} p50 / p90 / p99 / p99.9 / max",
-            Invariant($"{Ms(latency.P50Micros)} / {Ms(latency.P90Micros)} / {Ms(latency.P99Micros)} / {Ms(latency.P999Micros)} / {Ms(latency.MaxMicros)} ms"));
+    private static void AddLatency(Table table, string name, LatencySummary latency, bool countFirst = false) =>
+        table.AddRow($"{name}{(countFirst ? " (count)" : "")} p50 / p90 / p99 / p99.9 / max",
+            (countFirst ? Invariant($"({latency.Count:N0}) ") : "")
+            + Invariant($"{Ms(latency.P50Micros)} / {Ms(latency.P90Micros)} / {Ms(latency.P99Micros)} / {Ms(latency.P999Micros)} / {Ms(latency.MaxMicros)} ms"));
 
     private static string ErrorText(IDictionary<string, long> errors) =>
         string.Join(", ", errors.Select(e => Invariant($"{e.Key} {e.Value:N0}")));

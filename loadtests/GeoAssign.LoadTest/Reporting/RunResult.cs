@@ -68,7 +68,21 @@ internal sealed class RunResult
 
     public string? RedisError { get; set; }
 
+    /// <summary>
+    /// activate, history: the steps they time besides the main latency (creating a plan, its diff,
+    /// the activation call, lookups on a past version, ...), by name, in the order measured.
+    /// </summary>
+    public IList<PhaseLatency>? Phases { get; set; }
+
+    /// <summary>activate, history: what the run worked on (counts, versions), one sentence each.</summary>
+    public IList<string>? Notes { get; set; }
+
     public required MachineInfo Machine { get; init; }
 
     public DateTimeOffset StartedAt { get; init; }
 }
+
+/// <summary>The latencies of one step a scenario times besides its main latency. Immutable.</summary>
+/// <param name="Name">What was timed, e.g. "ActivatePlan call".</param>
+/// <param name="Latency">Its percentiles, in microseconds.</param>
+internal sealed record PhaseLatency(string Name, LatencySummary Latency);

@@ -52,6 +52,23 @@ internal sealed record LoadSettings
 
     public int RedisSamples { get; init; } = 1000;
 
+    /// <summary>activate: the activations measured, after <see cref="WarmupActivations"/> that are not.</summary>
+    public int Activations { get; init; } = 30;
+
+    public int WarmupActivations { get; init; } = 2;
+
+    /// <summary>activate: the share of the layer's territories each plan changes.</summary>
+    public double ChangeShare { get; init; } = 0.1;
+
+    /// <summary>activate: how many of those changes are moved borders (two territories each); the rest get another owner.</summary>
+    public int BorderMoves { get; init; } = 30;
+
+    /// <summary>history: the past version compared with the live map; null takes the newest past version.</summary>
+    public ulong? MapVersion { get; init; }
+
+    /// <summary>history: past versions whose first lookup (one index build each) is timed.</summary>
+    public int FirstLookups { get; init; } = 3;
+
     /// <summary>A label for the reports (e.g. "unary c=2"); the scenario name when null.</summary>
     public string? Label { get; init; }
 

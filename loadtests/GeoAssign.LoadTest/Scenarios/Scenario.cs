@@ -26,6 +26,13 @@ internal abstract class Scenario
     /// <summary>Whether the scenario sends the run's points (and so needs them drawn).</summary>
     public virtual bool UsesPoints => true;
 
+    /// <summary>
+    /// Whether the scenario runs a number of operations it counts itself (and warms up itself)
+    /// instead of for --warmup and --duration seconds: everything it records counts, and the
+    /// reported duration is the time it took.
+    /// </summary>
+    public virtual bool RunsByCount => false;
+
     /// <summary>Work before the load starts (sizes of reference messages, the territory to edit, ...).</summary>
     public virtual Task PrepareAsync(ScenarioContext context, CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -48,9 +55,11 @@ internal abstract class Scenario
         "echo-stream" => new EchoStreamScenario(),
         "mixed" => new MixedScenario(),
         "converge" => new ConvergeScenario(),
+        "activate" => new ActivateScenario(),
+        "history" => new HistoryScenario(),
         _ => throw new ArgumentException($"Unknown scenario \"{name}\".", nameof(name)),
     };
 
     /// <summary>The scenarios, in the order the help lists them.</summary>
-    public static readonly string[] Names = ["resolve", "batch", "stream", "reassign", "echo", "echo-stream", "mixed", "converge"];
+    public static readonly string[] Names = ["resolve", "batch", "stream", "reassign", "echo", "echo-stream", "mixed", "converge", "activate", "history"];
 }
