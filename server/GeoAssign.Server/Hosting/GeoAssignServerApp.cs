@@ -132,6 +132,7 @@ public static partial class GeoAssignServerApp
         }
 
         app.UseMessageFrameCheck(options.MaxMessageBytes);
+        app.UseHttpJsonBodyLimit(options.MaxMessageBytes);
 
         app.MapGrpcService<AssignmentService>();
         app.MapGrpcService<TerritoryService>();
@@ -161,7 +162,15 @@ public static partial class GeoAssignServerApp
             var store = options.EffectiveStore == MapStoreChoice.Redis
                 ? options.Redis.ToStoreOptions().Describe()
                 : $"data folder {MapStores.DataDirectory(options.DataDirectory, app.Environment.ContentRootPath)}";
-            LogListening(logger, string.Join(", ", app.Urls), http1Url ?? "none", store, maps.Current.Version);
+            var http2Urls = string.Join(", ", app.Urls.Where(url => !string.Equals(url, http1Url?.TrimEnd('/'), StringComparison.OrdinalIgnoreCase)));
+            if (http1Url is null)
+            {
+                LogListening(logger, http2Urls, store, maps.Current.Version);
+            }
+            else
+            {
+                LogListeningWithHttp1(logger, http2Urls, http1Url, store, maps.Current.Version);
+            }
         });
         return app;
     }
@@ -248,8 +257,11 @@ public static partial class GeoAssignServerApp
     [LoggerMessage(Level = LogLevel.Warning, Message = "No API keys are configured (GeoAssign:ApiKeys): every caller may look up AND EDIT the map. Configure reader and editor keys before exposing this server beyond this machine.")]
     private static partial void LogOpen(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "GeoAssign serving gRPC and HTTP/JSON on {Urls} (HTTP/1.1 endpoint: {Http1Url}; OpenAPI document at /openapi/v1.json); {Store}; map version {Version}")]
-    private static partial void LogListening(ILogger logger, string urls, string http1Url, string store, long version);
+    [LoggerMessage(Level = LogLevel.Information, Message = "GeoAssign serving gRPC and HTTP/JSON on {Urls}; {Store}; map version {Version}")]
+    private static partial void LogListening(ILogger logger, string urls, string store, long version);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "GeoAssign serving gRPC and HTTP/JSON on {Urls} (HTTP/2), HTTP/JSON on {Http1Url} (HTTP/1.1, e.g. curl {Http1Url}/v1/map); {Store}; map version {Version}")]
+    private static partial void LogListeningWithHttp1(ILogger logger, string urls, string http1Url, string store, long version);
 }
 
 /// <summary>

@@ -67,7 +67,39 @@ internal static class HttpJsonApi
         });
     }
 
+    /// <summary>
+    /// Answers an HTTP/JSON request whose declared body passes the message-size limit with 413 and
+    /// the status gRPC gives such a message (RESOURCE_EXHAUSTED naming GeoAssign:MaxMessageBytes),
+    /// before the body is read. (Kestrel's own limit, at the same size, stops a chunked body that
+    /// grows past it; the transcoding answers that one 400.) gRPC requests check their messages themselves.
+    /// </summary>
+    public static void UseHttpJsonBodyLimit(this IApplicationBuilder app, int maxMessageBytes) =>
+        app.Use((context, next) =>
+        {
+            var length = context.Request.ContentLength;
+            if (length <= maxMessageBytes || length is null
+                || context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true)
+            {
+                return next(context);
+            }
+
+            var status = Hosting.RequestDecoding.TooLarge(length.Value, maxMessageBytes, decompressed: false).Status;
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            // Unread, the body is not worth draining: the connection closes after the answer.
+            context.Response.Headers.Connection = "close";
+            return context.Response.WriteAsJsonAsync(new ErrorBody((int)status.StatusCode, status.Detail, []), ErrorBodyContext.Default.ErrorBody);
+        });
+
     /// <summary>Maps the OpenAPI document as an endpoint (no middleware in front of every call).</summary>
     public static void MapOpenApiDocument(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapSwagger(OpenApiPath.Replace(DocumentName, "{documentName}", StringComparison.Ordinal));
 }
+
+/// <summary>The JSON error body of the transcoded routes (google.rpc.Status): code, message, details.</summary>
+internal sealed record ErrorBody(
+    [property: System.Text.Json.Serialization.JsonPropertyName("code")] int Code,
+    [property: System.Text.Json.Serialization.JsonPropertyName("message")] string Message,
+    [property: System.Text.Json.Serialization.JsonPropertyName("details")] object[] Details);
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(ErrorBody))]
+internal sealed partial class ErrorBodyContext : System.Text.Json.Serialization.JsonSerializerContext;
