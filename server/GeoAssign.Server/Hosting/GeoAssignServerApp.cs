@@ -257,10 +257,10 @@ public static partial class GeoAssignServerApp
     [LoggerMessage(Level = LogLevel.Warning, Message = "No API keys are configured (GeoAssign:ApiKeys): every caller may look up AND EDIT the map. Configure reader and editor keys before exposing this server beyond this machine.")]
     private static partial void LogOpen(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "GeoAssign serving gRPC and HTTP/JSON on {Urls}; {Store}; map version {Version}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "GeoAssign serving gRPC on {Urls}; {Store}; map version {Version}")]
     private static partial void LogListening(ILogger logger, string urls, string store, long version);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "GeoAssign serving gRPC and HTTP/JSON on {Urls} (HTTP/2), HTTP/JSON on {Http1Url} (HTTP/1.1, e.g. curl {Http1Url}/v1/map); {Store}; map version {Version}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "GeoAssign serving gRPC on {Urls}; HTTP/JSON on {Http1Url} (HTTP/1.1, e.g. curl {Http1Url}/v1/map) and on the gRPC port (HTTP/2); {Store}; map version {Version}")]
     private static partial void LogListeningWithHttp1(ILogger logger, string urls, string http1Url, string store, long version);
 }
 
