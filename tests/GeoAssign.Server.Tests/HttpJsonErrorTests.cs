@@ -125,4 +125,54 @@ public sealed class HttpJsonErrorTests(KeyedSmallLimitsServer fixture) : IClassF
         // None of it changed the map.
         Assert.Equal(fixture.Version, (await http.GetAsync("/v1/map")).Ok().GetProperty("mapVersion").GetUInt64());
     }
+
+    [Theory]
+    [MemberData(nameof(HttpJson.Versions), MemberType = typeof(HttpJson))]
+    public async Task A_malformed_JSON_body_is_400_naming_the_problem_and_where_and_the_server_keeps_serving(string version)
+    {
+        using var http = new HttpJson(Server, Version.Parse(version), TestServer.EditorKey);
+        (string Path, string Body, string Message)[] cases =
+        [
+            ("/v1/resolve:batch", "{\"points\":", "The request body is not valid JSON: Expected depth to be zero at the end of the JSON payload"),
+            ("/v1/resolve:batch", "not json", "The request body is not valid JSON: 'not json' is an invalid JSON literal"),
+            ("/v1/resolve:batch", "{\"points\":{\"lat\":[1],\"lng\":[2]}} {}", "The request body is not valid JSON: '{' is invalid after a single JSON value"),
+            ("/v1/resolve:batch", "", "The request body is empty: send a JSON object of the request's fields ({} for none)."),
+            ("/v1/resolve:batch", "[1,2]", "geoassign.v1.ResolveBatchRequest: the body must be a JSON object of the request's fields, not a list."),
+            ("/v1/resolve:batch", """{"points":{"lat":"north"}}""", "geoassign.v1.ResolveBatchRequest: points.lat: expected a list ([…]), not a string."),
+            ("/v1/resolve:batch", """{"points":{"lat":[10.5,"north"]}}""", "points.lat[1]: expected a JSON number, not the string \"north\"."),
+            ("/v1/resolve:batch", """{"points":{"lat":[null]}}""", "points.lat[0]: a list cannot hold null."),
+            ("/v1/resolve:batch", """{"points":{"lat":[10.5],"lng":[10.5]},"minVersion":1.5}""", "minVersion: expected a non-negative integer, not a number."),
+            ("/v1/resolve:batch", """{"points":{"lat":[10.5],"lng":[10.5]},"Layer":"geo"}""", "Layer: geoassign.v1.ResolveBatchRequest has no field \"Layer\" (its fields: points, layer,"),
+            ("/v1/territories", """{"territories":[{"id":"t","ownerId":"r"},{"id":"u","owner":"r"}]}""", "territories[1].owner: geoassign.v1.Territory has no field \"owner\""),
+            ("/v1/territories:delete", """{"ids":"sq-a"}""", "ids: expected a list ([…]), not a string."),
+            ("/v1/territories:delete", """{"ids":null}""", "ids: expected a list ([…]), not null."),
+            ("/v1/territories:delete", """{"ids":["sq-a"],"allowMissing":"yes"}""", "allowMissing: expected true or false, not the string \"yes\"."),
+            ("/v1/territories:importJson", """{"options":{"mode":"MERGE"},"featureCollection":"e30="}""",
+                "options.mode: expected one of IMPORT_MODE_UNSPECIFIED, IMPORT_MODE_MERGE, IMPORT_MODE_REPLACE, not the string \"MERGE\"."),
+            ("/v1/territories:importJson", """{"featureCollection":"{not base64}"}""", "featureCollection: expected base64 text, which this is not."),
+            ("/v1/map:checkCoverage", """{"sliverAreaKm2":"1.5"}""", "sliverAreaKm2: expected a JSON number, not the string \"1.5\"."),
+        ];
+        foreach (var (path, body, message) in cases)
+        {
+            var answer = await http.PostAsync(path, body);
+            Assert.True(answer.Status == HttpStatusCode.BadRequest, $"{path} {body}: {(int)answer.Status} {answer.Text}");
+            Assert.Contains(message, answer.Error(HttpStatusCode.BadRequest, StatusCode.InvalidArgument), StringComparison.Ordinal);
+            // The message reads as it is written: no \u0022 for a quote.
+            Assert.DoesNotContain("\\u00", answer.Text, StringComparison.Ordinal);
+        }
+
+        // Proto3 JSON forms the transcoding reads pass the check: proto names, integers as text, null for a single field, NaN.
+        (await http.PostAsync("/v1/resolve:batch", """{"points":{"lat":[10.5],"lng":[10.5]},"min_version":"0","asOf":null}""")).Ok();
+        Assert.Contains("NaN", (await http.PostAsync("/v1/map:checkCoverage", """{"sliverAreaKm2":"NaN"}""")).Error(HttpStatusCode.BadRequest, StatusCode.InvalidArgument));
+
+        // A body without a declared length that grows past the limit is 413, like one that declares it.
+        var large = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes("{\"ids\":[" + string.Join(",", Enumerable.Repeat("\"aaaaaaaaaa\"", 10_000)) + "]}")));
+        large.Headers.ContentType = new("application/json");
+        Assert.Contains("GeoAssign:MaxMessageBytes", (await http.SendAsync(HttpMethod.Post, "/v1/territories:delete", large)).Error(HttpStatusCode.RequestEntityTooLarge, StatusCode.ResourceExhausted));
+
+        // The server keeps serving, and nothing was changed.
+        using var after = new HttpJson(Server, Version.Parse(version), TestServer.ReaderKey);
+        Assert.Equal("sq-a", (await after.GetAsync("/v1/resolve?lat=10.5&lng=10.5")).Ok().GetProperty("assignment").GetProperty("territoryId").GetString());
+        Assert.Equal(fixture.Version, (await after.GetAsync("/v1/map")).Ok().GetProperty("mapVersion").GetUInt64());
+    }
 }

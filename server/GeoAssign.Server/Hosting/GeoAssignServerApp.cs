@@ -133,6 +133,7 @@ public static partial class GeoAssignServerApp
 
         app.UseMessageFrameCheck(options.MaxMessageBytes);
         app.UseHttpJsonBodyLimit(options.MaxMessageBytes);
+        app.UseHttpJsonBodyCheck(options.MaxMessageBytes);
 
         app.MapGrpcService<AssignmentService>();
         app.MapGrpcService<TerritoryService>();

@@ -71,7 +71,7 @@ internal static class HttpJsonApi
     /// Answers an HTTP/JSON request whose declared body passes the message-size limit with 413 and
     /// the status gRPC gives such a message (RESOURCE_EXHAUSTED naming GeoAssign:MaxMessageBytes),
     /// before the body is read. (Kestrel's own limit, at the same size, stops a chunked body that
-    /// grows past it; the transcoding answers that one 400.) gRPC requests check their messages themselves.
+    /// grows past it: UseHttpJsonBodyCheck answers 413 for a JSON body, the transcoding 400 for the raw import body.) gRPC requests check their messages themselves.
     /// </summary>
     public static void UseHttpJsonBodyLimit(this IApplicationBuilder app, int maxMessageBytes) =>
         app.Use((context, next) =>
@@ -87,7 +87,7 @@ internal static class HttpJsonApi
             context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
             // Unread, the body is not worth draining: the connection closes after the answer.
             context.Response.Headers.Connection = "close";
-            return context.Response.WriteAsJsonAsync(new ErrorBody((int)status.StatusCode, status.Detail, []), ErrorBodyContext.Default.ErrorBody);
+            return context.Response.WriteAsJsonAsync(new ErrorBody((int)status.StatusCode, status.Detail, []), ErrorBodyContext.Readable.ErrorBody);
         });
 
     /// <summary>Maps the OpenAPI document as an endpoint (no middleware in front of every call).</summary>
@@ -102,4 +102,14 @@ internal sealed record ErrorBody(
     [property: System.Text.Json.Serialization.JsonPropertyName("details")] object[] Details);
 
 [System.Text.Json.Serialization.JsonSerializable(typeof(ErrorBody))]
-internal sealed partial class ErrorBodyContext : System.Text.Json.Serialization.JsonSerializerContext;
+internal sealed partial class ErrorBodyContext : System.Text.Json.Serialization.JsonSerializerContext
+{
+    /// <summary>
+    /// Writes quotes and apostrophes as they are, as the transcoding's own error bodies do (the
+    /// default escapes them as \u0022, which a curl user has to decode); the body is JSON, never HTML.
+    /// </summary>
+    public static ErrorBodyContext Readable { get; } = new(new System.Text.Json.JsonSerializerOptions
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}
