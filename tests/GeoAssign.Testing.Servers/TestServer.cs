@@ -41,12 +41,13 @@ public sealed class TestServer : IAsyncDisposable
 
     private readonly bool _keepData;
 
-    private TestServer(WebApplication app, string dataDirectory, bool keepData, Uri address)
+    private TestServer(WebApplication app, string dataDirectory, bool keepData, Uri address, Uri? http1Address)
     {
         App = app;
         DataDirectory = dataDirectory;
         _keepData = keepData;
         Address = address;
+        Http1Address = http1Address;
         Channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { MaxReceiveMessageSize = 64 * 1024 * 1024, MaxSendMessageSize = 64 * 1024 * 1024 });
     }
 
@@ -59,6 +60,12 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>Where the server listens, e.g. <c>http://127.0.0.1:40123/</c>.</summary>
     public Uri Address { get; }
 
+    /// <summary>
+    /// The server's HTTP/1.1 endpoint (GeoAssign:Http1Url), e.g. <c>http://127.0.0.1:40124/</c>, when
+    /// it was started with <c>http1: true</c>; else null.
+    /// </summary>
+    public Uri? Http1Address { get; }
+
     /// <summary>A channel to the server that accepts and sends messages of up to 64 MiB.</summary>
     public GrpcChannel Channel { get; }
 
@@ -67,9 +74,28 @@ public sealed class TestServer : IAsyncDisposable
     /// 0 lets the OS choose. With <paramref name="dataDirectory"/> it uses that folder and leaves it
     /// behind (to restart a server on its data); else it makes a temporary one and deletes it on
     /// dispose. <paramref name="configure"/> runs on the builder last (e.g. to add a <see cref="LogCapture"/>).
+    /// With <paramref name="http1"/> it also listens on an HTTP/1.1 endpoint (<see cref="Http1Address"/>)
+    /// on a free loopback port.
     /// </summary>
     public static async Task<TestServer> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, int port = 0, string? dataDirectory = null,
-        Action<WebApplicationBuilder>? configure = null)
+        Action<WebApplicationBuilder>? configure = null, bool http1 = false)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var http1Port = http1 ? FreePort() : 0;
+            try
+            {
+                return await StartOnceAsync(settings, port, dataDirectory, configure, http1Port).ConfigureAwait(false);
+            }
+            catch (IOException) when (http1 && attempt < 3)
+            {
+                // Another process took the HTTP/1.1 port between probing and binding: try another.
+            }
+        }
+    }
+
+    private static async Task<TestServer> StartOnceAsync(IReadOnlyDictionary<string, string?>? settings, int port, string? dataDirectory,
+        Action<WebApplicationBuilder>? configure, int http1Port)
     {
         var keepData = dataDirectory is not null;
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "geoassign-test-servers", Guid.NewGuid().ToString("N"));
@@ -83,6 +109,11 @@ public sealed class TestServer : IAsyncDisposable
             // LogCapture still sees them (LogCapture.AttachTo).
             ["Logging:LogLevel:Grpc.AspNetCore.Server.ServerCallHandler"] = "Critical",
         };
+        if (http1Port != 0)
+        {
+            configuration["GeoAssign:Http1Url"] = $"http://127.0.0.1:{http1Port}";
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             configuration[key] = value;
@@ -93,9 +124,20 @@ public sealed class TestServer : IAsyncDisposable
             builder.Configuration.AddInMemoryCollection(configuration);
             configure?.Invoke(builder);
         });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        return new TestServer(app, dataDirectory, keepData, new Uri(address));
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a)).ToList();
+        var http1Address = http1Port == 0 ? null : addresses.Single(a => a.Port == http1Port);
+        var address = addresses.Single(a => a != http1Address);
+        return new TestServer(app, dataDirectory, keepData, address, http1Address);
     }
 
     /// <summary>The assignment service through <see cref="Channel"/>.</summary>

@@ -1,6 +1,7 @@
-// Builds the server: configuration, Kestrel (h2c on loopback by default), services and endpoints.
+// Builds the server: configuration, Kestrel (h2c and HTTP/1.1 on loopback by default), services and endpoints.
 using GeoAssign.Replication;
 using GeoAssign.Replication.Replicas;
+using GeoAssign.Server.Http;
 using GeoAssign.Server.Maps;
 using GeoAssign.Server.Security;
 using GeoAssign.Server.Services;
@@ -17,12 +18,19 @@ namespace GeoAssign.Server.Hosting;
 /// <summary>
 /// Builds the GeoAssign server. <c>Program</c> runs it; integration tests build it in-process with
 /// their own configuration. Without configuration it listens on <see cref="DefaultUrl"/> (HTTP/2
-/// without TLS, "h2c") and keeps its map in the embedded store under <c>./data</c>.
+/// without TLS, "h2c": gRPC and HTTP/JSON) and on <see cref="DefaultHttp1Url"/> (HTTP/1.1: HTTP/JSON,
+/// and gRPC-Web when enabled) and keeps its map in the embedded store under <c>./data</c>.
 /// </summary>
 public static partial class GeoAssignServerApp
 {
     /// <summary>Where the server listens when neither <c>urls</c> nor <c>Kestrel:Endpoints</c> is configured.</summary>
     public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    /// <summary>The HTTP/1.1 endpoint beside <see cref="DefaultUrl"/> when neither <c>urls</c> nor <c>Kestrel:Endpoints</c> nor <c>GeoAssign:Http1Url</c> is configured.</summary>
+    public const string DefaultHttp1Url = "http://127.0.0.1:5081";
+
+    // The name of the HTTP/1.1 endpoint among Kestrel's configured endpoints.
+    private const string Http1EndpointName = "GeoAssignHttp1";
 
     // Per-request logs of ASP.NET Core and gRPC cost more than a lookup: warnings only by default.
     private static readonly Dictionary<string, string?> ConfigurationDefaults = new()
@@ -44,18 +52,14 @@ public static partial class GeoAssignServerApp
         var section = builder.Configuration.GetSection(GeoAssignServerOptions.Section);
         var options = section.Get<GeoAssignServerOptions>() ?? new GeoAssignServerOptions();
 
-        // Endpoints: standard Kestrel configuration (Kestrel:Endpoints, urls, ASPNETCORE_URLS) wins;
-        // otherwise loopback only. gRPC needs HTTP/2, and without TLS there is no ALPN to negotiate
-        // it, so every endpoint speaks HTTP/2 only unless its configuration says otherwise.
-        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey])
-            && !builder.Configuration.GetSection("Kestrel:Endpoints").GetChildren().Any())
-        {
-            builder.WebHost.UseUrls(DefaultUrl);
-        }
+        var http1Url = ConfigureEndpoints(builder);
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http2);
+            // Bodies of HTTP/JSON requests are bounded like gRPC messages (gRPC requests lift Kestrel's
+            // limit and apply MaxMessageBytes themselves): larger ones are 413.
+            kestrel.Limits.MaxRequestBodySize = options.MaxMessageBytes;
             // Invalid values stop the start through the options validator, naming the setting, not here.
             if (options.Connections.Problems().Count == 0)
             {
@@ -110,7 +114,7 @@ public static partial class GeoAssignServerApp
 
             grpc.Interceptors.Add<UnexpectedErrorInterceptor>();
             grpc.Interceptors.Add<ApiKeyInterceptor>();
-        });
+        }).AddHttpJsonApi(options.EnableOpenApi);
         if (options.EnableReflection)
         {
             builder.Services.AddGrpcReflection();
@@ -128,6 +132,8 @@ public static partial class GeoAssignServerApp
         }
 
         app.UseMessageFrameCheck(options.MaxMessageBytes);
+        app.UseHttpJsonBodyLimit(options.MaxMessageBytes);
+        app.UseHttpJsonBodyCheck(options.MaxMessageBytes);
 
         app.MapGrpcService<AssignmentService>();
         app.MapGrpcService<TerritoryService>();
@@ -139,6 +145,11 @@ public static partial class GeoAssignServerApp
         if (options.EnableReflection)
         {
             app.MapGrpcReflectionService();
+        }
+
+        if (options.EnableOpenApi)
+        {
+            app.MapOpenApiDocument();
         }
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("GeoAssign.Server");
@@ -153,9 +164,68 @@ public static partial class GeoAssignServerApp
             var store = options.EffectiveStore == MapStoreChoice.Redis
                 ? options.Redis.ToStoreOptions().Describe()
                 : $"data folder {MapStores.DataDirectory(options.DataDirectory, app.Environment.ContentRootPath)}";
-            LogListening(logger, string.Join(", ", app.Urls), store, maps.Current.Version);
+            var http2Urls = string.Join(", ", app.Urls.Where(url => !string.Equals(url, http1Url?.TrimEnd('/'), StringComparison.OrdinalIgnoreCase)));
+            if (http1Url is null)
+            {
+                LogListening(logger, http2Urls, store, maps.Current.Version);
+            }
+            else
+            {
+                LogListeningWithHttp1(logger, http2Urls, http1Url, store, maps.Current.Version);
+            }
         });
         return app;
+    }
+
+    /// <summary>
+    /// The endpoints. Kestrel:Endpoints, when configured, are used as they are (each speaks HTTP/2
+    /// only unless its Protocols say otherwise). Otherwise the gRPC endpoints are <c>urls</c>
+    /// (ASPNETCORE_URLS, --urls), else <see cref="DefaultUrl"/>, all HTTP/2 only: without TLS
+    /// there is no ALPN, and Kestrel serves a cleartext endpoint of both protocols as HTTP/1.1
+    /// only, which gRPC cannot use. HTTP/1.1 clients (curl, browsers, webhooks) get an endpoint of
+    /// their own: <c>GeoAssign:Http1Url</c>, by default <see cref="DefaultHttp1Url"/> when the
+    /// gRPC endpoint is the default one (with <c>urls</c> given, only when set, so that replicas
+    /// started with their own urls do not collide on it); empty turns it off.
+    /// </summary>
+    /// <returns>The HTTP/1.1 endpoint's URL, or null when there is none.</returns>
+    private static string? ConfigureEndpoints(WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var configuredHttp1 = configuration[$"{GeoAssignServerOptions.Section}:{nameof(GeoAssignServerOptions.Http1Url)}"];
+        if (configuration.GetSection("Kestrel:Endpoints").GetChildren().Any())
+        {
+            if (!string.IsNullOrEmpty(configuredHttp1))
+            {
+                throw new OptionsValidationException(GeoAssignServerOptions.Section, typeof(GeoAssignServerOptions),
+                    [$"GeoAssign:Http1Url cannot be combined with Kestrel:Endpoints: add the HTTP/1.1 endpoint there instead (Kestrel:Endpoints:NAME:Url, Kestrel:Endpoints:NAME:Protocols=Http1)."]);
+            }
+
+            return null;
+        }
+
+        var urls = configuration[WebHostDefaults.ServerUrlsKey];
+        var grpcUrls = string.IsNullOrEmpty(urls) ? DefaultUrl : urls;
+        var http1Url = configuredHttp1 ?? (string.IsNullOrEmpty(urls) ? DefaultHttp1Url : "");
+        if (http1Url.Length == 0)
+        {
+            builder.WebHost.UseUrls(grpcUrls);
+            return null;
+        }
+
+        // Kestrel cannot give the endpoints of urls different protocols: they become configured
+        // endpoints, each url as it was (same syntax) plus the HTTP/1.1 one; urls is then cleared so
+        // that Kestrel does not warn that the configured endpoints override it.
+        var endpoints = new Dictionary<string, string?>(StringComparer.Ordinal) { [WebHostDefaults.ServerUrlsKey] = "" };
+        var index = 0;
+        foreach (var url in grpcUrls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            endpoints[$"Kestrel:Endpoints:GeoAssignGrpc{index++}:Url"] = url;
+        }
+
+        endpoints[$"Kestrel:Endpoints:{Http1EndpointName}:Url"] = http1Url;
+        endpoints[$"Kestrel:Endpoints:{Http1EndpointName}:Protocols"] = nameof(HttpProtocols.Http1);
+        configuration.AddInMemoryCollection(endpoints);
+        return http1Url;
     }
 
     private static void AddTelemetry(WebApplicationBuilder builder, TelemetryOptions telemetry)
@@ -191,6 +261,9 @@ public static partial class GeoAssignServerApp
 
     [LoggerMessage(Level = LogLevel.Information, Message = "GeoAssign serving gRPC on {Urls}; {Store}; map version {Version}")]
     private static partial void LogListening(ILogger logger, string urls, string store, long version);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "GeoAssign serving gRPC on {Urls}; HTTP/JSON on {Http1Url} (HTTP/1.1, e.g. curl {Http1Url}/v1/map) and on the gRPC port (HTTP/2); {Store}; map version {Version}")]
+    private static partial void LogListeningWithHttp1(ILogger logger, string urls, string http1Url, string store, long version);
 }
 
 /// <summary>

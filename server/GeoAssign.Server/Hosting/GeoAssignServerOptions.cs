@@ -46,6 +46,21 @@ public sealed class GeoAssignServerOptions
     /// </summary>
     public bool EnableReflection { get; set; } = true;
 
+    /// <summary>
+    /// An endpoint that speaks HTTP/1.1, for HTTP/JSON clients that do not speak HTTP/2 without TLS
+    /// (curl without --http2-prior-knowledge, browsers, webhooks) and gRPC-Web; the gRPC endpoints
+    /// speak HTTP/2 only. Default <c>http://127.0.0.1:5081</c> when no <c>urls</c> are configured,
+    /// else none; empty: none. Not with <c>Kestrel:Endpoints</c>, which configure every endpoint.
+    /// </summary>
+    public string? Http1Url { get; set; }
+
+    /// <summary>
+    /// Whether to serve the OpenAPI document of the HTTP/JSON routes at <c>/openapi/v1.json</c>.
+    /// Default true. Like reflection it needs no API key and tells any caller every route and
+    /// message; turn it off where that is unwanted.
+    /// </summary>
+    public bool EnableOpenApi { get; set; } = true;
+
     /// <summary>The Redis store (<c>GeoAssign:Redis</c>), used when <see cref="Store"/> is Redis.</summary>
     public RedisStoreSettings Redis { get; set; } = new();
 

@@ -87,6 +87,7 @@ internal sealed class ApiKeyInterceptor(ApiKeyRegistry keys, IHostApplicationLif
         "/geoassign.v1.TerritoryService/UpsertTerritories",
         "/geoassign.v1.TerritoryService/DeleteTerritories",
         "/geoassign.v1.TerritoryService/ImportGeoJson",
+        "/geoassign.v1.TerritoryService/ImportGeoJsonBody",
         "/geoassign.v1.TerritoryService/ImportGeoJsonStream",
         "/geoassign.v1.TerritoryService/RollbackMap",
         "/geoassign.v1.PlanService/CreatePlan",

@@ -1,9 +1,10 @@
-// TerritoryService edits: upsert, delete and the two imports, each one change through the replica.
+// TerritoryService edits: upsert, delete and the imports, each one change through the replica.
 using System.IO.Pipelines;
 using GeoAssign.Index.GeoJson;
 using GeoAssign.Index.Model;
 using GeoAssign.Index.Validation;
 using GeoAssign.Protos.V1;
+using Google.Protobuf;
 using Grpc.Core;
 using DomainTerritory = GeoAssign.Index.Model.Territory;
 
@@ -109,15 +110,41 @@ internal sealed partial class TerritoryService
 
     public override async Task<ImportGeoJsonResponse> ImportGeoJson(ImportGeoJsonRequest request, ServerCallContext context)
     {
-        var summary = await ImportAsync("ImportGeoJson", request.Options ?? new ImportGeoJsonOptions(), async reader =>
-        {
-            var text = request.FeatureCollection.Memory;
-            using var stream = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(text, out var segment)
-                ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
-                : new MemoryStream(text.ToArray(), writable: false);
-            return await reader.ReadAsync(stream, context.CancellationToken).ConfigureAwait(false);
-        }, context).ConfigureAwait(false);
+        var summary = await ImportAsync("ImportGeoJson", request.Options ?? new ImportGeoJsonOptions(),
+            reader => ReadWholeAsync(request.FeatureCollection, reader, context), context).ConfigureAwait(false);
         return new ImportGeoJsonResponse { Summary = summary };
+    }
+
+    // The HTTP route's import: the options come as top-level fields (query parameters), the file as the body.
+    public override async Task<ImportGeoJsonResponse> ImportGeoJsonBody(ImportGeoJsonBodyRequest request, ServerCallContext context)
+    {
+        var importOptions = new ImportGeoJsonOptions
+        {
+            Layer = request.Layer,
+            Mode = request.Mode,
+            RepairInvalidGeometry = request.RepairInvalidGeometry,
+            SkipFeaturesWithoutArea = request.SkipFeaturesWithoutArea,
+            Plan = request.Plan,
+            Message = request.Message,
+        };
+        if (request.HasExpectedVersion)
+        {
+            importOptions.ExpectedVersion = request.ExpectedVersion;
+        }
+
+        var text = request.Body?.Data ?? ByteString.Empty;
+        var summary = await ImportAsync("ImportGeoJsonBody", importOptions, reader => ReadWholeAsync(text, reader, context), context, optionsField: "")
+            .ConfigureAwait(false);
+        return new ImportGeoJsonResponse { Summary = summary };
+    }
+
+    private static async Task<GeoJsonImportResult> ReadWholeAsync(ByteString text, TerritoryGeoJsonReader reader, ServerCallContext context)
+    {
+        var bytes = text.Memory;
+        using var stream = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(bytes, out var segment)
+            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(bytes.ToArray(), writable: false);
+        return await reader.ReadAsync(stream, context.CancellationToken).ConfigureAwait(false);
     }
 
     public override async Task<ImportGeoJsonStreamResponse> ImportGeoJsonStream(IAsyncStreamReader<ImportGeoJsonStreamRequest> requestStream,
@@ -191,19 +218,20 @@ internal sealed partial class TerritoryService
     }
 
     // Reads the file, lets TerritoryImport check it and plan the change, and runs the change through the replica.
+    // optionsField prefixes the option names in error messages ("options." where they are a message of their own).
     private async Task<ImportSummary> ImportAsync(string rpc, ImportGeoJsonOptions importOptions,
-        Func<TerritoryGeoJsonReader, Task<GeoJsonImportResult>> readAsync, ServerCallContext context)
+        Func<TerritoryGeoJsonReader, Task<GeoJsonImportResult>> readAsync, ServerCallContext context, string optionsField = "options.")
     {
         TerritoryImport import;
         string plan;
         try
         {
-            plan = RequestChecks.Plan(importOptions.Plan, "options.plan");
-            var replace = RequestChecks.ReplacesLayer(importOptions.Mode);
-            var layer = RequestChecks.Layer(importOptions.Layer, "options.layer");
+            plan = RequestChecks.Plan(importOptions.Plan, optionsField + "plan");
+            var replace = RequestChecks.ReplacesLayer(importOptions.Mode, optionsField + "mode");
+            var layer = RequestChecks.Layer(importOptions.Layer, optionsField + "layer");
             if (importOptions.SkipFeaturesWithoutArea && !importOptions.RepairInvalidGeometry)
             {
-                throw RpcErrors.InvalidArgument("options.skip_features_without_area needs options.repair_invalid_geometry: only a repair can leave a feature without area.");
+                throw RpcErrors.InvalidArgument($"{optionsField}skip_features_without_area needs {optionsField}repair_invalid_geometry: only a repair can leave a feature without area.");
             }
 
             var read = await readAsync(messages.ReaderFor(importOptions.RepairInvalidGeometry, layer)).ConfigureAwait(false);
