@@ -21,12 +21,12 @@ internal static class ResolveCommand
         {
             var (latitude, longitude) = (parse.GetValue(lat), parse.GetValue(lng));
             var view = views.Read(parse);
-            var point = new Client.GeoPoint(latitude, longitude, null, parse.GetValue(account));
+            var point = new Client.GeoPoint(latitude, longitude, null, parse.GetValue(account) is { Length: > 0 } named ? named : null);
             var assignment = await client.ResolveAsync(point, parse.GetValue(layer), view, token).ConfigureAwait(false);
             var host = global.Host;
             if (parse.GetValue(json))
             {
-                JsonOutput.Write(host, new
+                var fields = new
                 {
                     lat = latitude,
                     lng = longitude,
@@ -36,6 +36,18 @@ internal static class ResolveCommand
                     reason = TextFormat.Reason(assignment.Reason),
                     ancestor_ids = assignment.AncestorIds,
                     map_version = assignment.MapVersion,
+                };
+                // The override fields appear only when an account was named, so other outputs keep their shape.
+                JsonOutput.Write(host, point.AccountId is null ? fields : (object)new
+                {
+                    fields.lat,
+                    fields.lng,
+                    fields.territory_id,
+                    fields.owner_id,
+                    fields.layer,
+                    fields.reason,
+                    fields.ancestor_ids,
+                    fields.map_version,
                     territory_owner_id = assignment.TerritoryOwnerId,
                     @override = assignment.Override is { } chosen
                         ? new { account_id = chosen.AccountId, owner_id = chosen.OwnerId, territory_id = chosen.TerritoryId, @protected = chosen.Protected }
