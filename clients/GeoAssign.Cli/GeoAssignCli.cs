@@ -29,8 +29,8 @@ internal static class GeoAssignCli
         var global = new GlobalOptions(host);
         var root = new RootCommand("""
             geoassign: import territory maps into a GeoAssign server, resolve points and CSV files to their
-            territory and owner, find the accounts a map change reassigns, redistrict with plans, look back
-            through the map's history, and inspect H3 cells.
+            territory and owner, find the accounts a map change reassigns, redistrict with plans, set owners of
+            named accounts by hand (overrides), look back through the map's history, and inspect H3 cells.
 
             Exit codes: 0 done; 1 usage or input error; 2 the server rejected the request;
             3 the server is unreachable or did not answer in time; 4 not authorised (API key missing,
@@ -48,6 +48,7 @@ internal static class GeoAssignCli
         root.Add(TerritoriesCommand.Build(global));
         root.Add(MapCommand.Build(global));
         root.Add(PlanCommand.Build(global));
+        root.Add(OverridesCommand.Build(global));
         root.Add(H3Command.Build(global));
         return root;
     }

@@ -1,4 +1,4 @@
-// The AssignmentService calls: Resolve, and ResolveBatch or ResolveStream behind ResolveManyAsync, against any map view.
+// The AssignmentService calls: Resolve, and ResolveBatch or ResolveStream behind ResolveManyAsync, against any map view, with account ids.
 using System.Runtime.CompilerServices;
 using Grpc.Core;
 using V1 = GeoAssign.Protos.V1;
@@ -27,26 +27,56 @@ public sealed partial class GeoAssignClient
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="GeoAssignException">As <see cref="ResolveAsync(double, double, string?, CancellationToken)"/>, plus NOT_FOUND for
     /// an unknown plan and FAILED_PRECONDITION for a version older than the history the server keeps.</exception>
-    public async Task<Assignment> ResolveAsync(double lat, double lng, string? layer, MapView view, CancellationToken cancellationToken = default)
+    public Task<Assignment> ResolveAsync(double lat, double lng, string? layer, MapView view, CancellationToken cancellationToken = default) =>
+        ResolveAsync(new GeoPoint(lat, lng), layer, view, cancellationToken);
+
+    /// <summary>
+    /// Resolves one point, with the account at it when <see cref="GeoPoint.AccountId"/> is set: an override of
+    /// the account in force decides the owner (<see cref="Assignment.Override"/>, reason
+    /// <see cref="AssignmentReason.AccountOverride"/>), and the answer still names the territory the point lies in
+    /// and that territory's owner (<see cref="Assignment.TerritoryOwnerId"/>). The point's <see cref="GeoPoint.Id"/>
+    /// comes back on the answer.
+    /// </summary>
+    /// <param name="point">The point, with the optional account at it.</param>
+    /// <param name="layer">The layer to look in; <see langword="null"/> means "geo".</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="GeoAssignException">As <see cref="ResolveAsync(double, double, string?, CancellationToken)"/>.</exception>
+    public Task<Assignment> ResolveAsync(GeoPoint point, string? layer = null, CancellationToken cancellationToken = default) =>
+        ResolveAsync(point, layer, MapView.Live, cancellationToken);
+
+    /// <summary>
+    /// Resolves one point, with the account at it, as <see cref="ResolveAsync(GeoPoint, string?, CancellationToken)"/> does,
+    /// against the map <paramref name="view"/> names. Against a past version or instant the overrides of that time apply;
+    /// against a plan, the live map's.
+    /// </summary>
+    /// <param name="point">The point, with the optional account at it.</param>
+    /// <param name="layer">The layer to look in; <see langword="null"/> means "geo".</param>
+    /// <param name="view">The map to answer from.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="GeoAssignException">As <see cref="ResolveAsync(double, double, string?, MapView, CancellationToken)"/>.</exception>
+    public async Task<Assignment> ResolveAsync(GeoPoint point, string? layer, MapView view, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(view);
         var request = new V1.ResolveRequest
         {
-            Lat = lat,
-            Lng = lng,
+            Lat = point.Lat,
+            Lng = point.Lng,
             Layer = layer ?? "",
             MinVersion = MinReadVersion,
             Plan = view.Plan ?? "",
             Version = view.Version ?? 0,
             AsOf = ProtoMapping.ToTimestamp(view.AsOf),
+            AccountId = point.AccountId ?? "",
         };
         var response = await UnaryAsync("Resolve", CallSafety.Read, request,
             (r, options) => _assignments.ResolveAsync(r, options), cancellationToken).ConfigureAwait(false);
-        return ProtoMapping.Assignment(response.Assignment ?? new V1.Assignment(), null);
+        return ProtoMapping.Assignment(response.Assignment ?? new V1.Assignment(), point.Id, point.AccountId);
     }
 
     /// <summary>
-    /// Resolves many points and yields their assignments in input order, each with the point's id. Up to
+    /// Resolves many points and yields their assignments in input order, each with the point's id. A point with
+    /// an <see cref="GeoPoint.AccountId"/> gets the owner of the account's override when one is in force
+    /// (<see cref="Assignment.Override"/>). Up to
     /// <see cref="GeoAssignClientOptions.BatchThreshold"/> points go in one ResolveBatch call; more
     /// go over one ResolveStream, written and read at once in chunks of
     /// <see cref="GeoAssignClientOptions.ChunkSize"/> with at most
@@ -157,12 +187,25 @@ public sealed partial class GeoAssignClient
         return Assignments(response.Assignments ?? new V1.AssignmentChunk(), batch, "ResolveBatch");
     }
 
-    /// <summary>Turns a chunk of answers into assignments, sharing one ancestor list per territory.</summary>
+    /// <summary>Turns a chunk of answers into assignments, sharing one ancestor list per territory and one record per override.</summary>
     private Assignment[] Assignments(V1.AssignmentChunk answers, PointBatch batch, string method)
     {
         if (answers.Count != batch.Count || answers.Reasons.Count != answers.Count)
         {
             throw ProtocolError(method, $"{answers.Count:N0} answers (and {answers.Reasons.Count:N0} reasons) came for {batch.Count:N0} points");
+        }
+
+        var overrideRefs = answers.OverrideRefs;
+        if (overrideRefs.Count != 0 && overrideRefs.Count != answers.Count)
+        {
+            throw ProtocolError(method, $"{overrideRefs.Count:N0} override references came for {answers.Count:N0} answers");
+        }
+
+        var overrides = new AssignmentOverride[answers.Overrides.Count];
+        for (var o = 0; o < overrides.Length; o++)
+        {
+            var entry = answers.Overrides[o];
+            overrides[o] = new AssignmentOverride(entry.AccountId, entry.OwnerId, ProtoMapping.NullIfEmpty(entry.TerritoryId), entry.Protected);
         }
 
         var territories = new (string Id, string? Owner, IReadOnlyList<string> Ancestors)[answers.Territories.Count];
@@ -181,19 +224,31 @@ public sealed partial class GeoAssignClient
             var reference = answers.TerritoryRefs[i];
             var reason = ProtoMapping.Reason(answers.Reasons[i]);
             var id = batch.IdAt(i);
+            Assignment assignment;
             if (reference == 0)
             {
-                assignments[i] = new Assignment(id, null, null, layer, reason, [], version);
+                assignment = new Assignment(id, null, null, layer, reason, [], version);
             }
             else if (reference <= (uint)territories.Length)
             {
                 var (territoryId, owner, ancestors) = territories[reference - 1];
-                assignments[i] = new Assignment(id, territoryId, owner, layer, reason, ancestors, version);
+                assignment = new Assignment(id, territoryId, owner, layer, reason, ancestors, version);
             }
             else
             {
                 throw ProtocolError(method, $"answer {i} refers to territory {reference} but the chunk lists {territories.Length}");
             }
+
+            var overrideRef = overrideRefs.Count == 0 ? 0 : overrideRefs[i];
+            if (overrideRef > (uint)overrides.Length)
+            {
+                throw ProtocolError(method, $"answer {i} refers to override {overrideRef} but the chunk lists {overrides.Length}");
+            }
+
+            // The territory's owner stays on the answer beside the override's, so callers can see both.
+            assignments[i] = overrideRef == 0
+                ? assignment
+                : assignment with { OwnerId = overrides[overrideRef - 1].OwnerId, Override = overrides[overrideRef - 1], TerritoryOwnerId = assignment.OwnerId };
         }
 
         return assignments;
@@ -202,10 +257,14 @@ public sealed partial class GeoAssignClient
     private GeoAssignException ProtocolError(string method, string problem) =>
         new(method, Options.Address, new RpcException(new Status(StatusCode.Internal, $"Protocol error: {problem}.")));
 
-    /// <summary>Points of one request message, with the callers' ids kept here (they are not sent).</summary>
+    /// <summary>
+    /// Points of one request message, with the callers' ids kept here (they are not sent); account ids are sent,
+    /// as a column that starts with the first point that has one (the points before it get "", no account).
+    /// </summary>
     private sealed class PointBatch
     {
         private List<string?>? _ids;
+        private bool _accounts;
 
         public V1.PointChunk Points { get; } = new();
 
@@ -222,7 +281,21 @@ public sealed partial class GeoAssignClient
                 }
             }
 
+            if (!_accounts && !string.IsNullOrEmpty(point.AccountId))
+            {
+                _accounts = true;
+                for (var i = 0; i < Points.Count; i++)
+                {
+                    Points.AccountIds.Add("");
+                }
+            }
+
             _ids?.Add(point.Id);
+            if (_accounts)
+            {
+                Points.AccountIds.Add(point.AccountId ?? "");
+            }
+
             Points.Add(point.Lat, point.Lng);
         }
 

@@ -19,8 +19,8 @@ namespace GeoAssign.Client;
 /// jitter (<see cref="GeoAssignClientOptions.MaxRetries"/>, <see cref="GeoAssignClientOptions.RetryBaseDelay"/>)
 /// only when sending it again is safe:</para>
 /// <list type="bullet">
-/// <item>lookups and reads (Resolve, ResolveBatch, GetTerritory, each ListTerritories and ListVersions page,
-/// GetMapInfo, ListPlans, GetPlan, DiffPlan, CheckCoverage): always; they change nothing. A replica still catching up with this client's
+/// <item>lookups and reads (Resolve, ResolveBatch, GetTerritory, each ListTerritories, ListVersions and ListOverrides page,
+/// GetMapInfo, ListPlans, GetPlan, DiffPlan, CheckCoverage, GetOverride): always; they change nothing. A replica still catching up with this client's
 /// writes answers UNAVAILABLE too, and the retry gives it time (or another replica).</item>
 /// <item>streams (ResolveStream, Reassign): until the first answer arrives; the client holds the
 /// first chunk and sends it again. A stream that breaks after that fails, because a restarted
@@ -33,9 +33,10 @@ namespace GeoAssign.Client;
 /// (no connection could be made, or the server itself answered UNAVAILABLE, which the API defines as
 /// "not applied"). A connection that drops after the edit was sent is never retried: the edit may have
 /// been applied, and blindly sending it again could undo someone else's later change. Plan edits, CreatePlan,
-/// DeletePlan, ActivatePlan, CancelActivation and RollbackMap are edits.</item>
-/// <item>a GeoJSON import read from a stream that cannot seek, when it is too large for one message:
-/// never, as it cannot be replayed.</item>
+/// DeletePlan, ActivatePlan, CancelActivation, RollbackMap and the override edits (UpsertOverrides, DeleteOverrides,
+/// ImportOverrides) are edits.</item>
+/// <item>a GeoJSON import read from a stream that cannot seek, when it is too large for one message, and an override
+/// import read from a stream that cannot seek: never, as it cannot be replayed.</item>
 /// </list>
 /// <para><b>Read-your-writes.</b> The client remembers the highest map version any edit through it
 /// returned (<see cref="MinReadVersion"/>) and sends it as <c>min_version</c> on every later lookup
@@ -52,6 +53,7 @@ public sealed partial class GeoAssignClient : IDisposable, IAsyncDisposable
     private readonly V1.TerritoryService.TerritoryServiceClient _territories;
     private readonly V1.ReassignmentService.ReassignmentServiceClient _reassignments;
     private readonly V1.PlanService.PlanServiceClient _plans;
+    private readonly V1.AccountService.AccountServiceClient _accounts;
     private ulong _minReadVersion;
 
     /// <summary>A client of the server at <paramref name="address"/> with default options.</summary>
@@ -93,6 +95,7 @@ public sealed partial class GeoAssignClient : IDisposable, IAsyncDisposable
         _territories = new V1.TerritoryService.TerritoryServiceClient(_channel);
         _reassignments = new V1.ReassignmentService.ReassignmentServiceClient(_channel);
         _plans = new V1.PlanService.PlanServiceClient(_channel);
+        _accounts = new V1.AccountService.AccountServiceClient(_channel);
     }
 
     /// <summary>The server's address.</summary>

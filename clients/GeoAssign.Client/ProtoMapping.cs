@@ -21,14 +21,53 @@ internal static class ProtoMapping
         _ => AssignmentReason.Unspecified,
     };
 
-    public static Assignment Assignment(V1.Assignment assignment, string? id) => new(
-        id,
-        NullIfEmpty(assignment.TerritoryId),
-        NullIfEmpty(assignment.OwnerId),
-        assignment.Layer,
-        Reason(assignment.Reason),
-        assignment.AncestorIds.Count == 0 ? [] : [.. assignment.AncestorIds],
-        assignment.MapVersion);
+    /// <summary>A single answer; <paramref name="accountId"/> is the account the request named, which an override answer is of.</summary>
+    public static Assignment Assignment(V1.Assignment assignment, string? id, string? accountId = null)
+    {
+        var answer = new Assignment(
+            id,
+            NullIfEmpty(assignment.TerritoryId),
+            NullIfEmpty(assignment.OwnerId),
+            assignment.Layer,
+            Reason(assignment.Reason),
+            assignment.AncestorIds.Count == 0 ? [] : [.. assignment.AncestorIds],
+            assignment.MapVersion);
+        return assignment.Reason == V1.Reason.AccountOverride && !string.IsNullOrEmpty(accountId)
+            ? answer with
+            {
+                Override = new AssignmentOverride(accountId, assignment.OwnerId, NullIfEmpty(assignment.OverrideTerritoryId), assignment.OverrideProtected),
+                TerritoryOwnerId = NullIfEmpty(assignment.TerritoryOwnerId),
+            }
+            : answer;
+    }
+
+    public static AccountOverride Override(V1.AccountOverride message) => new()
+    {
+        AccountId = message.AccountId,
+        OwnerId = message.OwnerId,
+        TerritoryId = NullIfEmpty(message.TerritoryId),
+        // The fields' presence says whether a bound is set (the epoch is a bound like any other).
+        ValidFrom = message.ValidFrom?.ToDateTimeOffset(),
+        ValidUntil = message.ValidUntil?.ToDateTimeOffset(),
+        Protected = message.Protected,
+        Reason = NullIfEmpty(message.Reason),
+        SetBy = NullIfEmpty(message.SetBy),
+    };
+
+    public static V1.AccountOverride Message(AccountOverride entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return new V1.AccountOverride
+        {
+            AccountId = entry.AccountId ?? "",
+            OwnerId = entry.OwnerId ?? "",
+            TerritoryId = entry.TerritoryId ?? "",
+            ValidFrom = ToTimestamp(entry.ValidFrom),
+            ValidUntil = ToTimestamp(entry.ValidUntil),
+            Protected = entry.Protected,
+            Reason = entry.Reason ?? "",
+        };
+    }
 
     public static Territory Territory(V1.Territory message) => new()
     {
@@ -98,7 +137,10 @@ internal static class ProtoMapping
         [.. summary.Transitions.Select(t => new OwnerTransition(NullIfEmpty(t.OldOwnerId), NullIfEmpty(t.NewOwnerId), (long)t.Count))],
         summary.MapVersion,
         summary.Layer,
-        [.. summary.OwnerCounts.Select(o => new OwnerCount(NullIfEmpty(o.OwnerId), (long)o.Before, (long)o.After))]);
+        [.. summary.OwnerCounts.Select(o => new OwnerCount(NullIfEmpty(o.OwnerId), (long)o.Before, (long)o.After))])
+    {
+        KeptByOverride = summary.KeptByOverride.Count == 0 ? [] : [.. summary.KeptByOverride.Select(t => new OwnerTally(t.OwnerId, (long)t.Count))],
+    };
 
     public static MapInfo Info(V1.GetMapInfoResponse info)
     {

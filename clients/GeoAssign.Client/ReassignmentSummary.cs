@@ -1,4 +1,4 @@
-// The totals of a reassignment, with its owner-to-owner transitions and per-owner counts.
+// The totals of a reassignment, with its owner-to-owner transitions, per-owner counts and the accounts overrides kept.
 namespace GeoAssign.Client;
 
 /// <summary>How many changed accounts move from one owner to another. Immutable.</summary>
@@ -25,4 +25,15 @@ public sealed record ReassignmentSummary(
     IReadOnlyList<OwnerTransition> Transitions,
     ulong MapVersion,
     string Layer,
-    IReadOnlyList<OwnerCount> OwnerCounts);
+    IReadOnlyList<OwnerCount> OwnerCounts)
+{
+    /// <summary>
+    /// Accounts a protected override in force kept with its owner (realignment does not move them), per override
+    /// owner, by owner id (ordinal). They count in <see cref="OwnerCounts"/> too; those whose current owner differs
+    /// from the override's are also changes (reason <see cref="AssignmentReason.AccountOverride"/>).
+    /// </summary>
+    public IReadOnlyList<OwnerTally> KeptByOverride { get; init; } = [];
+
+    /// <summary>All accounts protected overrides kept: the sum of <see cref="KeptByOverride"/>.</summary>
+    public long KeptByOverrideCount => KeptByOverride.Sum(t => t.Count);
+}

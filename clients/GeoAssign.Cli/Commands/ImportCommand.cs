@@ -112,7 +112,7 @@ internal static class ImportCommand
     }
 
     /// <summary>Reports progress synchronously (System.Progress would post it to the thread pool, out of order).</summary>
-    private sealed class Progress(Action<long> report) : IProgress<long>
+    internal sealed class Progress(Action<long> report) : IProgress<long>
     {
         public void Report(long value) => report(value);
     }

@@ -33,7 +33,10 @@ internal static class ReassignCommand
         return command;
     }
 
-    public static Argument<FileInfo> Input() => new("ACCOUNTS.csv") { Description = "Accounts with the header id,lat,lng,current_owner_id (other columns are ignored)" };
+    public static Argument<FileInfo> Input() => new("ACCOUNTS.csv")
+    {
+        Description = "Accounts with the header id,lat,lng,current_owner_id (other columns are ignored); id is the account id, so an override of the account in force decides its owner and a protected one keeps it",
+    };
 
     public static Argument<FileInfo> Output() => new("OUT.csv") { Description = "Where to write the accounts whose owner changes: id,old_owner_id,new_owner_id,territory_id" };
 
@@ -89,6 +92,8 @@ internal static class ReassignCommand
                 unassigned = summary.UnassignedCount,
                 transitions = summary.Transitions.Select(t => new { old_owner_id = t.OldOwnerId, new_owner_id = t.NewOwnerId, count = t.Count }),
                 owner_counts = summary.OwnerCounts.Select(o => new { owner_id = o.OwnerId, before = o.Before, after = o.After }),
+                kept_by_override = summary.KeptByOverrideCount,
+                kept_by_override_owners = summary.KeptByOverride.Select(t => new { owner_id = t.OwnerId, count = t.Count }),
                 skipped = stats.Skipped,
                 skipped_rows = stats.SkippedRows.Select(r => new { line = r.Line, problem = r.Problem }),
                 seconds = Math.Round(progress.Elapsed.TotalSeconds, 3),
@@ -114,7 +119,9 @@ internal static class ReassignCommand
         totals.AddRow("Changed owner", TextFormat.Count(summary.ChangedCount), Markup.Escape($"written to {target.Name}"));
         totals.AddRow("Unchanged", TextFormat.Count(summary.UnchangedCount), "");
         totals.AddRow("Unassigned", TextFormat.Count(summary.UnassignedCount), "no territory covers them");
+        totals.AddRow("Kept by override", TextFormat.Count(summary.KeptByOverrideCount), "protected account overrides keep them with their owner");
         host.Out.Write(totals);
+        PrintKept(host, summary);
         if (summary.Transitions.Count == 0)
         {
             host.Out.MarkupLine("No account changes owner.");
@@ -138,6 +145,29 @@ internal static class ReassignCommand
         {
             PrintOwners(host, summary);
         }
+    }
+
+    /// <summary>The accounts protected overrides kept, per owner: the realignment did not move them.</summary>
+    private static void PrintKept(CliHost host, ReassignmentSummary summary)
+    {
+        if (summary.KeptByOverride.Count == 0)
+        {
+            return;
+        }
+
+        var table = new Table().Title("Kept by override").AddColumn("Owner").AddColumn(new TableColumn("Accounts").RightAligned());
+        foreach (var tally in summary.KeptByOverride.OrderByDescending(t => t.Count).ThenBy(t => t.OwnerId, StringComparer.Ordinal).Take(ListedOwners))
+        {
+            table.AddRow(Markup.Escape(tally.OwnerId), TextFormat.Count(tally.Count));
+        }
+
+        if (summary.KeptByOverride.Count > ListedOwners)
+        {
+            var rest = summary.KeptByOverride.OrderByDescending(t => t.Count).ThenBy(t => t.OwnerId, StringComparer.Ordinal).Skip(ListedOwners).ToList();
+            table.AddRow(Markup.Escape($"… {TextFormat.Count(rest.Count)} more owners (--json lists all)"), TextFormat.Count(rest.Sum(t => t.Count)));
+        }
+
+        host.Out.Write(table);
     }
 
     /// <summary>Each owner whose book changes, biggest change first: what a plan does to the people who carry it.</summary>

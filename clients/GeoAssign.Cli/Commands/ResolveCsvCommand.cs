@@ -1,4 +1,4 @@
-// geoassign resolve-csv IN.csv OUT.csv [--layer L] [--plan P | --as-of T | --version V] [--skip-invalid] [--json]
+// geoassign resolve-csv IN.csv OUT.csv [--layer L] [--plan P | --as-of T | --version V] [--skip-invalid] [--json], with an optional account_id column
 using System.CommandLine;
 using System.Globalization;
 using GeoAssign.Cli.Csv;
@@ -11,8 +11,15 @@ internal static class ResolveCsvCommand
 {
     public static Command Build(GlobalOptions global)
     {
-        var input = new Argument<FileInfo>("IN.csv") { Description = "Points to resolve, with the header id,lat,lng (other columns are ignored)" };
-        var output = new Argument<FileInfo>("OUT.csv") { Description = "Where to write id,territory_id,owner_id,reason,map_version, one row per point in input order" };
+        var input = new Argument<FileInfo>("IN.csv")
+        {
+            Description = "Points to resolve, with the header id,lat,lng and optionally account_id: an override of the account in force decides the owner (other columns are ignored)",
+        };
+        var output = new Argument<FileInfo>("OUT.csv")
+        {
+            Description = "Where to write id,territory_id,owner_id,reason,map_version, one row per point in input order; with an account_id column, "
+                + "also territory_owner_id,override_territory_id,protected (the override's columns empty where none decided)",
+        };
         var layer = new Option<string?>("--layer") { Description = "Layer to look in [default: geo]", HelpName = "LAYER" };
         var skipInvalid = new Option<bool>("--skip-invalid") { Description = "Skip and count bad rows instead of stopping at the first" };
         var json = new Option<bool>("--json") { Description = "Print the run's summary as JSON" };
@@ -34,10 +41,15 @@ internal static class ResolveCsvCommand
             }
 
             var rows = new InputRows(source.FullName, parse.GetValue(skipInvalid));
+            // The override columns appear only for input that names accounts, so other outputs keep their shape.
+            var accounts = rows.HasColumn(InputRows.AccountColumn);
             var progress = new RowProgress();
             long assigned = 0;
+            long overridden = 0;
             ulong? version = null;
-            await using (var file = CsvOutputFile.Create(target, "id", "territory_id", "owner_id", "reason", "map_version"))
+            await using (var file = accounts
+                ? CsvOutputFile.Create(target, "id", "territory_id", "owner_id", "reason", "map_version", "territory_owner_id", "override_territory_id", "protected")
+                : CsvOutputFile.Create(target, "id", "territory_id", "owner_id", "reason", "map_version"))
             {
                 await progress.RunAsync(host.Error, $"Resolving {source.Name}", rows.Length, () => rows.BytesRead, async () =>
                 {
@@ -50,7 +62,18 @@ internal static class ResolveCsvCommand
                             versionText = assignment.MapVersion.ToString(CultureInfo.InvariantCulture);
                         }
 
-                        file.Writer.WriteRecord(assignment.Id, assignment.TerritoryId, assignment.OwnerId, TextFormat.Reason(assignment.Reason), versionText);
+                        if (accounts)
+                        {
+                            var decided = assignment.Override;
+                            file.Writer.WriteRecord(assignment.Id, assignment.TerritoryId, assignment.OwnerId, TextFormat.Reason(assignment.Reason), versionText,
+                                assignment.TerritoryOwnerId, decided?.TerritoryId, decided is null ? null : TextFormat.Boolean(decided.Protected));
+                            overridden += decided is null ? 0 : 1;
+                        }
+                        else
+                        {
+                            file.Writer.WriteRecord(assignment.Id, assignment.TerritoryId, assignment.OwnerId, TextFormat.Reason(assignment.Reason), versionText);
+                        }
+
                         assigned += assignment.IsAssigned ? 1 : 0;
                         progress.Add(1);
                     }
@@ -71,6 +94,7 @@ internal static class ResolveCsvCommand
                     rows = resolved,
                     assigned,
                     unassigned = resolved - assigned,
+                    overridden = accounts ? overridden : (long?)null,
                     skipped = stats.Skipped,
                     skipped_rows = stats.SkippedRows.Select(r => new { line = r.Line, problem = r.Problem }),
                     map_version = version,
@@ -84,6 +108,7 @@ internal static class ResolveCsvCommand
                     // A rate over a handful of rows measures the connection set-up, not the throughput.
                     + (resolved >= 10_000 ? $" ({TextFormat.Count((long)progress.RowsPerSecond)} points/s): " : ": ")
                     + $"{TextFormat.Count(assigned)} assigned, {TextFormat.Count(resolved - assigned)} unassigned"
+                    + (accounts ? $", {TextFormat.Count(overridden)} owned by an account override" : "")
                     + (version is { } v ? $"; map version {v}" : "")
                     + (view.IsLive ? "." : $" ({view}).")));
             }

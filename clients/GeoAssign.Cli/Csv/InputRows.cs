@@ -1,4 +1,4 @@
-// The CLI's input files: points (id,lat,lng) and accounts (id,lat,lng,current_owner_id), checked row by row.
+// The CLI's input files: points (id,lat,lng[,account_id]) and accounts (id,lat,lng,current_owner_id), checked row by row.
 using System.Globalization;
 using GeoAssign.Client;
 
@@ -56,10 +56,16 @@ internal sealed class InputRows(string path, bool skipInvalid)
     /// <summary>The file's size in bytes.</summary>
     public long Length { get; } = File.Exists(path) ? new FileInfo(path).Length : 0;
 
-    /// <summary>Points from a file with the columns id, lat, lng.</summary>
+    /// <summary>The optional column of <see cref="Points"/> that names the account at each point.</summary>
+    public const string AccountColumn = "account_id";
+
+    /// <summary>
+    /// Points from a file with the columns id, lat, lng and optionally account_id (an empty account id, or
+    /// one of spaces only, is no account).
+    /// </summary>
     public IEnumerable<GeoPoint> Points()
     {
-        foreach (var (line, fields, columns) in Records(["id", "lat", "lng"]))
+        foreach (var (line, fields, columns) in Records(["id", "lat", "lng"], [AccountColumn]))
         {
             if (Coordinates(fields, columns[1], columns[2], out var lat, out var lng) is { } problem)
             {
@@ -68,7 +74,26 @@ internal sealed class InputRows(string path, bool skipInvalid)
             }
 
             Stats.Row();
-            yield return new GeoPoint(lat, lng, fields[columns[0]]);
+            var account = columns[3] < 0 ? null : fields[columns[3]].Trim();
+            yield return new GeoPoint(lat, lng, fields[columns[0]], string.IsNullOrEmpty(account) ? null : account);
+        }
+    }
+
+    /// <summary>
+    /// Whether the file's header names <paramref name="column"/> (case-insensitive); false when the file cannot be
+    /// read as CSV, which reading its rows then reports.
+    /// </summary>
+    public bool HasColumn(string column)
+    {
+        try
+        {
+            using var reader = new CsvRecordReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 12));
+            var header = new List<string>();
+            return reader.ReadRecord(header) && header.Exists(h => string.Equals(h.Trim(), column, StringComparison.OrdinalIgnoreCase));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CsvFormatException)
+        {
+            return false;
         }
     }
 
@@ -91,7 +116,8 @@ internal sealed class InputRows(string path, bool skipInvalid)
         }
     }
 
-    private IEnumerable<(long Line, List<string> Fields, int[] Columns)> Records(string[] required)
+    // Columns holds the required columns' positions, then the optional ones' (-1 when absent).
+    private IEnumerable<(long Line, List<string> Fields, int[] Columns)> Records(string[] required, string[]? optional = null)
     {
         FileStream stream;
         try
@@ -118,7 +144,7 @@ internal sealed class InputRows(string path, bool skipInvalid)
                 throw new CliInputException($"{path} is empty: the first line must be the header {string.Join(',', required)}.");
             }
 
-            columns = Columns(fields, required);
+            columns = Columns(fields, required, optional ?? []);
         }
         catch (CsvFormatException e)
         {
@@ -151,9 +177,14 @@ internal sealed class InputRows(string path, bool skipInvalid)
         }
     }
 
-    private int[] Columns(List<string> header, string[] required)
+    private int[] Columns(List<string> header, string[] required, string[] optional)
     {
-        var columns = new int[required.Length];
+        var columns = new int[required.Length + optional.Length];
+        for (var o = 0; o < optional.Length; o++)
+        {
+            columns[required.Length + o] = header.FindIndex(h => string.Equals(h.Trim(), optional[o], StringComparison.OrdinalIgnoreCase));
+        }
+
         var missing = new List<string>();
         for (var r = 0; r < required.Length; r++)
         {

@@ -17,6 +17,39 @@ internal static class TextFormat
         _ => "unspecified",
     };
 
+    /// <summary>A flag as CSV and the override import write it: <c>true</c> or <c>false</c>.</summary>
+    public static string Boolean(bool value) => value ? "true" : "false";
+
+    /// <summary>An instant as CSV and JSON write it, ISO-8601 in UTC with the fraction only when there is one: <c>2027-01-01T09:00:00Z</c>.</summary>
+    public static string Iso(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>A duration for people: "30 d", "12 h", "1 d 6 h", "90 min".</summary>
+    public static string Duration(TimeSpan span)
+    {
+        var parts = new List<string>();
+        if (span.Days != 0)
+        {
+            parts.Add($"{span.Days} d");
+        }
+
+        if (span.Hours != 0)
+        {
+            parts.Add($"{span.Hours} h");
+        }
+
+        if (span.Minutes != 0)
+        {
+            parts.Add($"{span.Minutes} min");
+        }
+
+        if (span.Seconds != 0 || parts.Count == 0)
+        {
+            parts.Add($"{span.Seconds} s");
+        }
+
+        return string.Join(' ', parts);
+    }
+
     /// <summary>A count with thousands separators.</summary>
     public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 

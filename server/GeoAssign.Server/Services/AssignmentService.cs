@@ -33,7 +33,8 @@ internal sealed class AssignmentService(MapReader maps, GeoAssignMetrics metrics
         var start = Stopwatch.GetTimestamp();
         var assignment = resolver.ResolveOne(request.Lat, request.Lng);
         var counts = default(ReasonCounts);
-        resolver.TryGetOverride(request.AccountId, out var overriding);
+        // The out value is set for an override that is not in force too: only the result says it applies.
+        var overriding = resolver.TryGetOverride(request.AccountId, out var entry) ? entry : null;
         if (overriding is null)
         {
             counts.Add(assignment.Reason);
