@@ -115,6 +115,34 @@ public sealed class BalanceFiguresTests
         Assert.Equal(BalanceFigures.Of([2, 0, 7]), tally.WeightFigures());
     }
 
+    [Fact]
+    public void Adding_accounts_to_known_territories_owners_and_tiers_allocates_nothing()
+    {
+        var tally = new BalanceTally([T("t1", "rep-a"), T("t2", "rep-b")]);
+        string?[] territories = ["t1", "t2", null];
+        string[] owners = ["rep-a", "rep-b", "", "rep-key"];
+        // Warm up: every key the loop below uses exists afterwards.
+        foreach (var territory in territories)
+        {
+            foreach (var owner in owners)
+            {
+                for (var tier = 0; tier < 3; tier++)
+                {
+                    tally.Add(territory, owner, tier, 1, owner == "rep-key");
+                }
+            }
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 10_000; i++)
+        {
+            tally.Add(territories[i % 3], owners[i % 4], i % 3, i * 0.5, i % 4 == 3);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(10_036, tally.Count);
+    }
+
     private static Territory T(string id, string owner) => new()
     {
         Id = id,
