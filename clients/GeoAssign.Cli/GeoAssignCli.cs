@@ -45,6 +45,7 @@ internal static class GeoAssignCli
         root.Add(ResolveCommand.Build(global));
         root.Add(ResolveCsvCommand.Build(global));
         root.Add(ReassignCommand.Build(global));
+        root.Add(BalanceCommand.Build(global));
         root.Add(TerritoriesCommand.Build(global));
         root.Add(MapCommand.Build(global));
         root.Add(PlanCommand.Build(global));

@@ -69,6 +69,33 @@ internal static class ProtoMapping
         };
     }
 
+    public static BalanceReport ToBalanceReport(V1.BalanceReport report) => new(
+        report.Layer,
+        (long)report.AccountCount,
+        report.Weighted,
+        [.. report.Tiers],
+        MapBalance(report.Live ?? new V1.MapBalance()),
+        report.Plan is null ? null : MapBalance(report.Plan));
+
+    private static MapBalance MapBalance(V1.MapBalance balance) => new(
+        NullIfEmpty(balance.Plan),
+        balance.MapVersion,
+        [.. balance.Territories.Select(t => new TerritoryBalance(t.TerritoryId, t.OwnerId, Totals(t.Totals), (long)t.OverrideCount))],
+        [.. balance.Owners.Select(o => new OwnerBalance(o.OwnerId, Totals(o.Totals), (long)o.OverrideCount, (int)o.TerritoryCount))],
+        Totals(balance.Unassigned),
+        (long)balance.UncoveredCount,
+        (long)balance.OverrideCount,
+        Figures(balance.CountFigures),
+        Figures(balance.WeightFigures));
+
+    private static BalanceTotals Totals(V1.BalanceTotals? totals) => totals is null
+        ? new BalanceTotals(0, 0, [])
+        : new BalanceTotals((long)totals.Count, totals.Weight, [.. totals.Tiers.Select(t => new TierTally(t.Tier, (long)t.Count, t.Weight))]);
+
+    private static ImbalanceFigures Figures(V1.ImbalanceFigures? figures) => figures is null
+        ? new ImbalanceFigures(0, 0, 0, 0, 0, 0, 0)
+        : new ImbalanceFigures((int)figures.OwnerCount, figures.Min, figures.Max, figures.Mean, figures.MaxOverMean, figures.CoefficientOfVariation, figures.Gini);
+
     public static Territory Territory(V1.Territory message) => new()
     {
         Id = message.Id,

@@ -45,7 +45,7 @@ internal sealed class MalformedCorpus(Random seeded)
     /// <summary>The services whose methods get raw cases: GeoAssign's, health and reflection.</summary>
     public static readonly ServiceDescriptor[] Services =
     [
-        AssignmentService.Descriptor, TerritoryService.Descriptor, ReassignmentService.Descriptor, DiagnosticsService.Descriptor,
+        AssignmentService.Descriptor, TerritoryService.Descriptor, ReassignmentService.Descriptor, BalanceService.Descriptor, DiagnosticsService.Descriptor,
         Health.Descriptor, ServerReflection.Descriptor,
     ];
 
@@ -701,6 +701,7 @@ internal sealed class MalformedCorpus(Random seeded)
         var points = new PointChunk();
         points.Add(0.5, 0.5);
         var account = new AccountChunk { Ids = { "a" }, Lat = { 0.5 }, Lng = { 0.5 }, CurrentOwnerIds = { "rep" } };
+        var balance = new BalanceAccounts { Ids = { "a" }, Lat = { 0.5 }, Lng = { 0.5 }, Weights = { 1 }, Tiers = { "A" } };
         // Good messages that change nothing even if they were ever handled: edits that are refused.
         var good = new Dictionary<string, (IMessage Good, IMessage[] Prefix)>(StringComparer.Ordinal)
         {
@@ -717,6 +718,7 @@ internal sealed class MalformedCorpus(Random seeded)
             ["GetMapInfo"] = (new GetMapInfoRequest(), []),
             ["WatchMap"] = (new WatchMapRequest { AfterVersion = 1 }, []),
             ["Reassign"] = (new ReassignRequest { Accounts = account }, [new ReassignRequest { Accounts = account }]),
+            ["BalanceReport"] = (new BalanceRequest { Accounts = balance }, [new BalanceRequest { Accounts = balance }]),
             ["Echo"] = (new EchoRequest { Payload = ByteString.CopyFromUtf8("x") }, []),
             ["EchoStream"] = (new EchoStreamRequest { Payload = ByteString.CopyFromUtf8("x") }, [new EchoStreamRequest { Payload = ByteString.CopyFromUtf8("x") }]),
             ["Check"] = (new HealthCheckRequest(), []),

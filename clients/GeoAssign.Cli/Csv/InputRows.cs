@@ -1,4 +1,5 @@
-// The CLI's input files: points (id,lat,lng[,account_id]) and accounts (id,lat,lng,current_owner_id), checked row by row.
+// The CLI's input files: points (id,lat,lng[,account_id]), accounts (id,lat,lng,current_owner_id) and balance
+// accounts (id,lat,lng and optional weight and tier columns), checked row by row.
 using System.Globalization;
 using GeoAssign.Client;
 
@@ -114,6 +115,55 @@ internal sealed class InputRows(string path, bool skipInvalid)
             Stats.Row();
             yield return new Account(id, lat, lng, fields[columns[3]]);
         }
+    }
+
+    /// <summary>
+    /// Accounts for a balance report from a file with the columns id, lat, lng and, when named,
+    /// <paramref name="weightColumn"/> (a number of 0 or more) and <paramref name="tierColumn"/> (text;
+    /// empty for none). Named columns must be in the header.
+    /// </summary>
+    public IEnumerable<BalanceAccount> BalanceAccounts(string? weightColumn, string? tierColumn)
+    {
+        string[] required = ["id", "lat", "lng", .. weightColumn is null ? Array.Empty<string>() : [weightColumn], .. tierColumn is null ? Array.Empty<string>() : [tierColumn]];
+        var tierAt = tierColumn is null ? -1 : required.Length - 1;
+        foreach (var (line, fields, columns) in Records(required))
+        {
+            var id = fields[columns[0]];
+            var problem = string.IsNullOrWhiteSpace(id) ? "the account id is empty" : Coordinates(fields, columns[1], columns[2], out _, out _);
+            double? weight = null;
+            if (problem is null && weightColumn is not null)
+            {
+                problem = Weight(fields[columns[3]], weightColumn, out var value);
+                weight = value;
+            }
+
+            if (problem is not null)
+            {
+                Bad(line, problem);
+                continue;
+            }
+
+            Coordinates(fields, columns[1], columns[2], out var lat, out var lng);
+            Stats.Row();
+            yield return new BalanceAccount(id, lat, lng, weight, tierAt < 0 ? null : fields[columns[tierAt]].Trim());
+        }
+    }
+
+    private static string? Weight(string text, string column, out double value)
+    {
+        var trimmed = text.AsSpan().Trim();
+        if (trimmed.IsEmpty)
+        {
+            value = 0;
+            return $"{column} is empty";
+        }
+
+        if (!double.TryParse(trimmed, NumberStyles.Float, CultureInfo.InvariantCulture, out value) || !double.IsFinite(value))
+        {
+            return $"{column} \"{text}\" is not a number (use '.' as the decimal separator)";
+        }
+
+        return value < 0 ? $"{column} {text.Trim()} is negative" : null;
     }
 
     // Columns holds the required columns' positions, then the optional ones' (-1 when absent).

@@ -140,6 +140,7 @@ public static partial class GeoAssignServerApp
         app.MapGrpcService<ReassignmentService>();
         app.MapGrpcService<PlanService>();
         app.MapGrpcService<AccountService>();
+        app.MapGrpcService<BalanceService>();
         app.MapGrpcService<DiagnosticsService>();
         app.MapGrpcHealthChecksService();
         if (options.EnableReflection)
