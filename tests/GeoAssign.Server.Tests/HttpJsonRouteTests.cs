@@ -95,6 +95,34 @@ public sealed class HttpJsonRouteTests
 
     [Theory]
     [MemberData(nameof(HttpJson.Versions), MemberType = typeof(HttpJson))]
+    public async Task Overrides_are_set_read_listed_used_and_deleted_over_their_routes(string version)
+    {
+        await using var server = await TestServer.StartAsync(TestServer.WithKeys, http1: true);
+        using var http = new HttpJson(server, Version.Parse(version), TestServer.EditorKey);
+        (await http.PostRawAsync("/v1/territories:import", Encoding.UTF8.GetBytes(TwoSquares), "application/json")).Ok();
+
+        var set = (await http.PostAsync("/v1/overrides",
+            """{"overrides":[{"accountId":"acme","ownerId":"rep-key","protected":true,"validUntil":"2099-01-01T00:00:00Z"},{"account_id":"globex","owner_id":"rep-g"}]}""")).Ok();
+        Assert.Equal(2u, set.GetProperty("createdCount").GetUInt32());
+        var version1 = set.GetProperty("mapVersion").GetUInt64();
+
+        var got = (await http.GetAsync("/v1/overrides/acme")).Ok();
+        Assert.Equal("rep-key", got.GetProperty("override").GetProperty("ownerId").GetString());
+        Assert.True(got.GetProperty("inForce").GetBoolean());
+        var listed = (await http.GetAsync("/v1/overrides?page_size=1&expiring_within=3153600000s")).Ok();
+        Assert.Equal(["acme"], listed.GetProperty("overrides").EnumerateArray().Select(o => o.GetProperty("accountId").GetString()));
+
+        var answer = (await http.GetAsync($"/v1/resolve?lat=10.5&lng=10.5&account_id=acme&min_version={version1}")).Ok().GetProperty("assignment");
+        Assert.Equal(("rep-key", "REASON_ACCOUNT_OVERRIDE", "sq-a"),
+            (answer.GetProperty("ownerId").GetString(), answer.GetProperty("reason").GetString(), answer.GetProperty("territoryId").GetString()));
+
+        var deleted = (await http.DeleteAsync("/v1/overrides?account_ids=acme&account_ids=globex")).Ok();
+        Assert.Equal(2u, deleted.GetProperty("deletedCount").GetUInt32());
+        Assert.Equal(404, (int)(await http.GetAsync("/v1/overrides/acme")).Status);
+    }
+
+    [Theory]
+    [MemberData(nameof(HttpJson.Versions), MemberType = typeof(HttpJson))]
     public async Task Plans_are_created_edited_compared_checked_activated_and_deleted_over_their_routes(string version)
     {
         await using var server = await TestServer.StartAsync(TestServer.WithKeys, http1: true);

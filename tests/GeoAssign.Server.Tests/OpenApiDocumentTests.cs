@@ -98,7 +98,8 @@ public sealed class OpenApiDocumentTests
                     HttpRule.PatternOneofCase.Patch => ("patch", binding.Patch),
                     _ => throw new InvalidOperationException($"{method.FullName} has a custom HTTP pattern."),
                 };
-                yield return (verb, path, method.FullName);
+                // The document names path parameters by their JSON names: {account_id} is {accountId}.
+                yield return (verb, System.Text.RegularExpressions.Regex.Replace(path, "_([a-z])", m => m.Groups[1].Value.ToUpperInvariant()), method.FullName);
             }
         }
     }
