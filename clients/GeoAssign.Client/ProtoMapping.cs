@@ -275,7 +275,12 @@ internal static class ProtoMapping
             [.. layer.SmallTerritories.Select(t => new SmallTerritory(t.Id, t.AreaKm2))],
             layer.Clean,
             layer.Geojson.IsEmpty ? null : layer.Geojson.ToStringUtf8()))],
-        report.AreaMethod);
+        report.AreaMethod)
+    {
+        OverrideConflicts = [.. report.OverrideConflicts.Select(c => new OverrideConflict(c.AccountId, c.OwnerId, NullIfEmpty(c.TerritoryId), c.Protected,
+            c.Kind == V1.OverrideConflict.Types.Kind.TerritoryRemoved))],
+        OverrideConflictCount = (long)report.OverrideConflictCount,
+    };
 
     public static MapVersionInfo Version(V1.MapVersionInfo version) => new(
         version.Version,

@@ -180,6 +180,35 @@ public sealed class AccountServiceTests
     }
 
     [Fact]
+    public async Task The_coverage_check_lists_overrides_a_plan_leaves_pointing_nowhere()
+    {
+        await using var server = await TestServer.StartAsync();
+        await SeedAsync(server);
+        await Accounts(server).UpsertOverridesAsync(new UpsertOverridesRequest
+        {
+            Overrides =
+            {
+                Override("to-east", "rep-named", territory: "east", isProtected: true),
+                Override("of-rep-b", "rep-b"),
+                Override("named-rep", "rep-named"),
+                Override("ended", "rep-b", territory: "east", until: DateTimeOffset.UtcNow.AddDays(-1)),
+                Override("to-west", "rep-a", territory: "west"),
+            },
+        });
+        var plans = new PlanService.PlanServiceClient(server.Channel);
+        await plans.CreatePlanAsync(new CreatePlanRequest { Name = "fy27" });
+        await server.Territories.DeleteTerritoriesAsync(new DeleteTerritoriesRequest { Plan = "fy27", Ids = { "east" } });
+
+        var live = await plans.CheckCoverageAsync(new CheckCoverageRequest());
+        Assert.Equal(0ul, live.OverrideConflictCount);
+        var plan = await plans.CheckCoverageAsync(new CheckCoverageRequest { Plan = "fy27" });
+        Assert.Equal(2ul, plan.OverrideConflictCount);
+        Assert.Equal(
+            [("of-rep-b", "rep-b", "", false, OverrideConflict.Types.Kind.OwnerRemoved), ("to-east", "rep-named", "east", true, OverrideConflict.Types.Kind.TerritoryRemoved)],
+            plan.OverrideConflicts.Select(c => (c.AccountId, c.OwnerId, c.TerritoryId, c.Protected, c.Kind)));
+    }
+
+    [Fact]
     public async Task Bad_overrides_are_refused_by_position_and_nothing_changes()
     {
         await using var server = await TestServer.StartAsync();

@@ -69,6 +69,15 @@ internal static class PlanCheckCommand
                         gaps = l.Gaps.Select(g => new { coverage_id = g.CoverageId, area_km2 = g.AreaKm2, sliver = g.IsSliver, lat = g.Lat, lng = g.Lng }),
                         small_territories = l.SmallTerritories.Select(t => new { id = t.Id, area_km2 = t.AreaKm2 }),
                     }),
+                    override_conflict_count = report.OverrideConflictCount,
+                    override_conflicts = report.OverrideConflicts.Select(c => new
+                    {
+                        account_id = c.AccountId,
+                        owner_id = c.OwnerId,
+                        territory_id = c.TerritoryId,
+                        @protected = c.IsProtected,
+                        kind = c.TerritoryRemoved ? "territory_removed" : "owner_removed",
+                    }),
                     area_method = report.AreaMethod,
                     geojson = geoJsonFile?.FullName,
                 });
@@ -194,6 +203,21 @@ internal static class PlanCheckCommand
                 More(table, layer.SmallTerritories.Count, 2);
                 host.Out.Write(table);
             }
+        }
+
+        if (report.OverrideConflictCount > 0)
+        {
+            var table = new Table().Title(Markup.Escape($"Account overrides in conflict ({TextFormat.Count((int)report.OverrideConflictCount)})"))
+                .AddColumn("Account").AddColumn("Owner").AddColumn("Territory").AddColumn("Protected").AddColumn("Problem");
+            foreach (var conflict in report.OverrideConflicts.Take(ListedRows))
+            {
+                table.AddRow(Markup.Escape(conflict.AccountId), Markup.Escape(conflict.OwnerId), Markup.Escape(conflict.TerritoryId ?? ""), conflict.IsProtected ? "yes" : "",
+                    conflict.TerritoryRemoved ? "its territory is gone" : "its owner has no territory left");
+            }
+
+            More(table, (int)report.OverrideConflictCount, 5);
+            host.Out.Write(table);
+            host.Out.MarkupLine(Markup.Escape("Lookups still apply these overrides. Move or end them (`geoassign overrides import FILE`, `geoassign overrides delete ACCOUNT`) before activating."));
         }
 
         if (!report.IsClean && plan is not null)

@@ -221,6 +221,20 @@ internal sealed class PlanService(MapReader maps, MapEdits edits, IMemoryCache c
             response.Layers.Add(message);
         }
 
+        // Overrides are checked on every call (cheap next to the geometry, and they change between
+        // versions of a plan's base): they belong to the live map of now.
+        var conflicts = Index.Analysis.OverrideConflicts.Find(maps.Replica.State.Live, map, DateTimeOffset.UtcNow);
+        response.OverrideConflictCount = (ulong)conflicts.Count;
+        response.OverrideConflicts.AddRange(conflicts.Take(1000).Select(c => new Protos.V1.OverrideConflict
+        {
+            AccountId = c.Override.AccountId,
+            OwnerId = c.Override.OwnerId,
+            TerritoryId = c.Override.TerritoryId ?? "",
+            Protected = c.Override.Protected,
+            Kind = c.Kind == Index.Analysis.OverrideConflictKind.TerritoryRemoved
+                ? Protos.V1.OverrideConflict.Types.Kind.TerritoryRemoved
+                : Protos.V1.OverrideConflict.Types.Kind.OwnerRemoved,
+        }));
         return response;
     }
 
