@@ -49,11 +49,34 @@ public sealed class MapState
     public long? LiveVersionAt(DateTimeOffset instant)
     {
         long? found = null;
-        foreach (var entry in History)
+        if (TimesOrdered)
         {
-            if (entry.Info.Time <= instant)
+            // Binary search for the last entry at or before the instant: lookups with as_of stay
+            // O(log n) in a long history.
+            int low = 0, high = History.Count - 1;
+            while (low <= high)
             {
-                found = entry.Version;
+                var middle = low + ((high - low) >> 1);
+                if (History[middle].Info.Time <= instant)
+                {
+                    found = History[middle].Version;
+                    low = middle + 1;
+                }
+                else
+                {
+                    high = middle - 1;
+                }
+            }
+        }
+        else
+        {
+            // Replica clocks may have stepped back between versions: the last in version order wins.
+            foreach (var entry in History)
+            {
+                if (entry.Info.Time <= instant)
+                {
+                    found = entry.Version;
+                }
             }
         }
 
@@ -65,6 +88,54 @@ public sealed class MapState
         var complete = History.IsEmpty ? Live.Version == 0 : History[0].Version == FirstVersion;
         return complete ? 0 : null;
     }
+
+    /// <summary>Whether <paramref name="version"/> is a live version the history keeps. O(log n); allocates nothing.</summary>
+    public bool HistoryContains(long version)
+    {
+        int low = 0, high = History.Count - 1;
+        while (low <= high)
+        {
+            var middle = low + ((high - low) >> 1);
+            var at = History[middle].Version;
+            if (at == version)
+            {
+                return true;
+            }
+
+            if (at < version)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+
+        return false;
+    }
+
+    // Whether the versions' times never go back (computed once per state).
+    private bool TimesOrdered
+    {
+        get
+        {
+            if (_timesOrdered == 0)
+            {
+                var ordered = true;
+                for (var i = 1; i < History.Count && ordered; i++)
+                {
+                    ordered = History[i - 1].Info.Time <= History[i].Info.Time;
+                }
+
+                _timesOrdered = ordered ? 1 : 2;
+            }
+
+            return _timesOrdered == 1;
+        }
+    }
+
+    private int _timesOrdered;
 
     // A history that starts at the first version of the sequence reaches back to the empty map.
     private const long FirstVersion = 1;

@@ -92,7 +92,7 @@ internal sealed class MapReader(MapReplica maps, IOptions<GeoAssignServerOptions
         else
         {
             target = version > long.MaxValue ? long.MaxValue : (long)version;
-            if (target != state.Live.Version && !state.History.Exists(entry => entry.Version == target))
+            if (target != state.Live.Version && !state.HistoryContains(target))
             {
                 var oldest = state.History.IsEmpty ? state.Live.Version : state.History[0].Version;
                 throw RpcErrors.WithMapVersion(StatusCode.FailedPrecondition, target < oldest
