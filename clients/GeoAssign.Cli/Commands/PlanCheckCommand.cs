@@ -220,7 +220,7 @@ internal static class PlanCheckCommand
             host.Out.MarkupLine(Markup.Escape("Lookups still apply these overrides. Move or end them (`geoassign overrides import FILE`, `geoassign overrides delete ACCOUNT`) before activating."));
         }
 
-        if (!report.IsClean && plan is not null)
+        if (report.Layers.Any(l => !l.IsClean) && plan is not null)
         {
             host.Out.MarkupLine(Markup.Escape($"Fix them in the plan (`geoassign plan import {plan} FILE`, `geoassign territories delete ID --plan {plan}`); "
                 + "an activation refuses new overlaps unless forced (--force)."));

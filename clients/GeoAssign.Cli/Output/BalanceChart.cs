@@ -59,9 +59,19 @@ internal static class BalanceChart
         // Owners of either map, in id order; an owner missing from one map has nothing there.
         var live = report.Live.Owners.ToDictionary(o => o.OwnerId, StringComparer.Ordinal);
         var planned = report.Plan?.Owners.ToDictionary(o => o.OwnerId, StringComparer.Ordinal);
-        var owners = live.Keys.Union(planned?.Keys ?? Enumerable.Empty<string>(), StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        ownerCount = owners.Count;
         double Value(OwnerBalance? owner) => owner is null ? 0 : report.Weighted ? owner.Totals.Weight : owner.Totals.Count;
+        var all = live.Keys.Union(planned?.Keys ?? Enumerable.Empty<string>(), StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        // Owners without accounts on either side add empty slots only (an account file of one region
+        // against a national map): they are left out of the bars, said in the title, and still count
+        // in the figures of the legend.
+        var owners = all.Where(o => Value(live.GetValueOrDefault(o)) != 0 || (planned is not null && Value(planned.GetValueOrDefault(o)) != 0)).ToList();
+        if (owners.Count == 0)
+        {
+            owners = all;
+        }
+
+        var idle = all.Count - owners.Count;
+        ownerCount = owners.Count;
 
         var plot = new Plot();
         var liveColor = new Color(31, 119, 180);
@@ -89,13 +99,15 @@ internal static class BalanceChart
             // Many owners: slanted names do not run into each other.
             plot.Axes.Bottom.TickLabelStyle.Rotation = 45;
             plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
+            plot.Axes.Bottom.MinimumSize = 8 + 6.5f * owners.Max(o => o.Length);
         }
 
         plot.Axes.Margins(bottom: 0);
         var quantity = report.Weighted ? "Weight" : "Accounts";
-        plot.Title(report.Plan is { } plan
+        plot.Title((report.Plan is { } plan
             ? $"{quantity} per owner: live map (v{report.Live.MapVersion}) and plan {plan.Plan} (v{plan.MapVersion}), layer {report.Layer}"
-            : $"{quantity} per owner: live map (v{report.Live.MapVersion}), layer {report.Layer}");
+            : $"{quantity} per owner: live map (v{report.Live.MapVersion}), layer {report.Layer}")
+            + (idle == 0 ? "" : $"\n{idle} owners without accounts on either side are not drawn; the Gini counts them"));
         plot.YLabel(quantity);
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = string.Create(CultureInfo.InvariantCulture, $"Live (Gini {Gini(report.Live, report.Weighted):0.000})"), FillColor = liveColor });
         if (report.Plan is { } withPlan)
