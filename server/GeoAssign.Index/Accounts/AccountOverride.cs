@@ -26,7 +26,7 @@ public sealed record AccountOverride
     /// <summary>
     /// Whether the account is protected from realignment: Reassign and plan previews report it as kept
     /// with its owner (every override in force decides the owner, as in lookups; protection marks the
-    /// accounts realignment must not move, and balanced proposals leave them where they are).
+    /// accounts realignment must not move).
     /// </summary>
     public bool Protected { get; init; }
 
