@@ -279,7 +279,7 @@ public sealed class PlanCommandTests : PlanServerTests
         await Client.CreatePlanAsync("p");
         var json = CliAssert.Exit(0, await RunAsync("plan", "check", "p", "--sliver-km2", "0.5", "--json"));
         using var document = JsonDocument.Parse(json.Out);
-        Assert.Equal(["plan", "version", "clean", "layers", "area_method", "geojson"], Names(document.RootElement));
+        Assert.Equal(["plan", "version", "clean", "layers", "override_conflict_count", "override_conflicts", "area_method", "geojson"], Names(document.RootElement));
         var layer = Assert.Single(document.RootElement.GetProperty("layers").EnumerateArray());
         Assert.Equal(["layer", "territory_count", "clean", "overlaps", "gaps", "small_territories"], Names(layer));
         Assert.True(document.RootElement.GetProperty("clean").GetBoolean());

@@ -47,6 +47,9 @@ internal static class HttpJsonApi
                 Description = "Point-to-territory assignment over HTTP/JSON: the gRPC API's routes (proto/geoassign/v1). "
                     + "Errors answer with the HTTP status of their gRPC code and a JSON body {\"code\", \"message\", \"details\"}.",
             });
+            // Nested proto types (enums named Kind in two messages) get their message's name in front;
+            // the default id, the bare type name, would make the document fail to generate.
+            swagger.CustomSchemaIds(SchemaId);
             // The proto comments, which Grpc.Tools writes into the messages' XML documentation.
             var comments = Path.Combine(AppContext.BaseDirectory, "GeoAssign.Protos.xml");
             if (File.Exists(comments))
@@ -65,6 +68,16 @@ internal static class HttpJsonApi
             swagger.AddSecurityDefinition("apiKey", scheme);
             swagger.AddSecurityRequirement(new OpenApiSecurityRequirement { [scheme] = [] });
         });
+    }
+
+    // Swashbuckle's default schema id (type name; generic arguments before it), with a nested proto
+    // type (Outer.Types.Kind) named Outer.Kind.
+    private static string SchemaId(Type type)
+    {
+        var name = type.IsConstructedGenericType
+            ? string.Concat(string.Join("And", type.GetGenericArguments().Select(SchemaId)), type.Name.Split('`')[0])
+            : type.Name.Replace("[]", "Array", StringComparison.Ordinal);
+        return type.DeclaringType is { Name: "Types", DeclaringType: { } outer } ? $"{SchemaId(outer)}.{name}" : name;
     }
 
     /// <summary>
