@@ -1,6 +1,7 @@
 // `--override-report`: memory per account override, and the time to load millions of them into a book and a map.
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using GeoAssign.Index;
 using GeoAssign.Index.Accounts;
 using GeoAssign.Index.Model;
@@ -28,6 +29,8 @@ internal static class OverrideReport
     {
         int[] counts = [100_000, 1_000_000];
         var withMap = false;
+        var lookupPasses = 0;
+        var pending = 0;
         for (var i = 0; i < args.Count; i++)
         {
             switch (args[i])
@@ -38,8 +41,14 @@ internal static class OverrideReport
                 case "--map":
                     withMap = true;
                     break;
+                case "--lookup-passes" when i + 1 < args.Count:
+                    lookupPasses = int.Parse(args[++i], CultureInfo.InvariantCulture);
+                    break;
+                case "--pending" when i + 1 < args.Count:
+                    pending = int.Parse(args[++i], CultureInfo.InvariantCulture);
+                    break;
                 default:
-                    Console.Error.WriteLine("usage: --override-report [--counts 100000,1000000] [--map]");
+                    Console.Error.WriteLine("usage: --override-report [--counts 100000,1000000] [--map] [--lookup-passes 200 [--pending 10000]]");
                     return 2;
             }
         }
@@ -65,6 +74,11 @@ internal static class OverrideReport
             MeasureMap(counts.Max());
         }
 
+        if (lookupPasses > 0)
+        {
+            MeasureLookups(lookupPasses, pending);
+        }
+
         Console.WriteLine();
         Console.WriteLine($"peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:N0} MiB; load average at the end {LoadAverage()}");
         return 0;
@@ -72,33 +86,42 @@ internal static class OverrideReport
 
     private static string MeasureBook(int count, string[] territoryIds)
     {
+        var sharedBytes = SharedOwnerBytes(count, territoryIds);
         var before = Heap();
-        var shared = OverrideSets.Generate(count, territoryIds, freshStrings: false);
-        var sharedBytes = Heap() - before;
-        GC.KeepAlive(shared);
-        shared = null;
-
-        before = Heap();
         var overrides = OverrideSets.Generate(count, territoryIds, freshStrings: true);
         var inputBytes = Heap() - before;
-
-        var (replaced, replacing) = Timed(() => OverrideBook.Empty.With(overrides, [], clear: true));
-        var bookBytes = Heap() - before - inputBytes;
-        Check(replaced, count);
-        GC.KeepAlive(replaced);
-        replaced = null;
-        Heap();
-
-        var (merged, merging) = Timed(() => OverrideBook.Empty.With(overrides, [], clear: false));
-        var mergedBytes = Heap() - before - inputBytes;
-        Check(merged, count);
-        GC.KeepAlive(merged);
+        var (bookBytes, replacing) = BookBytes(overrides, clear: true);
+        var (mergedBytes, merging) = BookBytes(overrides, clear: false);
         GC.KeepAlive(overrides);
 
-        Console.WriteLine($"{count:N0} overrides: records+strings {Per(inputBytes, count)} B each ({sharedBytes / (double)count:F1} B with shared owners), " +
+        Console.WriteLine($"{count:N0} overrides: records+strings {Per(inputBytes, count)} B each ({Per(sharedBytes, count)} B with shared owners), " +
             $"book {Per(bookBytes, count)} B each (merged: {Per(mergedBytes, count)} B); replacing {replacing}; merging {merging}");
         return $"| {count:N0} | {Per(inputBytes, count)} B | {Per(sharedBytes, count)} B | {Per(bookBytes, count)} B | {Per(inputBytes + bookBytes, count)} B " +
             $"({(inputBytes + bookBytes) / 1048576.0:N0} MiB) | {replacing} | {merging} |";
+    }
+
+    // The heap the overrides take when owners, territories and reasons come from shared pools.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static long SharedOwnerBytes(int count, string[] territoryIds)
+    {
+        var before = Heap();
+        var shared = OverrideSets.Generate(count, territoryIds, freshStrings: false);
+        var bytes = Heap() - before;
+        GC.KeepAlive(shared);
+        return bytes;
+    }
+
+    // The heap a book of the overrides adds, and the time to build it: replacing, or merging into an empty book.
+    // Its own frame, so that no hidden local keeps one book alive while the next is measured.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static (long Bytes, string Timing) BookBytes(AccountOverride[] overrides, bool clear)
+    {
+        var before = Heap();
+        var (book, timing) = Timed(() => OverrideBook.Empty.With(overrides, [], clear));
+        var bytes = Heap() - before;
+        Check(book, overrides.Length);
+        GC.KeepAlive(book);
+        return (bytes, timing);
     }
 
     // The overrides applied to the US counties map as one change, then again (a fresh writer) in import-sized parts.
@@ -134,6 +157,53 @@ internal static class OverrideReport
         }
 
         GC.KeepAlive(overrides);
+    }
+
+    // OverrideBenchmarks' methods timed in interleaved passes, so that load on a shared machine hits all
+    // of them alike: the median of the per-pass ratios to the lookup alone is steadier than separate runs.
+    private static void MeasureLookups(int passes, int pending)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"Lookups on the US counties with {OverrideBenchmarks.OverrideCount:N0} overrides ({pending:N0} of them pending beside the base), {passes} interleaved passes of {IndexBenchmarks.PointCount:N0} points (median ns per lookup; median of per-pass ratios):");
+        Console.WriteLine("| points | lookup alone | account in force | account without | in force, spread | without, spread |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var mix in Enum.GetValues<PointMix>())
+        {
+            var bench = new OverrideBenchmarks { Points = mix, PendingChanges = pending };
+            bench.Setup();
+            Func<int>[] methods = [bench.Lookup, bench.AccountInForce, bench.AccountWithout, bench.AccountInForceSpread, bench.AccountWithoutSpread];
+            var times = methods.Select(_ => new double[passes]).ToArray();
+            var sink = 0L;
+            for (var pass = -3; pass < passes; pass++)
+            {
+                for (var m = 0; m < methods.Length; m++)
+                {
+                    var start = Stopwatch.GetTimestamp();
+                    sink += methods[m]();
+                    var ns = Stopwatch.GetElapsedTime(start).TotalNanoseconds / IndexBenchmarks.PointCount;
+                    if (pass >= 0)
+                    {
+                        times[m][pass] = ns;
+                    }
+                }
+            }
+
+            var cells = new List<string> { $"{Median(times[0]):F0} ns" };
+            for (var m = 1; m < methods.Length; m++)
+            {
+                var ratios = Enumerable.Range(0, passes).Select(p => times[m][p] / times[0][p]).ToArray();
+                cells.Add($"{Median(times[m]):F0} ns ({Median(ratios):F2}×)");
+            }
+
+            Console.WriteLine($"| {mix} | {string.Join(" | ", cells)} |");
+            GC.KeepAlive(sink);
+        }
+    }
+
+    private static double Median(double[] values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     private static (T Result, string Timing) Timed<T>(Func<T> build)
