@@ -6,8 +6,8 @@ namespace GeoAssign.Index.Accounts;
 
 /// <summary>
 /// A register-blocked Bloom filter over account ids: each id sets <see cref="BitsPerId"/> bits in one
-/// 64-bit word, about 16 bits of filter per id. <see cref="MayContain"/> is false for every id not
-/// added except about 1 in 250: most lookups of accounts without an override (the common case) read
+/// 64-bit word, 16 to 32 bits of filter per id (a power of two of words). <see cref="MayContain"/> is
+/// false for every id not added except about 1 in 250 or fewer: most lookups of accounts without an override (the common case) read
 /// one word instead of the dictionary's bucket, entry and key, which are rarely in the CPU caches when a
 /// book holds millions. Built once, then read-only; reads are thread-safe and allocate nothing.
 /// </summary>
