@@ -20,6 +20,12 @@ if (args is ["--activation-report", .. var activationArgs])
     return ActivationReport.Run(activationArgs);
 }
 
+// Memory per account override and loading millions of them (see OverrideReport).
+if (args is ["--override-report", .. var overrideArgs])
+{
+    return OverrideReport.Run(overrideArgs);
+}
+
 // A bare lookup loop for callgrind (see LookupLoop).
 if (args is ["--lookup-loop", .. var loopArgs])
 {

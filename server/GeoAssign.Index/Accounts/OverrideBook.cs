@@ -8,26 +8,29 @@ namespace GeoAssign.Index.Accounts;
 /// The overrides of one map version, by account id. Built for millions of overrides changed a few at a
 /// time: a base dictionary that is never written after it is built, and an immutable set of changes
 /// since (an upsert, or null for a delete), so a new version shares the base and costs only its
-/// changes; once the changes grow past an eighth of the base they are folded into a new base. Lookups
-/// allocate nothing. Immutable and thread-safe.
+/// changes; once the changes grow past an eighth of the base they are folded into a new base. A filter
+/// of the base's ids answers most lookups of accounts without an override. Lookups allocate nothing.
+/// Immutable and thread-safe.
 /// </summary>
 public sealed class OverrideBook
 {
     private static readonly Dictionary<string, AccountOverride> NoBase = new(StringComparer.Ordinal);
 
     private readonly Dictionary<string, AccountOverride> _base;
+    private readonly AccountFilter _baseFilter;
     private readonly ImmutableDictionary<string, AccountOverride?> _changes;
     private string[]? _sortedIds;
 
-    private OverrideBook(Dictionary<string, AccountOverride> baseEntries, ImmutableDictionary<string, AccountOverride?> changes, int count)
+    private OverrideBook(Dictionary<string, AccountOverride> baseEntries, AccountFilter baseFilter, ImmutableDictionary<string, AccountOverride?> changes, int count)
     {
         _base = baseEntries;
+        _baseFilter = baseFilter;
         _changes = changes;
         Count = count;
     }
 
     /// <summary>No overrides.</summary>
-    public static OverrideBook Empty { get; } = new(NoBase, ImmutableDictionary.Create<string, AccountOverride?>(StringComparer.Ordinal), 0);
+    public static OverrideBook Empty { get; } = new(NoBase, new AccountFilter(NoBase.Keys), ImmutableDictionary.Create<string, AccountOverride?>(StringComparer.Ordinal), 0);
 
     /// <summary>How many overrides there are.</summary>
     public int Count { get; }
@@ -39,6 +42,13 @@ public sealed class OverrideBook
         {
             entry = changed;
             return changed is not null;
+        }
+
+        // Most accounts have no override: the filter turns nearly all of them away with one read.
+        if (!_baseFilter.MayContain(accountId))
+        {
+            entry = null;
+            return false;
         }
 
         return _base.TryGetValue(accountId, out entry);
@@ -109,12 +119,19 @@ public sealed class OverrideBook
                 fresh.Remove(id);
             }
 
-            return new OverrideBook(fresh, Empty._changes, fresh.Count);
+            return WithBase(fresh);
         }
 
         if (upserts.Count == 0 && deletes.Count == 0)
         {
             return this;
+        }
+
+        if (upserts.Count + deletes.Count > FoldThreshold)
+        {
+            // A bulk change (an import) would be folded anyway: building the new base directly skips
+            // an immutable dictionary of every row, which costs ten times the time of a plain one.
+            return Merged(upserts, deletes);
         }
 
         var changes = _changes.ToBuilder();
@@ -131,9 +148,44 @@ public sealed class OverrideBook
             changes[id] = null;
         }
 
-        var book = new OverrideBook(_base, changes.ToImmutable(), count);
-        return changes.Count > Math.Max(4096, _base.Count / 8) ? book.Folded() : book;
+        var book = new OverrideBook(_base, _baseFilter, changes.ToImmutable(), count);
+        return changes.Count > FoldThreshold ? book.Folded() : book;
     }
+
+    // How many changes a book keeps beside its base before it folds them in.
+    private int FoldThreshold => Math.Max(4096, _base.Count / 8);
+
+    // This book's overrides with the upserts set and then the deletes removed, in one new base.
+    private OverrideBook Merged(IReadOnlyList<AccountOverride> upserts, IReadOnlyList<string> deletes)
+    {
+        var capacity = Count + upserts.Count;
+        var merged = new Dictionary<string, AccountOverride>(capacity, StringComparer.Ordinal);
+        foreach (var entry in All())
+        {
+            merged[entry.AccountId] = entry;
+        }
+
+        foreach (var entry in upserts)
+        {
+            merged[entry.AccountId] = entry;
+        }
+
+        foreach (var id in deletes)
+        {
+            merged.Remove(id);
+        }
+
+        // Upserts of existing accounts leave room unused; give it back when it is a quarter or more.
+        if (merged.Count < capacity / 4 * 3)
+        {
+            merged.TrimExcess();
+        }
+        return WithBase(merged);
+    }
+
+    // A book of exactly these overrides, with its filter.
+    private static OverrideBook WithBase(Dictionary<string, AccountOverride> entries) =>
+        new(entries, new AccountFilter(entries.Keys), Empty._changes, entries.Count);
 
     // Whether the account has an override once the pending changes are applied.
     private bool Exists(string accountId, ImmutableDictionary<string, AccountOverride?>.Builder changes) =>
@@ -148,6 +200,6 @@ public sealed class OverrideBook
             merged[entry.AccountId] = entry;
         }
 
-        return new OverrideBook(merged, Empty._changes, merged.Count);
+        return WithBase(merged);
     }
 }

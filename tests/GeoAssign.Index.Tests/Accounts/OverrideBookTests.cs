@@ -54,6 +54,51 @@ public sealed class OverrideBookTests
     }
 
     [Fact]
+    public void The_account_filter_keeps_every_id_it_was_built_of_and_turns_away_nearly_all_others()
+    {
+        var ids = Enumerable.Range(0, 200_000).Select(n => $"ACC-{n:D8}").ToArray();
+        var filter = new AccountFilter(ids);
+
+        Assert.All(ids, id => Assert.True(filter.MayContain(new string(id.AsSpan()))));
+        var falsePositives = Enumerable.Range(200_000, 200_000).Count(n => filter.MayContain($"ACC-{n:D8}"));
+        Assert.InRange(falsePositives, 0, 200_000 / 100);
+        Assert.False(new AccountFilter([]).MayContain("ACC-00000001"));
+        Assert.True(new AccountFilter(["x"]).MayContain("x"));
+    }
+
+    [Fact]
+    public void A_bulk_change_of_a_book_with_pending_changes_holds_what_a_plain_dictionary_holds()
+    {
+        var book = OverrideBook.Empty.With([.. Enumerable.Range(0, 10_000).Select(n => Override($"a-{n}"))], [], clear: true)
+            .With([Override("a-1", "rep-2"), Override("b-1")], ["a-2"], clear: false);
+        var bulk = Enumerable.Range(5_000, 10_000).Select(n => Override($"a-{n}", "rep-3")).ToList();
+
+        var merged = book.With(bulk, ["a-3", "b-1", "a-6000"], clear: false);
+
+        var expected = Enumerable.Range(0, 15_000).Where(n => n is not 2 and not 3 and not 6000).Select(n => $"a-{n}").ToHashSet();
+        Assert.Equal(expected.Count, merged.Count);
+        Assert.Equal(expected.Order(StringComparer.Ordinal), merged.SortedIds());
+        Assert.True(merged.TryGet("a-1", out var kept) && kept.OwnerId == "rep-2");
+        Assert.True(merged.TryGet("a-7000", out var bulked) && bulked.OwnerId == "rep-3");
+        Assert.False(merged.TryGet("b-1", out _));
+        Assert.False(merged.TryGet("a-2", out _));
+    }
+
+    [Fact]
+    public void A_window_is_kept_as_its_utc_instant_and_equal_overrides_stay_equal()
+    {
+        var local = new DateTimeOffset(2027, 3, 1, 9, 30, 0, TimeSpan.FromHours(2));
+        var entry = Override("a", from: local, until: local.AddDays(1));
+
+        Assert.Equal(local, entry.ValidFrom);
+        Assert.Equal(TimeSpan.Zero, entry.ValidFrom!.Value.Offset);
+        Assert.Equal(Override("a", from: local.ToUniversalTime(), until: local.AddDays(1)), entry);
+        Assert.NotEqual(Override("a", from: local.AddTicks(1), until: local.AddDays(1)), entry);
+        Assert.Null(Override("a").ValidUntil);
+        Assert.Equal(entry with { ValidFrom = null }, Override("a", until: local.AddDays(1)));
+    }
+
+    [Fact]
     public void An_override_is_in_force_from_its_start_inclusive_until_its_end_exclusive()
     {
         var from = new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero);
