@@ -25,7 +25,8 @@ internal sealed class ChunkResolver
     private readonly long _atTicks;
     private readonly Dictionary<IndexedTerritory, AssignedTerritory> _messages = [];
     private readonly Dictionary<IndexedTerritory, uint> _refs = [];
-    private readonly Dictionary<AccountOverride, uint> _overrideRefs = [];
+    // By reference: a record's value equality would hash its five strings for every overridden point.
+    private readonly Dictionary<AccountOverride, uint> _overrideRefs = new(ReferenceEqualityComparer.Instance);
 
     private ChunkResolver(TerritoryMap map, string layer, LayerIndex index, OverrideBook overrides, long atTicks)
     {
