@@ -2,6 +2,7 @@
 using GeoAssign.Replication;
 using GeoAssign.Replication.Replicas;
 using GeoAssign.Server.Http;
+using GeoAssign.Server.MapPage;
 using GeoAssign.Server.Maps;
 using GeoAssign.Server.Security;
 using GeoAssign.Server.Services;
@@ -100,7 +101,8 @@ public static partial class GeoAssignServerApp
         builder.Services.AddSingleton<TerritoryMessages>();
         builder.Services.AddSingleton<ApiKeyRegistry>();
         builder.Services.AddSingleton<GeoAssignMetrics>();
-        // Per-version responses (territory messages, sorted ids, layer statistics); never lookups.
+        builder.Services.AddMapPage();
+        // Per-version responses (territory messages, sorted ids, layer statistics, map page drawings); never lookups.
         builder.Services.AddMemoryCache(cache => cache.SizeLimit = 256 * 1024);
 
         builder.Services.AddGrpc(grpc =>
@@ -143,6 +145,7 @@ public static partial class GeoAssignServerApp
         app.MapGrpcService<BalanceService>();
         app.MapGrpcService<DiagnosticsService>();
         app.MapGrpcHealthChecksService();
+        app.MapMapPage();
         if (options.EnableReflection)
         {
             app.MapGrpcReflectionService();
