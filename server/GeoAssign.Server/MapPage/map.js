@@ -119,6 +119,7 @@
     }
     drawLegend(collection.features);
     page.drawnIds = collection.features.map((feature) => feature.id);
+    page.drawnLayerCount = next.getLayers().length;
     names = new Map(collection.features.map((feature) => [feature.id, feature.properties.name]));
     page.drawnVersion = collection.mapVersion;
     document.body.dataset.drawnVersion = String(collection.mapVersion);
