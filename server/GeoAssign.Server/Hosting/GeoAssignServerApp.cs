@@ -266,7 +266,7 @@ public static partial class GeoAssignServerApp
     [LoggerMessage(Level = LogLevel.Information, Message = "GeoAssign serving gRPC on {Urls}; {Store}; map version {Version}")]
     private static partial void LogListening(ILogger logger, string urls, string store, long version);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "GeoAssign serving gRPC on {Urls}; HTTP/JSON on {Http1Url} (HTTP/1.1, e.g. curl {Http1Url}/v1/map) and on the gRPC port (HTTP/2); {Store}; map version {Version}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "GeoAssign serving gRPC on {Urls}; HTTP/JSON on {Http1Url} (HTTP/1.1, e.g. curl {Http1Url}/v1/map) and on the gRPC port (HTTP/2); the map page at {Http1Url}/map; {Store}; map version {Version}")]
     private static partial void LogListeningWithHttp1(ILogger logger, string urls, string http1Url, string store, long version);
 }
 

@@ -35,9 +35,10 @@ internal static class MapPageEndpoints
     /// <summary>Maps the page, its assets and the drawing.</summary>
     public static void MapMapPage(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet(PagePath, () => Asset("index.html"));
-        endpoints.MapGet(PagePath + "/assets/{**path}", (string path) => Asset(path));
-        endpoints.MapGet(DrawingPath, Draw);
+        // Not routes of the API: the OpenAPI document lists the gRPC routes only.
+        endpoints.MapGet(PagePath, () => Asset("index.html")).ExcludeFromDescription();
+        endpoints.MapGet(PagePath + "/assets/{**path}", (string path) => Asset(path)).ExcludeFromDescription();
+        endpoints.MapGet(DrawingPath, Draw).ExcludeFromDescription();
     }
 
     private static IResult Asset(string path)
