@@ -72,6 +72,11 @@ public sealed class MapPageTests(Chromium chromium) : IClassFixture<Chromium>
         Assert.InRange(clicked.Lat, 39.0, 40.5);
         Assert.InRange(clicked.Lng, -105.8, -104.2);
         await AssertSameAsGrpcAsync(server, page, clicked, "08");
+        // The pointer rests on Colorado: its id, name and owner.
+        var hover = await page.InnerTextAsync("#hover");
+        Assert.Contains("08", hover, StringComparison.Ordinal);
+        Assert.Contains("Colorado", hover, StringComparison.Ordinal);
+        Assert.Contains("rep-069", hover, StringComparison.Ordinal);
         Assert.Equal(1, await page.EvaluateAsync<int>("() => document.querySelectorAll('.leaflet-tooltip-top').length"));
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Chromium.ArtifactsDirectory, "map-page-resolved.png") });
 
@@ -112,6 +117,37 @@ public sealed class MapPageTests(Chromium chromium) : IClassFixture<Chromium>
         Assert.Equal(next.ToString(System.Globalization.CultureInfo.InvariantCulture), await page.InnerTextAsync("#map-version"));
         Assert.Contains("atlantic-test", await page.EvaluateAsync<string[]>("() => window.geoassignMap.drawnIds"));
         Assert.Equal(1, await page.Locator("#legend li[data-owner='rep-new-version']").CountAsync());
+        session.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task Choosing_a_layer_draws_and_resolves_that_layer()
+    {
+        await using var server = await TestServer.StartAsync(http1: true);
+        await server.ImportAsync(TestData.SampleTerritories);
+        var version = (await server.Territories.UpsertTerritoriesAsync(new UpsertTerritoriesRequest
+        {
+            Territories =
+            {
+                Shapes.Territory("zip-a", Shapes.Square(-105.5, 39.5, 1), owner: "rep-zip-a", layer: "postal"),
+                Shapes.Territory("zip-b", Shapes.Square(-104.5, 39.5, 1), owner: "rep-zip-b", layer: "postal"),
+            },
+        })).MapVersion;
+        await using var session = await OpenAsync(server, version);
+        var page = session.Page;
+        Assert.Equal(["geo", "postal"], await page.Locator("#layer option").AllInnerTextsAsync());
+        Assert.Equal(56, await page.EvaluateAsync<int>("() => window.geoassignMap.drawnIds.length"));
+
+        await page.SelectOptionAsync("#layer", "postal");
+        await page.WaitForFunctionAsync("() => window.geoassignMap.drawnIds.length === 2", null, new PageWaitForFunctionOptions { Timeout = (float)Deadline.TotalMilliseconds });
+        Assert.Equal(["rep-zip-a", "rep-zip-b"], (await page.Locator("#legend li").EvaluateAllAsync<string[]>("items => items.map(i => i.dataset.owner)")).Order(StringComparer.Ordinal));
+
+        await page.FillAsync("#search-text", "39.7392,-104.9903");
+        await page.PressAsync("#search-text", "Enter");
+        var answer = await AnswerAsync(page);
+        // Denver (-104.99) is in zip-a (-105.5 to -104.5).
+        Assert.Equal("zip-a", answer.Answer.GetProperty("territoryId").GetString());
+        Assert.Equal("postal", answer.Answer.GetProperty("layer").GetString());
         session.AssertNoErrors();
     }
 
