@@ -96,11 +96,12 @@ public sealed class MapPageTests(Chromium chromium) : IClassFixture<Chromium>
     }
 
     [Fact]
-    public async Task A_new_map_version_appears_without_reloading_the_page()
+    public async Task A_new_map_version_appears_without_reloading_the_page_as_the_watch_stream_announces_it()
     {
         await using var server = await TestServer.StartAsync(http1: true);
         var version = await server.ImportAsync(TestData.SampleTerritories);
-        await using var session = await OpenAsync(server, version);
+        // No poll within the test's deadline: only the stream can bring the version.
+        await using var session = await OpenAsync(server, version, poll: 600_000);
         var page = session.Page;
         // Gone if the page reloads.
         await page.EvaluateAsync("() => { window.notReloaded = true; }");
@@ -112,7 +113,16 @@ public sealed class MapPageTests(Chromium chromium) : IClassFixture<Chromium>
         var next = edit.MapVersion;
         Assert.True(next > version);
 
-        await page.WaitForFunctionAsync("v => window.geoassignMap.drawnVersion === v", (long)next, new PageWaitForFunctionOptions { Timeout = (float)Deadline.TotalMilliseconds });
+        try
+        {
+            await page.WaitForFunctionAsync("v => window.geoassignMap.drawnVersion === v", (long)next, new PageWaitForFunctionOptions { Timeout = (float)Deadline.TotalMilliseconds });
+        }
+        catch (TimeoutException)
+        {
+            var watch = await page.EvaluateAsync<string>("() => JSON.stringify({ error: window.geoassignMap.watchError, received: window.geoassignMap.watchReceived, drawn: window.geoassignMap.drawnVersion })");
+            Assert.Fail($"Version {next} did not appear within {Deadline}; the watch stream: {watch}");
+        }
+
         Assert.True(await page.EvaluateAsync<bool>("() => window.notReloaded === true"), "The page reloaded to show the new version.");
         Assert.Equal(next.ToString(System.Globalization.CultureInfo.InvariantCulture), await page.InnerTextAsync("#map-version"));
         Assert.Contains("atlantic-test", await page.EvaluateAsync<string[]>("() => window.geoassignMap.drawnIds"));
@@ -151,12 +161,13 @@ public sealed class MapPageTests(Chromium chromium) : IClassFixture<Chromium>
         session.AssertNoErrors();
     }
 
-    private async Task<PageSession> OpenAsync(TestServer server, ulong version)
+    // poll: the page's safety-net poll of /v1/map in milliseconds; a minute leaves new versions to the watch stream.
+    private async Task<PageSession> OpenAsync(TestServer server, ulong version, int poll = 250)
     {
         var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
         var page = await context.NewPageAsync();
         var session = new PageSession(context, page);
-        await page.GotoAsync(new Uri(server.Http1Address!, "/map?poll=250").ToString());
+        await page.GotoAsync(new Uri(server.Http1Address!, $"/map?poll={poll}").ToString());
         await page.WaitForFunctionAsync("v => window.geoassignMap && window.geoassignMap.drawnVersion === v", (long)version,
             new PageWaitForFunctionOptions { Timeout = (float)Deadline.TotalMilliseconds });
         return session;

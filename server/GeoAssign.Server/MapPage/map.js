@@ -2,13 +2,14 @@
 'use strict';
 (() => {
   const params = new URLSearchParams(location.search);
-  // Tests shorten the poll; a person never needs to.
-  const pollMs = Math.max(250, Number(params.get('poll')) || 2000);
+  // New versions arrive on the watch stream; the poll is the safety net when a proxy or an old
+  // server breaks the stream. Tests set it (long, to prove the stream; short, to prove the poll).
+  const pollMs = Math.max(250, Number(params.get('poll')) || 15000);
   const plan = params.get('plan') || '';
   const $ = (id) => document.getElementById(id);
   const keyInput = $('api-key');
   keyInput.value = localStorage.getItem('geoassign-api-key') || '';
-  keyInput.addEventListener('change', () => { localStorage.setItem('geoassign-api-key', keyInput.value); refresh(); });
+  keyInput.addEventListener('change', () => { localStorage.setItem('geoassign-api-key', keyInput.value); refresh(); watch(); });
 
   // What the tests (and a curious person in the console) can read.
   const page = window.geoassignMap = { version: 0, drawnVersion: 0, drawnIds: [], owners: {}, answer: null, map: null };
@@ -20,7 +21,7 @@
   let marker = null;        // the point last resolved
   let fitted = false;
   let names = new Map();    // territory id → name, of what is drawn
-  let refreshing = null;    // the refresh under way, so that polls do not pile up
+  let refreshing = null;    // the load under way, so that polls and events do not pile up
 
   async function getJson(url) {
     const headers = keyInput.value ? { 'x-api-key': keyInput.value } : {};
@@ -144,8 +145,21 @@
     select.value = names.includes(current) ? current : names[0];
   }
 
+  // One load at a time; a refresh asked for during a load runs again after it, since that load may
+  // have read /v1/map before the version that prompted the request.
+  let again = false;
   function refresh() {
-    refreshing ??= load().finally(() => { refreshing = null; });
+    if (refreshing) {
+      again = true;
+      return refreshing;
+    }
+    refreshing = load().finally(() => {
+      refreshing = null;
+      if (again) {
+        again = false;
+        refresh();
+      }
+    });
     return refreshing;
   }
 
@@ -209,7 +223,49 @@
   });
   $('plan-label').textContent = plan ? `(plan ${plan})` : '';
 
-  // Follows new versions: a cheap GET of /v1/map (its layer statistics are cached per version).
+  // Follows new versions as the server announces them: GET /v1/map:watch streams one JSON object a
+  // line (WatchMap transcoded), the first for the version served now. A broken stream reconnects.
+  let watching = null;
+  async function watch() {
+    watching?.abort();
+    const controller = watching = new AbortController();
+    try {
+      const headers = keyInput.value ? { 'x-api-key': keyInput.value } : {};
+      const response = await fetch('/v1/map:watch', { headers, signal: controller.signal, cache: 'no-store' });
+      if (!response.ok || !response.body) {
+        throw new Error(`watch: ${response.status}`);
+      }
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      let pending = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) {
+          break;
+        }
+        pending += value;
+        page.watchReceived = (page.watchReceived || 0) + value.length;
+        const lines = pending.split('\n');
+        pending = lines.pop();
+        for (const line of lines) {
+          const event = line.trim() ? JSON.parse(line) : null;
+          if (event && event.mapVersion !== page.version) {
+            refresh();
+          }
+        }
+      }
+    } catch (error) {
+      if (controller.signal.aborted) {
+        return;
+      }
+      page.watchError = String(error);
+    }
+    if (watching === controller) {
+      setTimeout(() => { if (watching === controller) { watch(); } }, 2000);
+    }
+  }
+
   refresh();
+  watch();
+  // The safety net: a cheap GET of /v1/map (its layer statistics are cached per version).
   setInterval(refresh, pollMs);
 })();
