@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh Debian machine with the .NET SDK:
-# installs what is missing (Node.js packages for the oracles, redis-server), then runs
+# installs what is missing (Node.js packages for the oracles, redis-server, chromium), then runs
 # `dotnet test` over the solution. CI (.ci/run) calls exactly this script. The failover tests run
 # the same redis-server binary as sentinels (`redis-server sentinel.conf --sentinel`), so Debian's
 # redis-server package is all Redis needs; no redis-sentinel package.
@@ -12,6 +12,8 @@ command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
 command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
 # The HTTP/JSON examples of the README are run with the real curl.
 command -v curl >/dev/null 2>&1 || need_apt+=(curl)
+# The map page's tests drive Debian's Chromium headless (Playwright, no downloaded browser).
+[ -x /usr/bin/chromium ] || [ -n "${GEOASSIGN_CHROMIUM:-}" ] || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "==> installing ${need_apt[*]} with apt-get"
   if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi

@@ -2,6 +2,7 @@
 using GeoAssign.Replication;
 using GeoAssign.Replication.Replicas;
 using GeoAssign.Server.Http;
+using GeoAssign.Server.MapPage;
 using GeoAssign.Server.Maps;
 using GeoAssign.Server.Security;
 using GeoAssign.Server.Services;
@@ -100,7 +101,8 @@ public static partial class GeoAssignServerApp
         builder.Services.AddSingleton<TerritoryMessages>();
         builder.Services.AddSingleton<ApiKeyRegistry>();
         builder.Services.AddSingleton<GeoAssignMetrics>();
-        // Per-version responses (territory messages, sorted ids, layer statistics); never lookups.
+        builder.Services.AddMapPage();
+        // Per-version responses (territory messages, sorted ids, layer statistics, map page drawings); never lookups.
         builder.Services.AddMemoryCache(cache => cache.SizeLimit = 256 * 1024);
 
         builder.Services.AddGrpc(grpc =>
@@ -143,6 +145,7 @@ public static partial class GeoAssignServerApp
         app.MapGrpcService<BalanceService>();
         app.MapGrpcService<DiagnosticsService>();
         app.MapGrpcHealthChecksService();
+        app.MapMapPage();
         if (options.EnableReflection)
         {
             app.MapGrpcReflectionService();
@@ -263,7 +266,7 @@ public static partial class GeoAssignServerApp
     [LoggerMessage(Level = LogLevel.Information, Message = "GeoAssign serving gRPC on {Urls}; {Store}; map version {Version}")]
     private static partial void LogListening(ILogger logger, string urls, string store, long version);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "GeoAssign serving gRPC on {Urls}; HTTP/JSON on {Http1Url} (HTTP/1.1, e.g. curl {Http1Url}/v1/map) and on the gRPC port (HTTP/2); {Store}; map version {Version}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "GeoAssign serving gRPC on {Urls}; HTTP/JSON on {Http1Url} (HTTP/1.1, e.g. curl {Http1Url}/v1/map) and on the gRPC port (HTTP/2); the map page at {Http1Url}/map; {Store}; map version {Version}")]
     private static partial void LogListeningWithHttp1(ILogger logger, string urls, string http1Url, string store, long version);
 }
 

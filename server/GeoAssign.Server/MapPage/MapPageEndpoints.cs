@@ -1,0 +1,107 @@
+// The map page: its HTML, scripts and styles (embedded in the server) and the drawing of a layer it loads.
+using System.Collections.Frozen;
+using GeoAssign.Index.Model;
+using GeoAssign.Replication.Replicas;
+using GeoAssign.Server.Http;
+using GeoAssign.Server.Maps;
+using GeoAssign.Server.Security;
+using Grpc.Core;
+
+namespace GeoAssign.Server.MapPage;
+
+/// <summary>
+/// Serves the map page at <see cref="PagePath"/> on every endpoint (a plain browser reaches it on the
+/// HTTP/1.1 one): the page and its assets (Leaflet, installed from its npm package at build time and
+/// embedded in the server: no CDN, no tiles from the internet) need no API key, as they hold no
+/// data; the drawing at <see cref="DrawingPath"/> needs a key like any read when the server has keys.
+/// The page reads everything else through the HTTP/JSON routes. Registration only; thread-safe.
+/// </summary>
+internal static class MapPageEndpoints
+{
+    /// <summary>Where the page is served.</summary>
+    public const string PagePath = "/map";
+
+    /// <summary>Where a layer is drawn: <c>?layer=&amp;plan=&amp;zoom=</c>, answering GeoJSON.</summary>
+    public const string DrawingPath = "/map/territories.geojson";
+
+    private const string ResourcePrefix = "MapPage/";
+
+    // The embedded files by their path under /map/assets/, with their media types.
+    private static readonly FrozenDictionary<string, (string Resource, string MediaType)> Assets = LoadAssetNames();
+
+    /// <summary>Adds the drawing's cache user.</summary>
+    public static void AddMapPage(this IServiceCollection services) => services.AddSingleton<TerritoryDrawing>();
+
+    /// <summary>Maps the page, its assets and the drawing.</summary>
+    public static void MapMapPage(this IEndpointRouteBuilder endpoints)
+    {
+        // Not routes of the API: the OpenAPI document lists the gRPC routes only.
+        endpoints.MapGet(PagePath, () => Asset("index.html")).ExcludeFromDescription();
+        endpoints.MapGet(PagePath + "/assets/{**path}", (string path) => Asset(path)).ExcludeFromDescription();
+        endpoints.MapGet(DrawingPath, Draw).ExcludeFromDescription();
+    }
+
+    private static IResult Asset(string path)
+    {
+        if (!Assets.TryGetValue(path, out var asset))
+        {
+            return Results.NotFound();
+        }
+
+        var stream = typeof(MapPageEndpoints).Assembly.GetManifestResourceStream(asset.Resource)!;
+        return Results.Stream(stream, asset.MediaType);
+    }
+
+    private static IResult Draw(HttpContext context, MapReplica maps, ApiKeyRegistry keys, TerritoryDrawing drawing,
+        string? layer, string? plan, double? zoom)
+    {
+        if (keys.Enabled)
+        {
+            var key = context.Request.Headers[ApiKeyRegistry.Header].ToString();
+            if (key.Length == 0 || !keys.TryGetRole(key, out _, out _))
+            {
+                return Error(StatusCodes.Status401Unauthorized, StatusCode.Unauthenticated, key.Length == 0
+                    ? $"This server needs an API key in the '{ApiKeyRegistry.Header}' header."
+                    : $"The API key in '{ApiKeyRegistry.Header}' is not known to this server.");
+            }
+        }
+
+        layer = string.IsNullOrEmpty(layer) ? Territory.DefaultLayer : layer;
+        plan ??= "";
+        Index.TerritoryMap map;
+        try
+        {
+            map = MapReader.Select(maps.State, plan);
+        }
+        catch (RpcException e)
+        {
+            return Error(StatusCodes.Status404NotFound, e.StatusCode, e.Status.Detail);
+        }
+
+        if (map.Count > 0 && !map.Layers.ContainsKey(layer))
+        {
+            return Error(StatusCodes.Status404NotFound, StatusCode.NotFound,
+                $"Map version {map.Version} has no layer \"{Services.RequestChecks.Shorten(layer)}\"; its layers are {string.Join(", ", map.Layers.Keys)}.");
+        }
+
+        context.Response.Headers.CacheControl = "no-cache";
+        return Results.Bytes(drawing.Draw(map, plan, layer, zoom ?? 0), "application/geo+json");
+    }
+
+    private static IResult Error(int httpStatus, StatusCode code, string message) =>
+        Results.Json(new ErrorBody((int)code, message, []), ErrorBodyContext.Readable.ErrorBody, statusCode: httpStatus);
+
+    private static FrozenDictionary<string, (string, string)> LoadAssetNames() =>
+        typeof(MapPageEndpoints).Assembly.GetManifestResourceNames()
+            .Where(name => name.StartsWith(ResourcePrefix, StringComparison.Ordinal))
+            .ToFrozenDictionary(name => name[ResourcePrefix.Length..], name => (name, MediaType(name)), StringComparer.Ordinal);
+
+    private static string MediaType(string name) => Path.GetExtension(name) switch
+    {
+        ".html" => "text/html; charset=utf-8",
+        ".js" => "text/javascript; charset=utf-8",
+        ".css" => "text/css; charset=utf-8",
+        ".png" => "image/png",
+        _ => "text/plain; charset=utf-8",
+    };
+}

@@ -1,0 +1,271 @@
+// The map page: draws a layer's territories coloured by owner, resolves clicks, follows new map versions.
+'use strict';
+(() => {
+  const params = new URLSearchParams(location.search);
+  // New versions arrive on the watch stream; the poll is the safety net when a proxy or an old
+  // server breaks the stream. Tests set it (long, to prove the stream; short, to prove the poll).
+  const pollMs = Math.max(250, Number(params.get('poll')) || 15000);
+  const plan = params.get('plan') || '';
+  const $ = (id) => document.getElementById(id);
+  const keyInput = $('api-key');
+  keyInput.value = localStorage.getItem('geoassign-api-key') || '';
+  keyInput.addEventListener('change', () => { localStorage.setItem('geoassign-api-key', keyInput.value); refresh(); watch(); });
+
+  // What the tests (and a curious person in the console) can read.
+  const page = window.geoassignMap = { version: 0, drawnVersion: 0, drawnIds: [], owners: {}, answer: null, map: null };
+
+  const map = page.map = L.map('map', { preferCanvas: true, worldCopyJump: false, zoomSnap: 0.5 }).setView([39, -98], 4);
+  const renderer = L.canvas({ padding: 0.5 });
+  let drawn = null;         // the L.GeoJSON layer on the map
+  let drawnKey = '';        // version/layer/zoom bucket of what is drawn
+  let marker = null;        // the point last resolved
+  let fitted = false;
+  let names = new Map();    // territory id → name, of what is drawn
+  let refreshing = null;    // the load under way, so that polls and events do not pile up
+
+  async function getJson(url) {
+    const headers = keyInput.value ? { 'x-api-key': keyInput.value } : {};
+    const response = await fetch(url, { headers, cache: 'no-store' });
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      throw new Error(body.message || `${response.status} ${response.statusText}`);
+    }
+    return body;
+  }
+
+  function showError(error) {
+    const box = $('error');
+    box.hidden = !error;
+    box.textContent = error ? String(error.message || error) : '';
+  }
+
+  // A stable colour per owner: the hue comes from a hash of the owner id alone, so an owner keeps its
+  // colour across versions, layers and reloads.
+  function colourOf(owner) {
+    let hash = 2166136261;
+    for (let i = 0; i < owner.length; i++) {
+      hash ^= owner.charCodeAt(i);
+      hash = Math.imul(hash, 16777619) >>> 0;
+    }
+    const hue = (hash % 360);
+    const saturation = 45 + ((hash >>> 9) % 30);
+    const lightness = 48 + ((hash >>> 17) % 18);
+    return `hsl(${hue}, ${saturation}%, ${lightness}%)`;
+  }
+
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+  }
+
+  function describe(properties) {
+    return `<b>${escapeHtml(properties.id)}</b> ${escapeHtml(properties.name || '')}<br>owner ${escapeHtml(properties.owner)}`
+      + (properties.parent ? `<br>parent ${escapeHtml(properties.parent)}` : '');
+  }
+
+  function layerName() {
+    return $('layer').value || 'geo';
+  }
+
+  function zoomBucket() {
+    return Math.max(0, Math.min(14, Math.floor(map.getZoom())));
+  }
+
+  function drawLegend(features) {
+    const counts = new Map();
+    for (const feature of features) {
+      counts.set(feature.properties.owner, (counts.get(feature.properties.owner) || 0) + 1);
+    }
+    const owners = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    page.owners = Object.fromEntries(owners);
+    $('legend').replaceChildren(...owners.map(([owner, count]) => {
+      const item = document.createElement('li');
+      item.dataset.owner = owner;
+      item.dataset.count = String(count);
+      const swatch = document.createElement('span');
+      swatch.className = 'swatch';
+      swatch.style.background = colourOf(owner);
+      item.append(swatch, `${owner} (${count})`);
+      return item;
+    }));
+    $('territory-count').textContent = `(${features.length} territories)`;
+  }
+
+  async function draw(version) {
+    const bucket = zoomBucket();
+    const key = `${version}/${layerName()}/${bucket}`;
+    if (key === drawnKey) {
+      return;
+    }
+    const query = new URLSearchParams({ layer: layerName(), zoom: String(bucket) });
+    if (plan) {
+      query.set('plan', plan);
+    }
+    const collection = await getJson(`/map/territories.geojson?${query}`);
+    const next = L.geoJSON(collection, {
+      renderer,
+      style: (feature) => ({ color: '#333', weight: 0.8, fillColor: colourOf(feature.properties.owner), fillOpacity: 0.65 }),
+      onEachFeature: (feature, layer) => {
+        layer.bindTooltip(describe(feature.properties), { sticky: true });
+        layer.on('mouseover', () => { $('hover').hidden = false; $('hover').innerHTML = describe(feature.properties); });
+      },
+    });
+    next.addTo(map);
+    if (drawn) {
+      map.removeLayer(drawn);
+    }
+    drawn = next;
+    drawnKey = key;
+    if (marker) {
+      marker.bringToFront();
+    }
+    drawLegend(collection.features);
+    page.drawnIds = collection.features.map((feature) => feature.id);
+    page.drawnLayerCount = next.getLayers().length;
+    names = new Map(collection.features.map((feature) => [feature.id, feature.properties.name]));
+    page.drawnVersion = collection.mapVersion;
+    document.body.dataset.drawnVersion = String(collection.mapVersion);
+    if (!fitted && collection.features.length > 0) {
+      fitted = true;
+      const bounds = next.getBounds();
+      // The sample map spans the antimeridian (Alaska, Guam): fit the part most territories are in.
+      map.fitBounds(bounds.getEast() - bounds.getWest() > 180 ? [[24, -125], [50, -66]] : bounds);
+    }
+  }
+
+  function showLayers(layers) {
+    const select = $('layer');
+    const names = layers.map((layer) => layer.layer);
+    if (names.length === 0) {
+      names.push('geo');
+    }
+    const current = select.value || (names.includes('geo') ? 'geo' : names[0]);
+    if ([...select.options].map((o) => o.value).join() !== names.join()) {
+      select.replaceChildren(...names.map((name) => new Option(name, name)));
+    }
+    select.value = names.includes(current) ? current : names[0];
+  }
+
+  // One load at a time; a refresh asked for during a load runs again after it, since that load may
+  // have read /v1/map before the version that prompted the request.
+  let again = false;
+  function refresh() {
+    if (refreshing) {
+      again = true;
+      return refreshing;
+    }
+    refreshing = load().finally(() => {
+      refreshing = null;
+      if (again) {
+        again = false;
+        refresh();
+      }
+    });
+    return refreshing;
+  }
+
+  async function load() {
+    try {
+      const info = await getJson('/v1/map');
+      page.version = info.mapVersion;
+      $('map-version').textContent = String(info.mapVersion);
+      document.body.dataset.mapVersion = String(info.mapVersion);
+      showLayers(info.layers || []);
+      await draw(info.mapVersion);
+      showError(null);
+    } catch (error) {
+      showError(error);
+    }
+  }
+
+  async function resolve(lat, lng) {
+    if (marker) {
+      marker.setLatLng([lat, lng]);
+    } else {
+      marker = L.circleMarker([lat, lng], { renderer, radius: 6, color: '#000', weight: 2, fillColor: '#fff', fillOpacity: 1 }).addTo(map);
+    }
+    const query = new URLSearchParams({ lat: String(lat), lng: String(lng), layer: layerName() });
+    if (plan) {
+      query.set('plan', plan);
+    }
+    try {
+      const answer = (await getJson(`/v1/resolve?${query}`)).assignment;
+      page.answer = { lat, lng, ...answer };
+      $('answer').hidden = false;
+      $('answer-point').textContent = `${lat.toFixed(6)}, ${lng.toFixed(6)}`;
+      $('answer-territory').textContent = answer.territoryId ? `${answer.territoryId} ${names.get(answer.territoryId) || ''}` : '(none)';
+      $('answer-owner').textContent = answer.ownerId || '(none)';
+      $('answer-reason').textContent = answer.reason;
+      $('answer-version').textContent = String(answer.mapVersion);
+      marker.bindTooltip(`${escapeHtml(answer.territoryId || '(none)')} → ${escapeHtml(answer.ownerId || '(none)')}`, { permanent: true, direction: 'top', offset: [0, -6] }).openTooltip();
+      showError(null);
+    } catch (error) {
+      showError(error);
+    }
+  }
+
+  map.on('click', (event) => resolve(event.latlng.lat, event.latlng.lng));
+  map.on('zoomend', () => refresh());
+  $('layer').addEventListener('change', () => refresh());
+  $('search').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const match = /^\s*(-?\d+(?:\.\d+)?)\s*[,; ]\s*(-?\d+(?:\.\d+)?)\s*$/.exec($('search-text').value);
+    const error = $('search-error');
+    if (!match || Math.abs(Number(match[1])) > 90 || Math.abs(Number(match[2])) > 180) {
+      error.hidden = false;
+      error.textContent = 'Give coordinates as "lat,lng", e.g. 39.7392,-104.9903.';
+      return;
+    }
+    error.hidden = true;
+    const lat = Number(match[1]);
+    const lng = Number(match[2]);
+    map.setView([lat, lng], Math.max(map.getZoom(), 6));
+    resolve(lat, lng);
+  });
+  $('plan-label').textContent = plan ? `(plan ${plan})` : '';
+
+  // Follows new versions as the server announces them: GET /v1/map:watch streams one JSON object a
+  // line (WatchMap transcoded), the first for the version served now. A broken stream reconnects.
+  let watching = null;
+  async function watch() {
+    watching?.abort();
+    const controller = watching = new AbortController();
+    try {
+      const headers = keyInput.value ? { 'x-api-key': keyInput.value } : {};
+      const response = await fetch('/v1/map:watch', { headers, signal: controller.signal, cache: 'no-store' });
+      if (!response.ok || !response.body) {
+        throw new Error(`watch: ${response.status}`);
+      }
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      let pending = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) {
+          break;
+        }
+        pending += value;
+        page.watchReceived = (page.watchReceived || 0) + value.length;
+        const lines = pending.split('\n');
+        pending = lines.pop();
+        for (const line of lines) {
+          const event = line.trim() ? JSON.parse(line) : null;
+          if (event && event.mapVersion !== page.version) {
+            refresh();
+          }
+        }
+      }
+    } catch (error) {
+      if (controller.signal.aborted) {
+        return;
+      }
+      page.watchError = String(error);
+    }
+    if (watching === controller) {
+      setTimeout(() => { if (watching === controller) { watch(); } }, 2000);
+    }
+  }
+
+  refresh();
+  watch();
+  // The safety net: a cheap GET of /v1/map (its layer statistics are cached per version).
+  setInterval(refresh, pollMs);
+})();
