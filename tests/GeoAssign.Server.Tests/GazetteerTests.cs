@@ -178,6 +178,28 @@ public sealed class GazetteerTests
 
     [Theory]
     [MemberData(nameof(HttpJson.Versions), MemberType = typeof(HttpJson))]
+    public async Task The_file_posted_as_the_body_imports_with_its_options_and_bad_rows_are_named(string version)
+    {
+        await using var server = await TestServer.StartAsync(TestServer.WithKeys, http1: true);
+        using var editor = new HttpJson(server, Version.Parse(version), TestServer.EditorKey);
+        var imported = (await editor.PostRawAsync("/v1/gazetteer:import?message=ZIPs", await File.ReadAllBytesAsync(ZipSample), "text/tab-separated-values")).Ok();
+        var rows = File.ReadAllLines(ZipSample).Length;
+        Assert.Equal((rows, rows), (imported.GetProperty("createdCount").GetInt32(), imported.GetProperty("totalCount").GetInt32()));
+        var version1 = imported.GetProperty("mapVersion").GetUInt64();
+
+        var replaced = (await editor.PostRawAsync($"/v1/gazetteer:import?replace=true&expected_version={version1}",
+            Encoding.UTF8.GetBytes(Row("US", "80202", 39.7494, -104.9951)), "text/plain")).Ok();
+        Assert.Equal((rows - 1, 1), (replaced.GetProperty("deletedCount").GetInt32(), replaced.GetProperty("totalCount").GetInt32()));
+
+        var bad = (await editor.PostRawAsync("/v1/gazetteer:import", Encoding.UTF8.GetBytes(Row("US", "1", 1, 2) + "XX\t1\n"), "text/plain"))
+            .Error(HttpStatusCode.BadRequest, StatusCode.InvalidArgument);
+        Assert.Contains("line 2: has 2 tab-separated fields", bad);
+        using var reader = new HttpJson(server, Version.Parse(version), TestServer.ReaderKey);
+        (await reader.PostRawAsync("/v1/gazetteer:import", Encoding.UTF8.GetBytes(Row("US", "1", 1, 2)), "text/plain")).Error(HttpStatusCode.Forbidden, StatusCode.PermissionDenied);
+    }
+
+    [Theory]
+    [MemberData(nameof(HttpJson.Versions), MemberType = typeof(HttpJson))]
     public async Task The_json_route_resolves_a_postal_code_and_names_an_unknown_one(string version)
     {
         await using var server = await TestServer.StartAsync(TestServer.WithKeys, http1: true);

@@ -1,9 +1,11 @@
-// TerritoryService.ImportGazetteer: postal codes into the live map's gazetteer, all rows or none.
+// TerritoryService.ImportGazetteer(Body): postal codes into the live map's gazetteer, all rows or none.
 using System.IO.Pipelines;
+using System.Runtime.InteropServices;
 using System.Text;
 using GeoAssign.Index.Gazetteer;
 using GeoAssign.Index.Model;
 using GeoAssign.Protos.V1;
+using Google.Protobuf;
 using Grpc.Core;
 
 namespace GeoAssign.Server.Services;
@@ -30,13 +32,39 @@ internal sealed partial class TerritoryService
             throw edits.Rejected(Rpc, e);
         }
 
+        return await ApplyGazetteerAsync(Rpc, importOptions, file, context).ConfigureAwait(false);
+    }
+
+    public override async Task<ImportGazetteerResponse> ImportGazetteerBody(ImportGazetteerBodyRequest request, ServerCallContext context)
+    {
+        var importOptions = new ImportGazetteerOptions { Replace = request.Replace, Message = request.Message };
+        if (request.HasExpectedVersion)
+        {
+            importOptions.ExpectedVersion = request.ExpectedVersion;
+        }
+
+        var bytes = (request.Body?.Data ?? ByteString.Empty).Memory;
+        var file = await Task.Run(() =>
+        {
+            using var stream = MemoryMarshal.TryGetArray(bytes, out var segment)
+                ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+                : new MemoryStream(bytes.ToArray(), writable: false);
+            using var text = new StreamReader(stream, Encoding.UTF8);
+            return GeoNamesPostalReader.Read(text, context.CancellationToken);
+        }, context.CancellationToken).ConfigureAwait(false);
+        return await ApplyGazetteerAsync("ImportGazetteerBody", importOptions, file, context).ConfigureAwait(false);
+    }
+
+    // Refuses a file with bad rows; else applies it as one change of the live map.
+    private async Task<ImportGazetteerResponse> ApplyGazetteerAsync(string rpc, ImportGazetteerOptions importOptions, PostalCodeFile file, ServerCallContext context)
+    {
         if (file.ProblemCount > 0)
         {
-            throw edits.Rejected(Rpc, RowErrors(file.Problems, file.ProblemCount));
+            throw edits.Rejected(rpc, RowErrors(file.Problems, file.ProblemCount));
         }
 
         var countries = file.Countries;
-        var (state, counts) = await edits.RunAsync(Rpc, "", importOptions.HasExpectedVersion ? importOptions.ExpectedVersion : null, state =>
+        var (state, counts) = await edits.RunAsync(rpc, "", importOptions.HasExpectedVersion ? importOptions.ExpectedVersion : null, state =>
         {
             var before = state.Live.Gazetteer;
             var replace = importOptions.Replace;
