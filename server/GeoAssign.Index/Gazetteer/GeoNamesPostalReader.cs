@@ -10,7 +10,7 @@ public readonly record struct PostalRowProblem(long Line, string Detail)
     public override string ToString() => $"line {Line}: {Detail}";
 }
 
-/// <summary>What a postal-code file held: its entries (a code repeated is the last row's), and its problems.</summary>
+/// <summary>What a postal-code file held: its entries (a code repeated is the last row's), and its problems. Not thread-safe: built by one reader.</summary>
 public sealed class PostalCodeFile
 {
     /// <summary>The entries, one per key, in the order their key first appeared.</summary>
