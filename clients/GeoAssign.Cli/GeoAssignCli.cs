@@ -50,6 +50,7 @@ internal static class GeoAssignCli
         root.Add(MapCommand.Build(global));
         root.Add(PlanCommand.Build(global));
         root.Add(OverridesCommand.Build(global));
+        root.Add(GazetteerCommand.Build(global));
         root.Add(H3Command.Build(global));
         return root;
     }

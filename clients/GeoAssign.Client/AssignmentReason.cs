@@ -18,4 +18,7 @@ public enum AssignmentReason
 
     /// <summary>No territory of the layer covers the point.</summary>
     Unassigned = 4,
+
+    /// <summary>A postal code's point (ResolveAddress) lies in the territory.</summary>
+    PostalCode = 5,
 }

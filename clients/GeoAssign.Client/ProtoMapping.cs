@@ -18,6 +18,7 @@ internal static class ProtoMapping
         V1.Reason.ExactTest => AssignmentReason.ExactTest,
         V1.Reason.AccountOverride => AssignmentReason.AccountOverride,
         V1.Reason.Unassigned => AssignmentReason.Unassigned,
+        V1.Reason.PostalCode => AssignmentReason.PostalCode,
         _ => AssignmentReason.Unspecified,
     };
 

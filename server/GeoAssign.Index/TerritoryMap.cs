@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
 using GeoAssign.Index.Accounts;
 using GeoAssign.Index.Cells;
+using GeoAssign.Index.Gazetteer;
 using GeoAssign.Index.Model;
 using GeoAssign.Index.Validation;
 
@@ -17,8 +18,9 @@ public sealed class TerritoryMap : ITerritoryCatalog
 {
     internal TerritoryMap(long version, ImmutableDictionary<string, IndexedTerritory> territories,
         ImmutableDictionary<string, ImmutableSortedSet<string>> children, ImmutableSortedDictionary<string, LayerIndex> layers,
-        OverrideBook overrides)
+        OverrideBook overrides, PostalGazetteer gazetteer)
     {
+        Gazetteer = gazetteer;
         Version = version;
         Territories = territories;
         Children = children;
@@ -30,7 +32,7 @@ public sealed class TerritoryMap : ITerritoryCatalog
     public static TerritoryMap Empty { get; } = new(0,
         ImmutableDictionary.Create<string, IndexedTerritory>(StringComparer.Ordinal),
         ImmutableDictionary.Create<string, ImmutableSortedSet<string>>(StringComparer.Ordinal),
-        ImmutableSortedDictionary.Create<string, LayerIndex>(StringComparer.Ordinal), OverrideBook.Empty);
+        ImmutableSortedDictionary.Create<string, LayerIndex>(StringComparer.Ordinal), OverrideBook.Empty, PostalGazetteer.Empty);
 
     /// <summary>The map version: strictly increasing with every accepted change.</summary>
     public long Version { get; }
@@ -48,6 +50,12 @@ public sealed class TerritoryMap : ITerritoryCatalog
     /// against a plan use the live map's).
     /// </summary>
     public OverrideBook Overrides { get; }
+
+    /// <summary>
+    /// The postal codes at this version (of the live map; a plan's map has none of its own: lookups
+    /// against a plan use the live map's).
+    /// </summary>
+    public PostalGazetteer Gazetteer { get; }
 
     /// <summary>The number of territories.</summary>
     public int Count => Territories.Count;

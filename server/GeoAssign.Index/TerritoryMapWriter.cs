@@ -200,7 +200,8 @@ public sealed class TerritoryMapWriter
         }
 
         var overrides = current.Overrides.With(change.OverrideUpserts, change.OverrideDeletes, change.ClearOverrides);
-        var next = new TerritoryMap(change.Version, territories.ToImmutable(), children.ToImmutable(), layers.ToImmutable(), overrides);
+        var gazetteer = current.Gazetteer.With(change.GazetteerUpserts, [], change.GazetteerClearCountries);
+        var next = new TerritoryMap(change.Version, territories.ToImmutable(), children.ToImmutable(), layers.ToImmutable(), overrides, gazetteer);
         Volatile.Write(ref _current, next);
         return next;
     }

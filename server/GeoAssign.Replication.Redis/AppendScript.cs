@@ -33,7 +33,7 @@ internal static class AppendScript
     // KEYS: 1 version, 2 the territory hash the change edits (live or a plan's), 3 changes, 4 head,
     //       5 live version, 6 plans, 7 the live territory hash, 8 the edited plan's base hash (the
     //       territories it started with; for a live change, unused), 9 the live map's history,
-    //       10 the live map's overrides.
+    //       10 the live map's overrides, 11 the set of countries with postal codes.
     // ARGV: 1 new version, 2 expected current version, 3 stream max length, 4 versions channel,
     //       5 encoded change, 6 upsert count n, 7 the message to publish, 8 the parent's id ('' =
     //       unknown), 9 the change's id, 10 what to do to the edited hash first ('' nothing, 'clear'
@@ -41,8 +41,11 @@ internal static class AppendScript
     //       whose description changes ('' none), 12 that description ('' = the plan is gone), 13 '1'
     //       when the change is of the live map, 14 its history entry ('' for a plan's change),
     //       15 '1' when every override goes first, 16 the override upsert count m, 17 the territory
-    //       delete count d, 18 … 17+2n territory id and encoding pairs, then d deleted ids, then m
-    //       account id and override encoding pairs, then the account ids whose override goes.
+    //       delete count d, 18 the override delete count o, 19 the prefix of a country's postal-code
+    //       hash, 20 the count c of countries whose codes go first, 21 the postal-code upsert count g,
+    //       22 … 21+2n territory id and encoding pairs, then d deleted ids, then m account id and
+    //       override encoding pairs, then o account ids whose override goes, then c countries, then
+    //       g country, code and encoding triples.
     // Returns {1, new version} when appended, else {0, current version, head} (nothing written).
     public const string Source = """
         local current = redis.call('GET', KEYS[1]) or '0'
@@ -65,7 +68,7 @@ internal static class AppendScript
             redis.call('HSET', KEYS[8], all[j], all[j + 1])
           end
         end
-        local i = 18
+        local i = 22
         for _ = 1, tonumber(ARGV[6]) do
           redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
           if ARGV[10] == 'clear' then
@@ -84,9 +87,19 @@ internal static class AppendScript
           redis.call('HSET', KEYS[10], ARGV[i], ARGV[i + 1])
           i = i + 2
         end
-        while i <= #ARGV do
+        for _ = 1, tonumber(ARGV[18]) do
           redis.call('HDEL', KEYS[10], ARGV[i])
           i = i + 1
+        end
+        for _ = 1, tonumber(ARGV[20]) do
+          redis.call('DEL', ARGV[19] .. ARGV[i])
+          redis.call('SREM', KEYS[11], ARGV[i])
+          i = i + 1
+        end
+        for _ = 1, tonumber(ARGV[21]) do
+          redis.call('HSET', ARGV[19] .. ARGV[i], ARGV[i + 1], ARGV[i + 2])
+          redis.call('SADD', KEYS[11], ARGV[i])
+          i = i + 3
         end
         if ARGV[11] ~= '' then
           if ARGV[12] == '' then
@@ -108,7 +121,7 @@ internal static class AppendScript
 
     public static RedisKey[] Keys(RedisMapKeys keys, MapChange change) =>
         [keys.Version, change.Plan is null ? keys.Territories : keys.PlanTerritories(change.Plan), keys.Changes, keys.Head, keys.LiveVersion, keys.Plans, keys.Territories,
-            change.Plan is null ? keys.Territories : keys.PlanBase(change.Plan), keys.History, keys.Overrides];
+            change.Plan is null ? keys.Territories : keys.PlanBase(change.Plan), keys.History, keys.Overrides, keys.GazetteerCountries];
 
     /// <summary>
     /// The script's arguments for <paramref name="change"/> with id <paramref name="id"/>, following
@@ -118,7 +131,8 @@ internal static class AppendScript
     /// </summary>
     public static RedisValue[] Arguments(RedisMapKeys keys, MapChange change, int streamMaxLength, string parentId, string id, PlanInfo? plan)
     {
-        var arguments = new RedisValue[17 + (2 * change.Upserts.Count) + change.Deletes.Count + (2 * change.OverrideUpserts.Count) + change.OverrideDeletes.Count];
+        var arguments = new RedisValue[21 + (2 * change.Upserts.Count) + change.Deletes.Count + (2 * change.OverrideUpserts.Count) + change.OverrideDeletes.Count
+            + change.GazetteerClearCountries.Count + (3 * change.GazetteerUpserts.Count)];
         var encoded = TerritoryCodec.EncodeChange(change);
         arguments[0] = Decimal(change.Version);
         arguments[1] = Decimal(change.Version - 1);
@@ -143,7 +157,11 @@ internal static class AppendScript
         arguments[14] = change.ClearOverrides ? "1" : "0";
         arguments[15] = Decimal(change.OverrideUpserts.Count);
         arguments[16] = Decimal(change.Deletes.Count);
-        var i = 17;
+        arguments[17] = Decimal(change.OverrideDeletes.Count);
+        arguments[18] = keys.GazetteerPrefix;
+        arguments[19] = Decimal(change.GazetteerClearCountries.Count);
+        arguments[20] = Decimal(change.GazetteerUpserts.Count);
+        var i = 21;
         foreach (var territory in change.Upserts)
         {
             arguments[i++] = territory.Id;
@@ -164,6 +182,18 @@ internal static class AppendScript
         foreach (var account in change.OverrideDeletes)
         {
             arguments[i++] = account;
+        }
+
+        foreach (var country in change.GazetteerClearCountries)
+        {
+            arguments[i++] = country;
+        }
+
+        foreach (var entry in change.GazetteerUpserts)
+        {
+            arguments[i++] = entry.Country;
+            arguments[i++] = entry.Code;
+            arguments[i++] = TerritoryCodec.EncodePostalCode(entry);
         }
 
         return arguments;

@@ -10,14 +10,19 @@ namespace GeoAssign.Replication.Redis;
 /// </summary>
 internal static class LoadScript
 {
-    // KEYS: 1 version, 2 head, 3 live version, 4 territories, 5 plans, 6 history, 7 overrides. ARGV: 1
-    // the prefix of a plan's territory hash, 2 that of a plan's base hash.
+    // KEYS: 1 version, 2 head, 3 live version, 4 territories, 5 plans, 6 history, 7 overrides, 8 the
+    // countries with postal codes. ARGV: 1 the prefix of a plan's territory hash, 2 that of a plan's
+    // base hash, 3 that of a country's postal-code hash.
     // Returns {version, head, live version, HGETALL territories, HGETALL plans, LRANGE history,
-    // HGETALL overrides, name, HGETALL plan, HGETALL base, …}.
+    // HGETALL overrides, {country, HGETALL codes, …}, name, HGETALL plan, HGETALL base, …}.
     public const string Source = """
         local result = {redis.call('GET', KEYS[1]) or '', redis.call('GET', KEYS[2]) or '', redis.call('GET', KEYS[3]) or '',
           redis.call('HGETALL', KEYS[4]), redis.call('HGETALL', KEYS[5]), redis.call('LRANGE', KEYS[6], 0, -1),
-          redis.call('HGETALL', KEYS[7])}
+          redis.call('HGETALL', KEYS[7]), {}}
+        for _, country in ipairs(redis.call('SMEMBERS', KEYS[8])) do
+          table.insert(result[8], country)
+          table.insert(result[8], redis.call('HGETALL', ARGV[3] .. country))
+        end
         for _, name in ipairs(redis.call('HKEYS', KEYS[5])) do
           table.insert(result, name)
           table.insert(result, redis.call('HGETALL', ARGV[1] .. name))
@@ -26,5 +31,5 @@ internal static class LoadScript
         return result
         """;
 
-    public static RedisKey[] Keys(RedisMapKeys keys) => [keys.Version, keys.Head, keys.LiveVersion, keys.Territories, keys.Plans, keys.History, keys.Overrides];
+    public static RedisKey[] Keys(RedisMapKeys keys) => [keys.Version, keys.Head, keys.LiveVersion, keys.Territories, keys.Plans, keys.History, keys.Overrides, keys.GazetteerCountries];
 }

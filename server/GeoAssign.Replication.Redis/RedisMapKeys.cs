@@ -26,6 +26,8 @@ internal sealed class RedisMapKeys
         Plans = prefix + "plans";
         History = prefix + "history";
         Overrides = prefix + "overrides";
+        GazetteerCountries = prefix + "gazetteer";
+        GazetteerPrefix = prefix + "gazetteer:";
         PlanPrefix = prefix + "plan:";
         PlanBasePrefix = prefix + "planbase:";
         Changes = prefix + "changes";
@@ -53,6 +55,15 @@ internal sealed class RedisMapKeys
 
     /// <summary>Hash: account id → the live map's override encoded by <c>TerritoryCodec.EncodeOverride</c>.</summary>
     public RedisKey Overrides { get; }
+
+    /// <summary>Set: the countries that have postal codes in the live map's gazetteer.</summary>
+    public RedisKey GazetteerCountries { get; }
+
+    /// <summary>
+    /// What the key of a country's postal-code hash starts with; the country follows. Hash: normalised
+    /// code → the entry encoded by <c>TerritoryCodec.EncodePostalCode</c>.
+    /// </summary>
+    public string GazetteerPrefix { get; }
 
     /// <summary>What the key of a plan's territory hash starts with; the plan's name follows.</summary>
     public string PlanPrefix { get; }

@@ -2,6 +2,7 @@
 using System.Diagnostics;
 using GeoAssign.Index;
 using GeoAssign.Index.Accounts;
+using GeoAssign.Index.Gazetteer;
 using GeoAssign.Index.Model;
 using GeoAssign.Index.Plans;
 using StackExchange.Redis;
@@ -132,7 +133,7 @@ public sealed class RedisMapStore : IMapStore
         RedisResult[] reply;
         try
         {
-            reply = (RedisResult[])(await _database.ScriptEvaluateAsync(LoadScript.Source, LoadScript.Keys(_keys), [_keys.PlanPrefix, _keys.PlanBasePrefix], RedisConnection.PrimaryOnly)
+            reply = (RedisResult[])(await _database.ScriptEvaluateAsync(LoadScript.Source, LoadScript.Keys(_keys), [_keys.PlanPrefix, _keys.PlanBasePrefix, _keys.GazetteerPrefix], RedisConnection.PrimaryOnly)
                 .WaitAsync(cancellationToken).ConfigureAwait(false))!;
         }
         catch (Exception e) when (RedisFailures.IsRedisFailure(e))
@@ -173,8 +174,26 @@ public sealed class RedisMapStore : IMapStore
             }
         }
 
+        var countries = (RedisResult[])reply[7]!;
+        var gazetteer = new List<PostalCodeEntry>();
+        for (var c = 0; c + 1 < countries.Length; c += 2)
+        {
+            var codes = (RedisResult[])countries[c + 1]!;
+            for (var e = 0; e + 1 < codes.Length; e += 2)
+            {
+                try
+                {
+                    gazetteer.Add(TerritoryCodec.DecodePostalCode((byte[])codes[e + 1]!));
+                }
+                catch (Exception exception) when (RedisFailures.IsDecodeFailure(exception))
+                {
+                    throw new MapStoreException($"The postal code '{codes[e]}' in Redis key {_keys.GazetteerPrefix}{countries[c]} is corrupt ({exception.Message}); the map cannot be loaded.", exception);
+                }
+            }
+        }
+
         var plans = new List<StoredPlan>();
-        for (var k = 7; k + 2 < reply.Length; k += 3)
+        for (var k = 8; k + 2 < reply.Length; k += 3)
         {
             var name = (string?)reply[k] ?? "";
             PlanInfo? info = null;
@@ -204,7 +223,7 @@ public sealed class RedisMapStore : IMapStore
 
         _lineage.Reset(version, head);
         _feed.NoteReply(version, sentAt);
-        return new StoredMap(version, territories, [], baseLiveVersion: liveVersion, basePlans: plans, baseHistory: history, baseOverrides: overrides);
+        return new StoredMap(version, territories, [], baseLiveVersion: liveVersion, basePlans: plans, baseHistory: history, baseOverrides: overrides, baseGazetteer: gazetteer);
     }
 
     private static List<Territory> DecodeTerritories(RedisResult[] entries, RedisKey key)

@@ -1,6 +1,7 @@
 // What a store holds at start-up: a base state (the live map and its plans) and the changes after it.
 using GeoAssign.Index;
 using GeoAssign.Index.Accounts;
+using GeoAssign.Index.Gazetteer;
 using GeoAssign.Index.Model;
 using GeoAssign.Index.Plans;
 
@@ -22,9 +23,11 @@ public sealed class StoredMap
     /// <param name="basePlans">The plans at the snapshot, with their territories.</param>
     /// <param name="baseHistory">The history of the live map up to the snapshot, oldest first.</param>
     /// <param name="baseOverrides">The live map's account overrides at the snapshot.</param>
+    /// <param name="baseGazetteer">The live map's postal codes at the snapshot.</param>
     public StoredMap(long baseVersion, IReadOnlyList<Territory> baseTerritories, IReadOnlyList<MapChange> changes,
         IReadOnlyList<string>? recoveryNotes = null, long? baseLiveVersion = null, IReadOnlyList<StoredPlan>? basePlans = null,
-        IReadOnlyList<LiveVersionInfo>? baseHistory = null, IReadOnlyList<AccountOverride>? baseOverrides = null)
+        IReadOnlyList<LiveVersionInfo>? baseHistory = null, IReadOnlyList<AccountOverride>? baseOverrides = null,
+        IReadOnlyList<PostalCodeEntry>? baseGazetteer = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(baseVersion);
         ArgumentNullException.ThrowIfNull(baseTerritories);
@@ -46,6 +49,7 @@ public sealed class StoredMap
         BasePlans = basePlans ?? [];
         BaseHistory = baseHistory ?? [];
         BaseOverrides = baseOverrides ?? [];
+        BaseGazetteer = baseGazetteer ?? [];
         Changes = changes;
         RecoveryNotes = recoveryNotes ?? [];
     }
@@ -68,6 +72,9 @@ public sealed class StoredMap
     /// <summary>The live map's account overrides at <see cref="BaseVersion"/>.</summary>
     public IReadOnlyList<AccountOverride> BaseOverrides { get; }
 
+    /// <summary>The live map's postal codes at <see cref="BaseVersion"/>.</summary>
+    public IReadOnlyList<PostalCodeEntry> BaseGazetteer { get; }
+
     /// <summary>The changes after <see cref="BaseVersion"/>, versions consecutive.</summary>
     public IReadOnlyList<MapChange> Changes { get; }
 
@@ -86,7 +93,7 @@ public sealed class StoredMap
     public MapState ApplyTo(BranchedMapWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        writer.Restore(BaseVersion, BaseLiveVersion, BaseTerritories, BasePlans, BaseHistory, BaseOverrides);
+        writer.Restore(BaseVersion, BaseLiveVersion, BaseTerritories, BasePlans, BaseHistory, BaseOverrides, BaseGazetteer);
         foreach (var change in Changes)
         {
             writer.Apply(change, validate: false);
@@ -110,7 +117,7 @@ public sealed class StoredMap
 
         if (BaseLiveVersion > 0)
         {
-            writer.Apply(new MapChange(BaseLiveVersion, BaseTerritories, []) { OverrideUpserts = BaseOverrides }, validate: false);
+            writer.Apply(new MapChange(BaseLiveVersion, BaseTerritories, []) { OverrideUpserts = BaseOverrides, GazetteerUpserts = BaseGazetteer }, validate: false);
         }
 
         foreach (var change in Changes)

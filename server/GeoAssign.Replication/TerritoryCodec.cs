@@ -1,6 +1,7 @@
 // The binary form of territories and changes, shared by every store (log, snapshots, Redis).
 using System.Text;
 using GeoAssign.Index.Accounts;
+using GeoAssign.Index.Gazetteer;
 using GeoAssign.Index.Model;
 using GeoAssign.Index.Plans;
 using NetTopologySuite;
@@ -21,7 +22,9 @@ namespace GeoAssign.Replication;
 /// Layout of a change: <c>[byte format = 2][int64 version][bool has plan][string plan?][operation]
 /// [int64 info time, UTC ticks][string author][string message][7-bit count][territory]…[7-bit count][string id]…
 /// [bool has replaced][7-bit count][replaced territory]…[bool clear overrides][7-bit count][override]…
-/// [7-bit count][string account id]…[bool has replaced overrides][7-bit count][override]…</c>,
+/// [7-bit count][string account id]…[bool has replaced overrides][7-bit count][override]…</c>, then, only
+/// when the change touches postal codes, <c>[7-bit count][string cleared country]…[7-bit count][postal code]…
+/// [bool has replaced codes][7-bit count][postal code]…</c> (a record that ends before it has none),
 /// where the operation is <c>[byte kind, 0 for none]</c> followed by its fields (Create: int64 base version,
 /// bool copy live; Schedule: int64 instant in UTC ticks, bool rebase, bool force; Activate: string plan,
 /// int64 plan version). Format 1 (no plan, operation or info) is still read.
@@ -96,6 +99,23 @@ public static class TerritoryCodec
             {
                 WriteOverrides(writer, change.ReplacedOverrides);
             }
+
+            // Optional, so that records written before the gazetteer read unchanged.
+            if (change.HasGazetteer)
+            {
+                writer.Write7BitEncodedInt(change.GazetteerClearCountries.Count);
+                foreach (var country in change.GazetteerClearCountries)
+                {
+                    writer.Write(country);
+                }
+
+                WritePostalCodes(writer, change.GazetteerUpserts);
+                writer.Write(change.ReplacedGazetteer is not null);
+                if (change.ReplacedGazetteer is not null)
+                {
+                    WritePostalCodes(writer, change.ReplacedGazetteer);
+                }
+            }
         }
 
         return stream.ToArray();
@@ -144,6 +164,9 @@ public static class TerritoryCodec
         AccountOverride[] overrideUpserts = [];
         string[] overrideDeletes = [];
         AccountOverride[]? replacedOverrides = null;
+        string[] gazetteerClear = [];
+        PostalCodeEntry[] gazetteerUpserts = [];
+        PostalCodeEntry[]? replacedGazetteer = null;
         if (format == ChangeFormat)
         {
             if (reader.ReadBoolean())
@@ -164,6 +187,18 @@ public static class TerritoryCodec
             }
 
             replacedOverrides = reader.ReadBoolean() ? ReadOverrides(reader) : null;
+            replacedGazetteer = replacedOverrides is null ? null : [];
+            if (stream.Position < stream.Length)
+            {
+                gazetteerClear = new string[ReadCount(reader)];
+                for (var i = 0; i < gazetteerClear.Length; i++)
+                {
+                    gazetteerClear[i] = reader.ReadString();
+                }
+
+                gazetteerUpserts = ReadPostalCodes(reader);
+                replacedGazetteer = reader.ReadBoolean() ? ReadPostalCodes(reader) : null;
+            }
         }
 
         if (stream.Position != stream.Length)
@@ -181,6 +216,9 @@ public static class TerritoryCodec
             OverrideUpserts = overrideUpserts,
             OverrideDeletes = overrideDeletes,
             ReplacedOverrides = replacedOverrides,
+            GazetteerClearCountries = gazetteerClear,
+            GazetteerUpserts = gazetteerUpserts,
+            ReplacedGazetteer = replacedGazetteer,
         };
     }
 
@@ -455,6 +493,90 @@ public static class TerritoryCodec
         // Owners, territories and authors repeat across millions of overrides: one string each. Reasons are free text.
         Reason = reader.ReadString(),
         SetBy = string.Intern(reader.ReadString()),
+    };
+
+    /// <summary>Encodes one postal code (a snapshot record, a Redis hash value).</summary>
+    public static byte[] EncodePostalCode(PostalCodeEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+        {
+            WritePostalCode(writer, entry);
+        }
+
+        return stream.ToArray();
+    }
+
+    /// <summary>Decodes what <see cref="EncodePostalCode"/> wrote.</summary>
+    /// <exception cref="InvalidDataException">Bytes after the end.</exception>
+    /// <exception cref="EndOfStreamException">The payload ends early.</exception>
+    public static PostalCodeEntry DecodePostalCode(ReadOnlySpan<byte> payload)
+    {
+        using var stream = new MemoryStream(payload.ToArray(), writable: false);
+        using var reader = new BinaryReader(stream, Encoding.UTF8);
+        var entry = ReadPostalCode(reader);
+        if (stream.Position != stream.Length)
+        {
+            throw new InvalidDataException("the postal code record has bytes after its end");
+        }
+
+        return entry;
+    }
+
+    private static void WritePostalCodes(BinaryWriter writer, IReadOnlyList<PostalCodeEntry> entries)
+    {
+        writer.Write7BitEncodedInt(entries.Count);
+        foreach (var entry in entries)
+        {
+            WritePostalCode(writer, entry);
+        }
+    }
+
+    private static PostalCodeEntry[] ReadPostalCodes(BinaryReader reader)
+    {
+        var entries = new PostalCodeEntry[ReadCount(reader)];
+        for (var i = 0; i < entries.Length; i++)
+        {
+            entries[i] = ReadPostalCode(reader);
+        }
+
+        return entries;
+    }
+
+    // [string country][string code][double lat][double lng][string place][string admin1 name][string admin1 code]
+    // [string admin2 name][string admin2 code][string admin3 name][string admin3 code][7-bit accuracy]
+    private static void WritePostalCode(BinaryWriter writer, PostalCodeEntry entry)
+    {
+        writer.Write(entry.Country);
+        writer.Write(entry.Code);
+        writer.Write(entry.Lat);
+        writer.Write(entry.Lng);
+        writer.Write(entry.PlaceName);
+        writer.Write(entry.Admin1Name);
+        writer.Write(entry.Admin1Code);
+        writer.Write(entry.Admin2Name);
+        writer.Write(entry.Admin2Code);
+        writer.Write(entry.Admin3Name);
+        writer.Write(entry.Admin3Code);
+        writer.Write7BitEncodedInt(entry.Accuracy);
+    }
+
+    // Countries and admin names repeat across thousands of codes: one string each.
+    private static PostalCodeEntry ReadPostalCode(BinaryReader reader) => new()
+    {
+        Country = string.Intern(reader.ReadString()),
+        Code = reader.ReadString(),
+        Lat = reader.ReadDouble(),
+        Lng = reader.ReadDouble(),
+        PlaceName = reader.ReadString(),
+        Admin1Name = string.Intern(reader.ReadString()),
+        Admin1Code = string.Intern(reader.ReadString()),
+        Admin2Name = string.Intern(reader.ReadString()),
+        Admin2Code = string.Intern(reader.ReadString()),
+        Admin3Name = reader.ReadString(),
+        Admin3Code = reader.ReadString(),
+        Accuracy = reader.Read7BitEncodedInt(),
     };
 
     /// <summary>Encodes one territory (a snapshot record, a Redis hash value).</summary>

@@ -1,4 +1,4 @@
-// geoassign resolve-csv IN.csv OUT.csv [--layer L] [--plan P | --as-of T | --version V] [--skip-invalid] [--json], with an optional account_id column
+// geoassign resolve-csv IN.csv OUT.csv [--layer L] [--plan P | --as-of T | --version V] [--skip-invalid] [--json]: points or postal codes
 using System.CommandLine;
 using System.Globalization;
 using GeoAssign.Cli.Csv;
@@ -13,7 +13,8 @@ internal static class ResolveCsvCommand
     {
         var input = new Argument<FileInfo>("IN.csv")
         {
-            Description = "Points to resolve, with the header id,lat,lng and optionally account_id: an override of the account in force decides the owner (other columns are ignored)",
+            Description = "Points to resolve, with the header id,lat,lng and optionally account_id: an override of the account in force decides the owner (other columns are ignored); "
+                + "or postal codes, with the header id,country,postal_code instead of lat,lng (each resolved at its point in the server's gazetteer)",
         };
         var output = new Argument<FileInfo>("OUT.csv")
         {
@@ -41,6 +42,11 @@ internal static class ResolveCsvCommand
             }
 
             var rows = new InputRows(source.FullName, parse.GetValue(skipInvalid));
+            if (rows.HasColumn(InputRows.PostalCodeColumn) && !rows.HasColumn("lat"))
+            {
+                return await ResolveAddressesAsync(host, client, rows, source, target, parse.GetValue(layer), view, parse.GetValue(json), token).ConfigureAwait(false);
+            }
+
             // The override columns appear only for input that names accounts, so other outputs keep their shape.
             var accounts = rows.HasColumn(InputRows.AccountColumn);
             var progress = new RowProgress();
@@ -117,6 +123,115 @@ internal static class ResolveCsvCommand
             return ExitCodes.Success;
         }, error => PlanAdvice.ForPlan(error, parse.GetValue(views.Plan))));
         return command;
+    }
+
+    // Postal codes have no batch RPC: each row is one ResolveAddress call, a bounded number in flight, written in input
+    // order. A code the gazetteer does not know is a row with reason postal_code_not_found, not the end of the run.
+    private static async Task<int> ResolveAddressesAsync(CliHost host, Client.GeoAssignClient client, InputRows rows, FileInfo source, FileInfo target,
+        string? layer, Client.MapView view, bool json, CancellationToken token)
+    {
+        const int InFlight = 16;
+        var accounts = rows.HasColumn(InputRows.AccountColumn);
+        var progress = new RowProgress();
+        long assigned = 0, notFound = 0, overridden = 0;
+        ulong? version = null;
+        string?[] columns = accounts
+            ? ["id", "territory_id", "owner_id", "reason", "map_version", "postal_code", "lat", "lng", "territory_owner_id", "override_territory_id", "protected"]
+            : ["id", "territory_id", "owner_id", "reason", "map_version", "postal_code", "lat", "lng"];
+        await using (var file = CsvOutputFile.Create(target, columns))
+        {
+            await progress.RunAsync(host.Error, $"Resolving {source.Name}", rows.Length, () => rows.BytesRead, async () =>
+            {
+                var pending = new Queue<Task<(string Id, Client.AddressAssignment? Answer)>>();
+                async Task<(string, Client.AddressAssignment?)> OneAsync(string id, string country, string code, string? account)
+                {
+                    try
+                    {
+                        return (id, await client.ResolveAddressAsync(country, code, layer, view, account, id, token).ConfigureAwait(false));
+                    }
+                    catch (Client.GeoAssignException e) when (e.StatusCode == Grpc.Core.StatusCode.NotFound && e.ServerMessage.StartsWith("The gazetteer has no postal code", StringComparison.Ordinal))
+                    {
+                        return (id, null);
+                    }
+                }
+
+                void Write((string Id, Client.AddressAssignment? Answer) done)
+                {
+                    if (done.Answer is not { } answer)
+                    {
+                        notFound++;
+                        var row = new string?[columns.Length];
+                        (row[0], row[3]) = (done.Id, "postal_code_not_found");
+                        file.Writer.WriteRecord(row);
+                    }
+                    else
+                    {
+                        var a = answer.Assignment;
+                        version = a.MapVersion;
+                        string?[] fields = accounts
+                            ? [a.Id, a.TerritoryId, a.OwnerId, TextFormat.Reason(a.Reason), a.MapVersion.ToString(CultureInfo.InvariantCulture), answer.Location.PostalCode,
+                                answer.Location.Lat.ToString("R", CultureInfo.InvariantCulture), answer.Location.Lng.ToString("R", CultureInfo.InvariantCulture),
+                                a.TerritoryOwnerId, a.Override?.TerritoryId, a.Override is null ? null : TextFormat.Boolean(a.Override.Protected)]
+                            : [a.Id, a.TerritoryId, a.OwnerId, TextFormat.Reason(a.Reason), a.MapVersion.ToString(CultureInfo.InvariantCulture), answer.Location.PostalCode,
+                                answer.Location.Lat.ToString("R", CultureInfo.InvariantCulture), answer.Location.Lng.ToString("R", CultureInfo.InvariantCulture)];
+                        file.Writer.WriteRecord(fields);
+                        assigned += a.IsAssigned ? 1 : 0;
+                        overridden += a.Override is null ? 0 : 1;
+                    }
+
+                    progress.Add(1);
+                }
+
+                foreach (var (_, id, country, code, account) in rows.Addresses())
+                {
+                    if (pending.Count == InFlight)
+                    {
+                        Write(await pending.Dequeue().ConfigureAwait(false));
+                    }
+
+                    pending.Enqueue(OneAsync(id, country, code, account));
+                }
+
+                while (pending.Count > 0)
+                {
+                    Write(await pending.Dequeue().ConfigureAwait(false));
+                }
+
+                return 0;
+            }).ConfigureAwait(false);
+            await file.CommitAsync().ConfigureAwait(false);
+        }
+
+        var resolved = progress.Rows;
+        if (json)
+        {
+            JsonOutput.Write(host, new
+            {
+                input = source.FullName,
+                output = target.FullName,
+                rows = resolved,
+                assigned,
+                unassigned = resolved - assigned - notFound,
+                postal_code_not_found = notFound,
+                overridden = accounts ? overridden : (long?)null,
+                skipped = rows.Stats.Skipped,
+                skipped_rows = rows.Stats.SkippedRows.Select(r => new { line = r.Line, problem = r.Problem }),
+                map_version = version,
+                seconds = Math.Round(progress.Elapsed.TotalSeconds, 3),
+            });
+        }
+        else
+        {
+            host.Out.MarkupLine(Markup.Escape(
+                $"Resolved {TextFormat.Count(resolved)} postal codes from {source.Name} into {target.Name} in {progress.Elapsed.TotalSeconds:0.0} s: "
+                + $"{TextFormat.Count(assigned)} assigned, {TextFormat.Count(resolved - assigned - notFound)} unassigned, {TextFormat.Count(notFound)} not in the gazetteer"
+                + (accounts ? $", {TextFormat.Count(overridden)} owned by an account override" : "")
+                + (version is { } v ? $"; map version {v}" : "")
+                + (view.IsLive ? "." : $" ({view}).")));
+        }
+
+        ReportSkipped(host, rows.Stats);
+        return ExitCodes.Success;
     }
 
     /// <summary>Warns about the rows --skip-invalid left out, naming the first few by line.</summary>

@@ -80,6 +80,30 @@ internal sealed class InputRows(string path, bool skipInvalid)
         }
     }
 
+    /// <summary>The columns that name a postal code instead of lat and lng (resolve-csv by address).</summary>
+    public const string CountryColumn = "country", PostalCodeColumn = "postal_code";
+
+    /// <summary>
+    /// Addresses from a file with the columns id, country, postal_code and optionally account_id. The server
+    /// normalises the code; here a row only needs both present.
+    /// </summary>
+    public IEnumerable<(long Line, string Id, string Country, string PostalCode, string? AccountId)> Addresses()
+    {
+        foreach (var (line, fields, columns) in Records(["id", CountryColumn, PostalCodeColumn], [AccountColumn]))
+        {
+            var (country, code) = (fields[columns[1]].Trim(), fields[columns[2]].Trim());
+            if (country.Length == 0 || code.Length == 0)
+            {
+                Bad(line, country.Length == 0 ? "country is empty" : "postal_code is empty");
+                continue;
+            }
+
+            Stats.Row();
+            var account = columns[3] < 0 ? null : fields[columns[3]].Trim();
+            yield return (line, fields[columns[0]], country, code, string.IsNullOrEmpty(account) ? null : account);
+        }
+    }
+
     /// <summary>
     /// Whether the file's header names <paramref name="column"/> (case-insensitive); false when the file cannot be
     /// read as CSV, which reading its rows then reports.

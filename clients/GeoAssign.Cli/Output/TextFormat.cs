@@ -14,6 +14,7 @@ internal static class TextFormat
         AssignmentReason.ExactTest => "exact_test",
         AssignmentReason.AccountOverride => "account_override",
         AssignmentReason.Unassigned => "unassigned",
+        AssignmentReason.PostalCode => "postal_code",
         _ => "unspecified",
     };
 

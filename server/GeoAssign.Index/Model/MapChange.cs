@@ -1,5 +1,6 @@
 // The one change type: every edit, replicated message and replay applies a MapChange.
 using GeoAssign.Index.Accounts;
+using GeoAssign.Index.Gazetteer;
 using GeoAssign.Index.Plans;
 
 namespace GeoAssign.Index.Model;
@@ -71,6 +72,21 @@ public sealed class MapChange
     /// <summary>Whether the change touches account overrides.</summary>
     public bool HasOverrides => OverrideUpserts.Count > 0 || OverrideDeletes.Count > 0 || ClearOverrides;
 
+    /// <summary>Postal codes to set (replacing the entry of the same country and code). Only on changes of the live map.</summary>
+    public IReadOnlyList<PostalCodeEntry> GazetteerUpserts { get; init; } = [];
+
+    /// <summary>Countries whose every postal code goes before <see cref="GazetteerUpserts"/> are set (a replacing import).</summary>
+    public IReadOnlyList<string> GazetteerClearCountries { get; init; } = [];
+
+    /// <summary>
+    /// The postal codes as they were before the change, of the keys it sets (every code of
+    /// <see cref="GazetteerClearCountries"/>): what undoing it needs. Null when not known (as <see cref="Replaced"/>).
+    /// </summary>
+    public IReadOnlyList<PostalCodeEntry>? ReplacedGazetteer { get; init; }
+
+    /// <summary>Whether the change touches the postal-code gazetteer.</summary>
+    public bool HasGazetteer => GazetteerUpserts.Count > 0 || GazetteerClearCountries.Count > 0;
+
     /// <summary>The plan this change edits; null for the live map.</summary>
     public string? Plan { get; init; }
 
@@ -87,12 +103,13 @@ public sealed class MapChange
     public bool IsLive => Plan is null;
 
     /// <summary>This change, of <paramref name="plan"/> (null: the live map) and made as <paramref name="info"/> says.</summary>
-    public MapChange For(string? plan, ChangeInfo info) => Copy(plan, info, Replaced, ReplacedOverrides);
+    public MapChange For(string? plan, ChangeInfo info) => Copy(plan, info, Replaced, ReplacedOverrides, ReplacedGazetteer);
 
     /// <summary>This change with other <see cref="Info"/>.</summary>
-    public MapChange WithInfo(ChangeInfo info) => Copy(Plan, info, Replaced, ReplacedOverrides);
+    public MapChange WithInfo(ChangeInfo info) => Copy(Plan, info, Replaced, ReplacedOverrides, ReplacedGazetteer);
 
-    private MapChange Copy(string? plan, ChangeInfo info, IReadOnlyList<Territory>? replaced, IReadOnlyList<AccountOverride>? replacedOverrides) =>
+    private MapChange Copy(string? plan, ChangeInfo info, IReadOnlyList<Territory>? replaced, IReadOnlyList<AccountOverride>? replacedOverrides,
+        IReadOnlyList<PostalCodeEntry>? replacedGazetteer) =>
         new(Version, Upserts, Deletes)
         {
             Plan = plan,
@@ -103,6 +120,9 @@ public sealed class MapChange
             OverrideDeletes = OverrideDeletes,
             ClearOverrides = ClearOverrides,
             ReplacedOverrides = replacedOverrides,
+            GazetteerUpserts = GazetteerUpserts,
+            GazetteerClearCountries = GazetteerClearCountries,
+            ReplacedGazetteer = replacedGazetteer,
         };
 
     /// <summary>This change with <see cref="Replaced"/> taken from <paramref name="before"/>, the map it changes.</summary>
@@ -146,7 +166,26 @@ public sealed class MapChange
             }
         }
 
-        return Copy(Plan, Info, replaced, replacedOverrides ?? []);
+        List<PostalCodeEntry>? replacedGazetteer = null;
+        if (HasGazetteer)
+        {
+            replacedGazetteer = [];
+            var cleared = GazetteerClearCountries.ToHashSet(StringComparer.Ordinal);
+            foreach (var country in cleared)
+            {
+                replacedGazetteer.AddRange(before.Gazetteer.AllOf(country));
+            }
+
+            foreach (var entry in GazetteerUpserts)
+            {
+                if (!cleared.Contains(entry.Country) && before.Gazetteer.TryGet(entry.Country, entry.Code, out var old))
+                {
+                    replacedGazetteer.Add(old);
+                }
+            }
+        }
+
+        return Copy(Plan, Info, replaced, replacedOverrides ?? [], replacedGazetteer ?? []);
     }
 
     /// <inheritdoc/>

@@ -47,7 +47,8 @@ public sealed class BranchedMapWriter
     /// </summary>
     /// <exception cref="InvalidOperationException">The writer is not empty.</exception>
     public MapState Restore(long position, long liveVersion, IReadOnlyList<Territory> live, IReadOnlyList<StoredPlan> plans,
-        IReadOnlyList<LiveVersionInfo>? history = null, IReadOnlyList<Accounts.AccountOverride>? overrides = null)
+        IReadOnlyList<LiveVersionInfo>? history = null, IReadOnlyList<Accounts.AccountOverride>? overrides = null,
+        IReadOnlyList<Gazetteer.PostalCodeEntry>? gazetteer = null)
     {
         ArgumentNullException.ThrowIfNull(live);
         ArgumentNullException.ThrowIfNull(plans);
@@ -58,7 +59,7 @@ public sealed class BranchedMapWriter
 
         if (liveVersion > 0)
         {
-            _live.Apply(new MapChange(liveVersion, live, []) { OverrideUpserts = overrides ?? [] }, validate: false);
+            _live.Apply(new MapChange(liveVersion, live, []) { OverrideUpserts = overrides ?? [], GazetteerUpserts = gazetteer ?? [] }, validate: false);
         }
 
         var branches = ImmutableSortedDictionary.CreateBuilder<string, PlanBranch>(StringComparer.Ordinal);

@@ -59,5 +59,14 @@ public sealed partial class TerritoryValidator
                 Fix = "set overrides without a plan: plans and their previews use the live map's",
             });
         }
+   
+        if (change.HasGazetteer && change.Plan is not null)
+        {
+            problems.Add(new ValidationProblem(ValidationProblemKind.InvalidOverride, null, null,
+                "postal codes belong to the live map; a change of a plan cannot set them")
+            {
+                Fix = "import postal codes without a plan: plans use the live map's gazetteer",
+            });
+        }
     }
 }

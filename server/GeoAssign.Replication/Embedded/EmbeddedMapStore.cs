@@ -161,7 +161,7 @@ public sealed class EmbeddedMapStore : IMapStore
         var segments = ListFiles(LogSegment.TryParseFileName);
 
         long baseVersion = 0;
-        var content = new SnapshotContent(0, [], [], [], []);
+        var content = new SnapshotContent(0, [], [], [], [], []);
         for (var i = snapshots.Count - 1; i >= 0; i--)
         {
             var (snapshotVersion, path) = snapshots[i];
@@ -229,7 +229,7 @@ public sealed class EmbeddedMapStore : IMapStore
 
         _segmentBytes = _segment.Length;
         DeleteOldGenerations();
-        return new StoredMap(baseVersion, content.Live, changes, notes, content.LiveVersion, content.Plans, content.History, content.Overrides);
+        return new StoredMap(baseVersion, content.Live, changes, notes, content.LiveVersion, content.Plans, content.History, content.Overrides, content.Gazetteer);
     }
 
     private void TruncateSegment(string path, long validLength, long segmentBase)

@@ -2,6 +2,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using GeoAssign.Index.Accounts;
+using GeoAssign.Index.Gazetteer;
 using GeoAssign.Index.Model;
 using GeoAssign.Index.Plans;
 
@@ -9,13 +10,13 @@ namespace GeoAssign.Replication.Embedded;
 
 /// <summary>What a snapshot holds: the live map's territories and version, and every plan with its territories.</summary>
 internal sealed record SnapshotContent(long LiveVersion, IReadOnlyList<Territory> Live, IReadOnlyList<StoredPlan> Plans, IReadOnlyList<LiveVersionInfo> History,
-    IReadOnlyList<AccountOverride> Overrides);
+    IReadOnlyList<AccountOverride> Overrides, IReadOnlyList<PostalCodeEntry> Gazetteer);
 
 /// <summary>
 /// A snapshot file <c>snapshot-{version:D20}.snap</c>: a 16-byte header (<c>GEOASNP2</c> and the
 /// version), then <see cref="RecordFrame"/>s that each start with a kind byte — the live map's version,
 /// then its territories, then for each plan its description, its territories and the territories it
-/// started with, then the live map's history and account overrides — and a last frame
+/// started with, then the live map's history, account overrides and postal codes — and a last frame
 /// holding the territory count. It is written to a <c>.tmp</c> file, fsynced, renamed into place and
 /// the folder fsynced, so a snapshot file is either complete or absent; the checksums catch later
 /// damage. Snapshots of the first format (<c>GEOASNP1</c>: the live map's territories, no kind bytes,
@@ -29,6 +30,7 @@ internal static class SnapshotFile
     private const byte BaseTerritoryRecord = 4;
     private const byte HistoryRecord = 5;
     private const byte OverrideRecord = 6;
+    private const byte PostalCodeRecord = 7;
     private const string Prefix = "snapshot-";
     private const string Extension = ".snap";
     private const int HeaderBytes = 16;
@@ -85,6 +87,12 @@ internal static class SnapshotFile
                     WriteFrame(buffered, [OverrideRecord, .. TerritoryCodec.EncodeOverride(entry)]);
                 }
 
+                foreach (var entry in state.Live.Gazetteer.All())
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    WriteFrame(buffered, [PostalCodeRecord, .. TerritoryCodec.EncodePostalCode(entry)]);
+                }
+
                 var trailer = new byte[8];
                 TrailerMagic.CopyTo(trailer);
                 BinaryPrimitives.WriteInt32LittleEndian(trailer.AsSpan(4), count);
@@ -138,6 +146,7 @@ internal static class SnapshotFile
         var plans = new List<StoredPlan>();
         var history = new List<LiveVersionInfo>();
         var overrides = new List<AccountOverride>();
+        var gazetteer = new List<PostalCodeEntry>();
         var current = live;
         List<Territory>? currentBase = null;
         var count = 0;
@@ -172,7 +181,7 @@ internal static class SnapshotFile
                     throw new InvalidDataException($"the trailer counts {trailerCount} territories but the file holds {count}");
                 }
 
-                return new SnapshotContent(liveVersion, live, plans, history, overrides);
+                return new SnapshotContent(liveVersion, live, plans, history, overrides, gazetteer);
             }
 
             if (!withPlans)
@@ -198,6 +207,9 @@ internal static class SnapshotFile
                     break;
                 case OverrideRecord when liveVersion >= 0:
                     overrides.Add(TerritoryCodec.DecodeOverride(payload[1..]));
+                    break;
+                case PostalCodeRecord when liveVersion >= 0:
+                    gazetteer.Add(TerritoryCodec.DecodePostalCode(payload[1..]));
                     break;
                 case HistoryRecord when liveVersion >= 0:
                     history.Add(TerritoryCodec.DecodeLiveVersion(payload[1..]));

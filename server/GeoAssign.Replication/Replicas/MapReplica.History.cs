@@ -1,6 +1,7 @@
 // The replica's past versions of the live map: rebuilt on demand from the present by undoing later changes.
 using GeoAssign.Index;
 using GeoAssign.Index.Accounts;
+using GeoAssign.Index.Gazetteer;
 using GeoAssign.Index.Model;
 using Microsoft.Extensions.Caching.Memory;
 
@@ -62,6 +63,7 @@ public sealed partial class MapReplica
                 $"Version {version} is older than the history this map keeps (the store no longer holds the changes after it); raise GeoAssign:History:KeepChanges to keep more.");
         var territories = live.Territories.ToDictionary(entry => entry.Key, entry => entry.Value.Territory, StringComparer.Ordinal);
         Dictionary<string, AccountOverride>? overrides = null;
+        Dictionary<PostalKey, PostalCodeEntry>? gazetteer = null;
         var liveVersionThen = 0L;
         foreach (var change in changes.Where(c => c.IsLive).Reverse())
         {
@@ -108,6 +110,34 @@ public sealed partial class MapReplica
                     overrides[entry.AccountId] = entry;
                 }
             }
+
+            if (change.HasGazetteer)
+            {
+                if (change.ReplacedGazetteer is null)
+                {
+                    throw new PastVersionUnavailableException($"Version {change.Version} was written before this map kept history; versions before it cannot be rebuilt.");
+                }
+
+                gazetteer ??= live.Gazetteer.All().ToDictionary(e => e.Key);
+                var cleared = change.GazetteerClearCountries.ToHashSet(StringComparer.Ordinal);
+                if (cleared.Count > 0)
+                {
+                    foreach (var key in gazetteer.Keys.Where(k => cleared.Contains(k.Country)).ToList())
+                    {
+                        gazetteer.Remove(key);
+                    }
+                }
+
+                foreach (var entry in change.GazetteerUpserts)
+                {
+                    gazetteer.Remove(entry.Key);
+                }
+
+                foreach (var entry in change.ReplacedGazetteer)
+                {
+                    gazetteer[entry.Key] = entry;
+                }
+            }
         }
 
         // The version the result is: the last live change at or before the one asked for.
@@ -121,11 +151,13 @@ public sealed partial class MapReplica
 
         var writer = new TerritoryMapWriter(_options.Index);
         var pastOverrides = overrides is null ? live.Overrides.All().ToList() : [.. overrides.Values];
-        return await Task.Run(() => liveVersionThen == 0 && territories.Count == 0 && pastOverrides.Count == 0
+        var pastGazetteer = gazetteer is null ? live.Gazetteer.All().ToList() : [.. gazetteer.Values];
+        return await Task.Run(() => liveVersionThen == 0 && territories.Count == 0 && pastOverrides.Count == 0 && pastGazetteer.Count == 0
             ? TerritoryMap.Empty
             : writer.Apply(new MapChange(Math.Max(liveVersionThen, 1), territories.Values.OrderBy(t => t.Id, StringComparer.Ordinal).ToList(), [])
             {
                 OverrideUpserts = pastOverrides,
+                GazetteerUpserts = pastGazetteer,
             }, validate: false),
             cancellationToken).ConfigureAwait(false);
     }

@@ -90,6 +90,8 @@ internal sealed class ApiKeyInterceptor(ApiKeyRegistry keys, IHostApplicationLif
         "/geoassign.v1.TerritoryService/ImportGeoJsonBody",
         "/geoassign.v1.TerritoryService/ImportGeoJsonStream",
         "/geoassign.v1.TerritoryService/RollbackMap",
+        "/geoassign.v1.TerritoryService/ImportGazetteer",
+        "/geoassign.v1.TerritoryService/ImportGazetteerBody",
         "/geoassign.v1.PlanService/CreatePlan",
         "/geoassign.v1.PlanService/DeletePlan",
         "/geoassign.v1.PlanService/ActivatePlan",

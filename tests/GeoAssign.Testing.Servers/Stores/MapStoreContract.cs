@@ -184,6 +184,66 @@ public abstract class MapStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Postal_codes_merged_and_replaced_per_country_load_back_exactly_from_changes_and_from_the_base()
+    {
+        static Index.Gazetteer.PostalCodeEntry Code(string country, string code, double lat, double lng, string place = "") => new()
+        {
+            Country = country, Code = code, Lat = lat, Lng = lng, PlaceName = place, Admin1Name = "Admin", Admin1Code = "AD",
+            Admin2Name = "County", Admin2Code = "001", Admin3Name = "", Admin3Code = "X", Accuracy = 4,
+        };
+
+        // A small retention makes both stores load part of it from their base (snapshot, hashes), the rest from changes.
+        const int Retention = 4;
+        var writer = new BranchedMapWriter();
+        await using (var store = await OpenLoadedAsync(Retention))
+        {
+            async Task AppendAsync(MapChange change)
+            {
+                Assert.True((await store.AppendAsync(change, writer.Current, None)).Appended);
+                store.OnStatePublished(writer.Apply(change));
+                await SettleAsync(store);
+            }
+
+            await AppendAsync(new MapChange(1, [Square("a", 10, 10, 1)], []));
+            await AppendAsync(new MapChange(2, [], [])
+            {
+                GazetteerUpserts = [Code("US", "02139", 42.36, -71.1, "Cambridge"), Code("US", "00501", 40.81, -73.04), Code("GB", "SW1A 1AA", 51.5, -0.14, "London")],
+            }.WithReplacedFrom(writer.Current.Live));
+            await AppendAsync(new MapChange(3, [], []) { GazetteerUpserts = [Code("US", "02139", 42.37, -71.11, "Cambridge MA"), Code("NL", "1012 AB", 52.37, 4.89)] }
+                .WithReplacedFrom(writer.Current.Live));
+            for (var version = 4; version <= 10; version++)
+            {
+                await AppendAsync(new MapChange(version, [Square($"f-{version}", 30, 10 + version, 0.5)], []).WithReplacedFrom(writer.Current.Live));
+            }
+
+            await AppendAsync(new MapChange(11, [], []) { GazetteerClearCountries = ["US"], GazetteerUpserts = [Code("US", "10001", 40.75, -73.99, "New York")] }
+                .WithReplacedFrom(writer.Current.Live));
+            await AppendAsync(new MapChange(12, [], []) { GazetteerUpserts = [Code("GB", "EC1A 1BB", 51.52, -0.1)] }.WithReplacedFrom(writer.Current.Live));
+        }
+
+        var expected = writer.Current.Live.Gazetteer;
+        Assert.Equal(["GB", "NL", "US"], expected.Countries);
+        Assert.Equal(["10001"], expected.AllOf("US").Select(e => e.Code));
+        await using var reader = await OpenAsync(Retention);
+        var stored = await reader.LoadAsync(None);
+        var loaded = stored.ApplyTo(new BranchedMapWriter()).Live;
+        Assert.Equal(12, loaded.Version);
+        Assert.Equal(expected.All(), loaded.Gazetteer.All());
+        var changes = await reader.ReadChangesAsync(stored.BaseVersion, None) ?? [];
+        foreach (var change in changes.Where(c => c.HasGazetteer))
+        {
+            Assert.NotNull(change.ReplacedGazetteer);
+        }
+
+        var replace = changes.SingleOrDefault(c => c.Version == 11);
+        if (replace is not null)
+        {
+            Assert.Equal(["US"], replace.GazetteerClearCountries);
+            Assert.Equal(["00501", "02139"], replace.ReplacedGazetteer!.Select(e => e.Code).Order(StringComparer.Ordinal));
+        }
+    }
+
+    [Fact]
     public async Task An_append_that_does_not_follow_the_stores_version_stores_nothing_and_reports_the_version()
     {
         var history = History(3);

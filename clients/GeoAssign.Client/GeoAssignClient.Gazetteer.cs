@@ -1,0 +1,162 @@
+// GeoAssignClient: postal-code imports into the live map's gazetteer, and resolving by postal code.
+using Google.Protobuf;
+using V1 = GeoAssign.Protos.V1;
+
+namespace GeoAssign.Client;
+
+public sealed partial class GeoAssignClient
+{
+    /// <summary>Imports postal codes from a file; see <see cref="ImportGazetteerAsync(Stream, GazetteerImportOptions?, IProgress{long}?, CancellationToken)"/>.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="options">Merge or replace, the version expected, and why; <see langword="null"/> merges.</param>
+    /// <param name="progress">Receives the bytes sent so far.</param>
+    /// <param name="cancellationToken">Cancels the import; an import that is cancelled before the server answers changes nothing.</param>
+    public async Task<GazetteerImportResult> ImportGazetteerAsync(string path, GazetteerImportOptions? options = null, IProgress<long>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16,
+            FileOptions.Asynchronous | FileOptions.SequentialScan);
+        return await ImportGazetteerAsync(file, options, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Imports postal codes in the GeoNames postal-code layout (UTF-8, tab-separated, no header: country code, postal
+    /// code, place name, admin name1, admin code1, admin name2, admin code2, admin name3, admin code3, latitude,
+    /// longitude, accuracy) into the live map's gazetteer, atomically: every row or none, as one new version. The text
+    /// streams over ImportGazetteer in <see cref="GeoAssignClientOptions.ImportChunkBytes"/> pieces; the stream is read
+    /// from its current position to its end and not disposed. An import from a stream that cannot seek is never retried.
+    /// Thread-safe.
+    /// </summary>
+    /// <param name="text">The text.</param>
+    /// <param name="options">Merge or replace, the version expected, and why; <see langword="null"/> merges.</param>
+    /// <param name="progress">Receives the bytes sent so far.</param>
+    /// <param name="cancellationToken">Cancels the import; an import that is cancelled before the server answers changes nothing.</param>
+    /// <exception cref="GeoAssignException">INVALID_ARGUMENT listing every bad row as "line N: problem", ABORTED,
+    /// RESOURCE_EXHAUSTED, PERMISSION_DENIED, …</exception>
+    public async Task<GazetteerImportResult> ImportGazetteerAsync(Stream text, GazetteerImportOptions? options = null, IProgress<long>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        options ??= new GazetteerImportOptions();
+        var message = new V1.ImportGazetteerOptions { Replace = options.Replace, Message = options.Message ?? "" };
+        if (options.ExpectedVersion is { } expected)
+        {
+            message.ExpectedVersion = expected;
+        }
+
+        var counter = new CountingProgress(progress);
+        V1.ImportGazetteerResponse response;
+        if (text.CanSeek)
+        {
+            var start = text.Position;
+            response = await Retry.ExecuteAsync("ImportGazetteer", Options.Address, EditSafety(options.ExpectedVersion), (client: this, message, text, start, counter),
+                static async (args, token) =>
+                {
+                    args.text.Position = args.start;
+                    return await args.client.ImportGazetteerAttemptAsync(args.message, args.text, args.counter, token).ConfigureAwait(false);
+                }, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            response = await Retry.ExecuteAsync("ImportGazetteer", Options.Address, CallSafety.Once, (client: this, message, text, counter),
+                static (args, token) => args.client.ImportGazetteerAttemptAsync(args.message, args.text, args.counter, token),
+                cancellationToken).ConfigureAwait(false);
+        }
+
+        RequireVersion(response.MapVersion);
+        return new GazetteerImportResult(response.MapVersion, (long)response.RowCount, (long)response.CreatedCount, (long)response.UpdatedCount,
+            (long)response.DeletedCount, [.. response.Countries], (long)response.TotalCount, counter.Last);
+    }
+
+    /// <summary>
+    /// Resolves a postal code: the server normalises it for its country (spaces, case, ZIP+4), finds its point in the
+    /// gazetteer of the map <paramref name="view"/> names (a plan uses the live map's) and resolves that point. Thread-safe.
+    /// </summary>
+    /// <param name="country">ISO 3166-1 alpha-2, any case.</param>
+    /// <param name="postalCode">The code as written.</param>
+    /// <param name="layer">The layer to look in; <see langword="null"/> means "geo".</param>
+    /// <param name="view">The map to answer from; <see langword="null"/> is the live map.</param>
+    /// <param name="accountId">The account at the address, whose override in force decides the owner; or null.</param>
+    /// <param name="id">An id to carry on the answer, or null.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="GeoAssignException">NOT_FOUND naming the code in its normal form when the gazetteer has no such
+    /// code (or the layer holds no territory, or the plan does not exist), INVALID_ARGUMENT, …</exception>
+    public async Task<AddressAssignment> ResolveAddressAsync(string country, string postalCode, string? layer = null, MapView? view = null,
+        string? accountId = null, string? id = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(country);
+        ArgumentNullException.ThrowIfNull(postalCode);
+        view ??= MapView.Live;
+        var request = new V1.ResolveAddressRequest
+        {
+            Country = country,
+            PostalCode = postalCode,
+            Layer = layer ?? "",
+            MinVersion = MinReadVersion,
+            Plan = view.Plan ?? "",
+            Version = view.Version ?? 0,
+            AsOf = ProtoMapping.ToTimestamp(view.AsOf),
+            AccountId = accountId ?? "",
+        };
+        var response = await UnaryAsync("ResolveAddress", CallSafety.Read, request,
+            (r, options) => _assignments.ResolveAddressAsync(r, options), cancellationToken).ConfigureAwait(false);
+        var location = response.Location ?? new V1.PostalCodeLocation();
+        return new AddressAssignment(ProtoMapping.Assignment(response.Assignment ?? new V1.Assignment(), id, accountId),
+            new PostalCodeLocation(location.Country, location.PostalCode, location.Lat, location.Lng, ProtoMapping.NullIfEmpty(location.PlaceName),
+                ProtoMapping.NullIfEmpty(location.AdminName1), ProtoMapping.NullIfEmpty(location.AdminCode1), location.Accuracy));
+    }
+
+    private async Task<V1.ImportGazetteerResponse> ImportGazetteerAttemptAsync(V1.ImportGazetteerOptions options, Stream text, IProgress<long> progress,
+        CancellationToken token)
+    {
+        using var call = _territories.ImportGazetteer(StreamingCallOptions(token));
+        Exception? writeError = null;
+        try
+        {
+            var first = true;
+            long sent = 0;
+            progress.Report(0);
+            var buffer = new byte[Options.ImportChunkBytes];
+            while (true)
+            {
+                var read = await text.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, token).ConfigureAwait(false);
+                if (read == 0 && !first)
+                {
+                    break;
+                }
+
+                // The options travel in the first message, with the first chunk (or none, for an empty file).
+                var message = new V1.ImportGazetteerRequest { Chunk = ByteString.CopyFrom(buffer, 0, read) };
+                if (first)
+                {
+                    message.Options = options;
+                    first = false;
+                }
+
+                await call.RequestStream.WriteAsync(message, token).ConfigureAwait(false);
+                sent += read;
+                progress.Report(sent);
+                if (read == 0)
+                {
+                    break;
+                }
+            }
+
+            await call.RequestStream.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is Grpc.Core.RpcException or InvalidOperationException)
+        {
+            // The call failed while sending (the server rejected the text early): its status, read below, says why.
+            writeError = e;
+        }
+
+        var response = await call.ResponseAsync.ConfigureAwait(false);
+        if (writeError is not null)
+        {
+            throw writeError;
+        }
+
+        return response;
+    }
+}

@@ -1,0 +1,166 @@
+// TerritoryService.ImportGazetteer(Body): postal codes into the live map's gazetteer, all rows or none.
+using System.IO.Pipelines;
+using System.Runtime.InteropServices;
+using System.Text;
+using GeoAssign.Index.Gazetteer;
+using GeoAssign.Index.Model;
+using GeoAssign.Protos.V1;
+using Google.Protobuf;
+using Grpc.Core;
+
+namespace GeoAssign.Server.Services;
+
+internal sealed partial class TerritoryService
+{
+    public override async Task<ImportGazetteerResponse> ImportGazetteer(IAsyncStreamReader<ImportGazetteerRequest> requestStream, ServerCallContext context)
+    {
+        const string Rpc = "ImportGazetteer";
+        if (!await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false))
+        {
+            throw edits.Rejected(Rpc, RpcErrors.InvalidArgument("The stream is empty: send the options and the postal-code text."));
+        }
+
+        var first = requestStream.Current;
+        var importOptions = first.Options ?? new ImportGazetteerOptions();
+        PostalCodeFile file;
+        try
+        {
+            file = await ReadPostalCodesAsync(first, requestStream, context).ConfigureAwait(false);
+        }
+        catch (RpcException e)
+        {
+            throw edits.Rejected(Rpc, e);
+        }
+
+        return await ApplyGazetteerAsync(Rpc, importOptions, file, context).ConfigureAwait(false);
+    }
+
+    public override async Task<ImportGazetteerResponse> ImportGazetteerBody(ImportGazetteerBodyRequest request, ServerCallContext context)
+    {
+        var importOptions = new ImportGazetteerOptions { Replace = request.Replace, Message = request.Message };
+        if (request.HasExpectedVersion)
+        {
+            importOptions.ExpectedVersion = request.ExpectedVersion;
+        }
+
+        var bytes = (request.Body?.Data ?? ByteString.Empty).Memory;
+        var file = await Task.Run(() =>
+        {
+            using var stream = MemoryMarshal.TryGetArray(bytes, out var segment)
+                ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+                : new MemoryStream(bytes.ToArray(), writable: false);
+            using var text = new StreamReader(stream, Encoding.UTF8);
+            return GeoNamesPostalReader.Read(text, context.CancellationToken);
+        }, context.CancellationToken).ConfigureAwait(false);
+        return await ApplyGazetteerAsync("ImportGazetteerBody", importOptions, file, context).ConfigureAwait(false);
+    }
+
+    // Refuses a file with bad rows; else applies it as one change of the live map.
+    private async Task<ImportGazetteerResponse> ApplyGazetteerAsync(string rpc, ImportGazetteerOptions importOptions, PostalCodeFile file, ServerCallContext context)
+    {
+        if (file.ProblemCount > 0)
+        {
+            throw edits.Rejected(rpc, RowErrors(file.Problems, file.ProblemCount));
+        }
+
+        var countries = file.Countries;
+        var (state, counts) = await edits.RunAsync(rpc, "", importOptions.HasExpectedVersion ? importOptions.ExpectedVersion : null, state =>
+        {
+            var before = state.Live.Gazetteer;
+            var replace = importOptions.Replace;
+            long created = 0;
+            foreach (var entry in file.Entries)
+            {
+                created += before.TryGet(entry.Country, entry.Code, out _) ? 0 : 1;
+            }
+
+            var deleted = replace ? countries.Sum(c => (long)before.CountOf(c)) - (file.Entries.Count - created) : 0;
+            var change = file.Entries.Count == 0 ? null : new MapChange(state.NextVersion, [], [])
+            {
+                GazetteerUpserts = file.Entries,
+                GazetteerClearCountries = replace ? countries : [],
+                Info = MapEdits.Info(context, importOptions.Message),
+            };
+            return (change, (Created: created, Deleted: deleted));
+        }, "rows", null, context).ConfigureAwait(false);
+
+        var response = new ImportGazetteerResponse
+        {
+            MapVersion = (ulong)state.Live.Version,
+            RowCount = (ulong)file.RowCount,
+            CreatedCount = (ulong)counts.Created,
+            UpdatedCount = (ulong)(file.Entries.Count - counts.Created),
+            DeletedCount = (ulong)counts.Deleted,
+            TotalCount = (ulong)state.Live.Gazetteer.Count,
+        };
+        response.Countries.AddRange(countries);
+        return response;
+    }
+
+    // Reads the text while it arrives, through a pipe to the reader on another thread.
+    private async Task<PostalCodeFile> ReadPostalCodesAsync(ImportGazetteerRequest first, IAsyncStreamReader<ImportGazetteerRequest> requestStream,
+        ServerCallContext context)
+    {
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 8 << 20, resumeWriterThreshold: 4 << 20, useSynchronizationContext: false));
+        var reading = Task.Run(() =>
+        {
+            using var text = new StreamReader(pipe.Reader.AsStream(), Encoding.UTF8);
+            return GeoNamesPostalReader.Read(text, context.CancellationToken);
+        });
+        try
+        {
+            long bytes = 0;
+            var message = first;
+            for (var index = 0; ; index++)
+            {
+                if (index > 0 && message.Options is not null)
+                {
+                    throw RpcErrors.InvalidArgument($"Message {index} of the stream carries options; only the first may.");
+                }
+
+                bytes += message.Chunk.Length;
+                if (bytes > _options.MaxImportBytes)
+                {
+                    throw RpcErrors.ResourceExhausted($"The text passes the import limit of {_options.MaxImportBytes:N0} bytes (GeoAssign:MaxImportBytes); nothing was changed. Import one country at a time, or split it and import the parts with merge.");
+                }
+
+                var flushed = await pipe.Writer.WriteAsync(message.Chunk.Memory, context.CancellationToken).ConfigureAwait(false);
+                if (flushed.IsCompleted || !await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                message = requestStream.Current;
+            }
+
+            await pipe.Writer.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            await pipe.Writer.CompleteAsync(e).ConfigureAwait(false);
+            await Task.WhenAny(reading).ConfigureAwait(false);
+            _ = reading.Exception;
+            throw;
+        }
+
+        return await reading.ConfigureAwait(false);
+    }
+
+    // "N problems in the file, nothing was changed:" with each problem on a line.
+    private static RpcException RowErrors(IReadOnlyList<PostalRowProblem> problems, long total)
+    {
+        var text = new StringBuilder();
+        text.Append(total == 1 ? "1 problem" : $"{total:N0} problems").Append(" in the postal-code file, nothing was changed:");
+        foreach (var problem in problems.Take(50))
+        {
+            text.Append('\n').Append(problem.ToString()).Append('.');
+        }
+
+        if (total > Math.Min(50, problems.Count))
+        {
+            text.Append("\n… and ").Append(total - Math.Min(50, problems.Count)).Append(" more.");
+        }
+
+        return new RpcException(new Status(StatusCode.InvalidArgument, text.ToString()));
+    }
+}
