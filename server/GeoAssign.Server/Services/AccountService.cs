@@ -1,5 +1,4 @@
 // AccountService: named-account overrides - upsert, delete, get, list and the CSV import.
-using System.IO.Pipelines;
 using GeoAssign.Index.Model;
 using GeoAssign.Index.Plans;
 using GeoAssign.Protos.V1;
@@ -270,54 +269,13 @@ internal sealed class AccountService(MapReader maps, MapEdits edits, IOptions<Ge
         };
     }
 
-    // Reads the CSV while it arrives, through a pipe to the reader on another thread.
-    private async Task<OverrideCsv> ReadCsvAsync(ImportOverridesRequest first, IAsyncStreamReader<ImportOverridesRequest> requestStream, string setBy,
-        ServerCallContext context)
-    {
-        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 8 << 20, resumeWriterThreshold: 4 << 20, useSynchronizationContext: false));
-        var reading = Task.Run(() =>
-        {
-            using var stream = pipe.Reader.AsStream();
-            return OverrideCsvReader.Read(stream, setBy, _options.MaxOverridesPerImport, context.CancellationToken);
-        });
-        try
-        {
-            long bytes = 0;
-            var message = first;
-            for (var index = 0; ; index++)
-            {
-                if (index > 0 && message.Options is not null)
-                {
-                    throw RpcErrors.InvalidArgument($"Message {index} of the stream carries options; only the first may.");
-                }
-
-                bytes += message.Chunk.Length;
-                if (bytes > _options.MaxImportBytes)
-                {
-                    throw RpcErrors.ResourceExhausted($"The CSV passes the import limit of {_options.MaxImportBytes:N0} bytes (GeoAssign:MaxImportBytes); nothing was changed. Split it and import the parts with merge.");
-                }
-
-                var flushed = await pipe.Writer.WriteAsync(message.Chunk.Memory, context.CancellationToken).ConfigureAwait(false);
-                if (flushed.IsCompleted || !await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false))
-                {
-                    break;
-                }
-
-                message = requestStream.Current;
-            }
-
-            await pipe.Writer.CompleteAsync().ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            await pipe.Writer.CompleteAsync(e).ConfigureAwait(false);
-            await Task.WhenAny(reading).ConfigureAwait(false);
-            _ = reading.Exception;
-            throw;
-        }
-
-        return await reading.ConfigureAwait(false);
-    }
+    // Reads the CSV while it arrives.
+    private Task<OverrideCsv> ReadCsvAsync(ImportOverridesRequest first, IAsyncStreamReader<ImportOverridesRequest> requestStream, string setBy,
+        ServerCallContext context) =>
+        StreamedText.ReadAsync(first, requestStream, m => m.Chunk, m => m.Options is not null, _options.MaxImportBytes, "The CSV",
+            "Split it and import the parts with merge.",
+            (stream, cancellationToken) => Task.FromResult(OverrideCsvReader.Read(stream, setBy, _options.MaxOverridesPerImport, cancellationToken)),
+            context.CancellationToken);
 
     // "N rows have problems, nothing was changed:" with each problem on a line.
     private static RpcException RowErrors(IReadOnlyList<CsvRowProblem> problems, long total, StatusCode code = StatusCode.InvalidArgument)

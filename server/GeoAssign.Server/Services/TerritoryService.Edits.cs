@@ -1,5 +1,4 @@
 // TerritoryService edits: upsert, delete and the imports, each one change through the replica.
-using System.IO.Pipelines;
 using GeoAssign.Index.GeoJson;
 using GeoAssign.Index.Model;
 using GeoAssign.Index.Validation;
@@ -163,59 +162,11 @@ internal sealed partial class TerritoryService
         return new ImportGeoJsonStreamResponse { Summary = summary };
     }
 
-    // Reads the GeoJSON while it arrives: the chunks go through a pipe to the reader, which parses and
-    // builds territories on another thread, so the server never holds the whole text (a 200 MB file
-    // used to sit in memory as bytes next to its territories) and reading overlaps receiving.
-    private async Task<GeoJsonImportResult> ReadStreamAsync(ImportGeoJsonStreamRequest first,
-        IAsyncStreamReader<ImportGeoJsonStreamRequest> requestStream, TerritoryGeoJsonReader reader, ServerCallContext context)
-    {
-        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 8 << 20, resumeWriterThreshold: 4 << 20, useSynchronizationContext: false));
-        var reading = Task.Run(async () =>
-        {
-            // Disposing the stream completes the pipe's reader, which tells the writer below to stop.
-            await using var stream = pipe.Reader.AsStream();
-            return await reader.ReadAsync(stream, context.CancellationToken).ConfigureAwait(false);
-        });
-        try
-        {
-            long bytes = 0;
-            var message = first;
-            for (var index = 0; ; index++)
-            {
-                if (index > 0 && message.Options is not null)
-                {
-                    throw RpcErrors.InvalidArgument($"Message {index} of the stream carries options; only the first may.");
-                }
-
-                bytes += message.Chunk.Length;
-                if (bytes > _options.MaxImportBytes)
-                {
-                    throw RpcErrors.ResourceExhausted($"The GeoJSON passes the import limit of {_options.MaxImportBytes:N0} bytes (GeoAssign:MaxImportBytes); nothing was changed.");
-                }
-
-                var flushed = await pipe.Writer.WriteAsync(message.Chunk.Memory, context.CancellationToken).ConfigureAwait(false);
-                // The reader has finished early (too many problems): what it found is the answer.
-                if (flushed.IsCompleted || !await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false))
-                {
-                    break;
-                }
-
-                message = requestStream.Current;
-            }
-
-            await pipe.Writer.CompleteAsync().ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            // The reader then fails with this same exception: wait for it to stop, and report the cause.
-            await pipe.Writer.CompleteAsync(e).ConfigureAwait(false);
-            await Task.WhenAny(reading).ConfigureAwait(false);
-            _ = reading.Exception;
-            throw;
-        }
-
-        return await reading.ConfigureAwait(false);
-    }
+    // Reads the GeoJSON while it arrives (a 200 MB file used to sit in memory as bytes next to its territories).
+    private Task<GeoJsonImportResult> ReadStreamAsync(ImportGeoJsonStreamRequest first,
+        IAsyncStreamReader<ImportGeoJsonStreamRequest> requestStream, TerritoryGeoJsonReader reader, ServerCallContext context) =>
+        StreamedText.ReadAsync(first, requestStream, m => m.Chunk, m => m.Options is not null, _options.MaxImportBytes, "The GeoJSON", "",
+            (stream, cancellationToken) => reader.ReadAsync(stream, cancellationToken), context.CancellationToken);
 
     // Reads the file, lets TerritoryImport check it and plan the change, and runs the change through the replica.
     // optionsField prefixes the option names in error messages ("options." where they are a message of their own).

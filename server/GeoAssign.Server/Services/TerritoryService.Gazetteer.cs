@@ -1,5 +1,4 @@
 // TerritoryService.ImportGazetteer(Body): postal codes into the live map's gazetteer, all rows or none.
-using System.IO.Pipelines;
 using System.Runtime.InteropServices;
 using System.Text;
 using GeoAssign.Index.Gazetteer;
@@ -97,54 +96,17 @@ internal sealed partial class TerritoryService
         return response;
     }
 
-    // Reads the text while it arrives, through a pipe to the reader on another thread.
-    private async Task<PostalCodeFile> ReadPostalCodesAsync(ImportGazetteerRequest first, IAsyncStreamReader<ImportGazetteerRequest> requestStream,
-        ServerCallContext context)
-    {
-        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 8 << 20, resumeWriterThreshold: 4 << 20, useSynchronizationContext: false));
-        var reading = Task.Run(() =>
-        {
-            using var text = new StreamReader(pipe.Reader.AsStream(), Encoding.UTF8);
-            return GeoNamesPostalReader.Read(text, context.CancellationToken);
-        });
-        try
-        {
-            long bytes = 0;
-            var message = first;
-            for (var index = 0; ; index++)
+    // Reads the text while it arrives.
+    private Task<PostalCodeFile> ReadPostalCodesAsync(ImportGazetteerRequest first, IAsyncStreamReader<ImportGazetteerRequest> requestStream,
+        ServerCallContext context) =>
+        StreamedText.ReadAsync(first, requestStream, m => m.Chunk, m => m.Options is not null, _options.MaxImportBytes, "The text",
+            "Import one country at a time, or split it and import the parts with merge.",
+            (stream, cancellationToken) =>
             {
-                if (index > 0 && message.Options is not null)
-                {
-                    throw RpcErrors.InvalidArgument($"Message {index} of the stream carries options; only the first may.");
-                }
-
-                bytes += message.Chunk.Length;
-                if (bytes > _options.MaxImportBytes)
-                {
-                    throw RpcErrors.ResourceExhausted($"The text passes the import limit of {_options.MaxImportBytes:N0} bytes (GeoAssign:MaxImportBytes); nothing was changed. Import one country at a time, or split it and import the parts with merge.");
-                }
-
-                var flushed = await pipe.Writer.WriteAsync(message.Chunk.Memory, context.CancellationToken).ConfigureAwait(false);
-                if (flushed.IsCompleted || !await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false))
-                {
-                    break;
-                }
-
-                message = requestStream.Current;
-            }
-
-            await pipe.Writer.CompleteAsync().ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            await pipe.Writer.CompleteAsync(e).ConfigureAwait(false);
-            await Task.WhenAny(reading).ConfigureAwait(false);
-            _ = reading.Exception;
-            throw;
-        }
-
-        return await reading.ConfigureAwait(false);
-    }
+                using var text = new StreamReader(stream, Encoding.UTF8);
+                return Task.FromResult(GeoNamesPostalReader.Read(text, cancellationToken));
+            },
+            context.CancellationToken);
 
     // "N problems in the file, nothing was changed:" with each problem on a line.
     private static RpcException RowErrors(IReadOnlyList<PostalRowProblem> problems, long total)
