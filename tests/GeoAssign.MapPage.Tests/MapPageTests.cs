@@ -72,7 +72,10 @@ public sealed class MapPageTests(Chromium chromium) : IClassFixture<Chromium>
         Assert.InRange(clicked.Lat, 39.0, 40.5);
         Assert.InRange(clicked.Lng, -105.8, -104.2);
         await AssertSameAsGrpcAsync(server, page, clicked, "08");
-        // The pointer rests on Colorado: its id, name and owner.
+        // The pointer rests on Colorado: its id, name and owner (Leaflet's mouseover may come after the
+        // click's answer on a busy machine: wait for it).
+        await page.WaitForFunctionAsync("() => document.querySelector('#hover').innerText.includes('Colorado')", null,
+            new PageWaitForFunctionOptions { Timeout = 15_000 });
         var hover = await page.InnerTextAsync("#hover");
         Assert.Contains("08", hover, StringComparison.Ordinal);
         Assert.Contains("Colorado", hover, StringComparison.Ordinal);
