@@ -36,7 +36,11 @@ internal static class MapPageEndpoints
     public static void MapMapPage(this IEndpointRouteBuilder endpoints)
     {
         // Not routes of the API: the OpenAPI document lists the gRPC routes only.
-        endpoints.MapGet(PagePath, () => Asset("index.html")).ExcludeFromDescription();
+        endpoints.MapGet(PagePath, () => Assets.ContainsKey("leaflet.js")
+            ? Asset("index.html")
+            : Results.Text("The map page was built without Leaflet: Node.js and npm were missing when the server was built. "
+                + "Install them (bash tests/run.sh does, or apt-get install nodejs npm) and rebuild the server; everything else works without them.\n",
+                "text/plain; charset=utf-8", statusCode: StatusCodes.Status503ServiceUnavailable)).ExcludeFromDescription();
         endpoints.MapGet(PagePath + "/assets/{**path}", (string path) => Asset(path)).ExcludeFromDescription();
         endpoints.MapGet(DrawingPath, Draw).ExcludeFromDescription();
     }
