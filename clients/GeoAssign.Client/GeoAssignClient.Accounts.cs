@@ -1,6 +1,5 @@
 // The AccountService calls: account overrides - upsert, delete, get, list and the CSV import.
 using System.Runtime.CompilerServices;
-using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using V1 = GeoAssign.Protos.V1;
 
@@ -167,79 +166,11 @@ public sealed partial class GeoAssignClient
         }
 
         var counter = new CountingProgress(progress);
-        V1.ImportOverridesResponse response;
-        if (csv.CanSeek)
-        {
-            var start = csv.Position;
-            response = await Retry.ExecuteAsync("ImportOverrides", Options.Address, EditSafety(options.ExpectedVersion), (client: this, message, csv, start, counter),
-                static async (args, token) =>
-                {
-                    args.csv.Position = args.start;
-                    return await args.client.ImportOverridesAttemptAsync(args.message, args.csv, args.counter, token).ConfigureAwait(false);
-                }, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            response = await Retry.ExecuteAsync("ImportOverrides", Options.Address, CallSafety.Once, (client: this, message, csv, counter),
-                static (args, token) => args.client.ImportOverridesAttemptAsync(args.message, args.csv, args.counter, token),
-                cancellationToken).ConfigureAwait(false);
-        }
+        var response = await ImportTextAsync("ImportOverrides", options.ExpectedVersion, csv, counter, _accounts.ImportOverrides,
+            (chunk, first) => new V1.ImportOverridesRequest { Chunk = chunk, Options = first ? message : null }, cancellationToken).ConfigureAwait(false);
 
         RequireVersion(response.MapVersion);
         return new OverrideImportResult(response.MapVersion, (long)response.RowCount, (long)response.CreatedCount, (long)response.UpdatedCount,
             (long)response.DeletedCount, counter.Last);
-    }
-
-    private async Task<V1.ImportOverridesResponse> ImportOverridesAttemptAsync(V1.ImportOverridesOptions options, Stream csv, IProgress<long> progress,
-        CancellationToken token)
-    {
-        using var call = _accounts.ImportOverrides(StreamingCallOptions(token));
-        Exception? writeError = null;
-        try
-        {
-            var first = true;
-            long sent = 0;
-            progress.Report(0);
-            var buffer = new byte[Options.ImportChunkBytes];
-            while (true)
-            {
-                var read = await csv.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, token).ConfigureAwait(false);
-                if (read == 0 && !first)
-                {
-                    break;
-                }
-
-                // The options travel in the first message, with the first chunk (or none, for an empty file).
-                var message = new V1.ImportOverridesRequest { Chunk = ByteString.CopyFrom(buffer, 0, read) };
-                if (first)
-                {
-                    message.Options = options;
-                    first = false;
-                }
-
-                await call.RequestStream.WriteAsync(message, token).ConfigureAwait(false);
-                sent += read;
-                progress.Report(sent);
-                if (read == 0)
-                {
-                    break;
-                }
-            }
-
-            await call.RequestStream.CompleteAsync().ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is Grpc.Core.RpcException or InvalidOperationException)
-        {
-            // The call failed while sending (the server rejected the text early): its status, read below, says why.
-            writeError = e;
-        }
-
-        var response = await call.ResponseAsync.ConfigureAwait(false);
-        if (writeError is not null)
-        {
-            throw writeError;
-        }
-
-        return response;
     }
 }

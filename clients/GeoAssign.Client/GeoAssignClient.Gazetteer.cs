@@ -1,5 +1,4 @@
 // GeoAssignClient: postal-code imports into the live map's gazetteer, and resolving by postal code.
-using Google.Protobuf;
 using V1 = GeoAssign.Protos.V1;
 
 namespace GeoAssign.Client;
@@ -46,23 +45,8 @@ public sealed partial class GeoAssignClient
         }
 
         var counter = new CountingProgress(progress);
-        V1.ImportGazetteerResponse response;
-        if (text.CanSeek)
-        {
-            var start = text.Position;
-            response = await Retry.ExecuteAsync("ImportGazetteer", Options.Address, EditSafety(options.ExpectedVersion), (client: this, message, text, start, counter),
-                static async (args, token) =>
-                {
-                    args.text.Position = args.start;
-                    return await args.client.ImportGazetteerAttemptAsync(args.message, args.text, args.counter, token).ConfigureAwait(false);
-                }, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            response = await Retry.ExecuteAsync("ImportGazetteer", Options.Address, CallSafety.Once, (client: this, message, text, counter),
-                static (args, token) => args.client.ImportGazetteerAttemptAsync(args.message, args.text, args.counter, token),
-                cancellationToken).ConfigureAwait(false);
-        }
+        var response = await ImportTextAsync("ImportGazetteer", options.ExpectedVersion, text, counter, _territories.ImportGazetteer,
+            (chunk, first) => new V1.ImportGazetteerRequest { Chunk = chunk, Options = first ? message : null }, cancellationToken).ConfigureAwait(false);
 
         RequireVersion(response.MapVersion);
         return new GazetteerImportResult(response.MapVersion, (long)response.RowCount, (long)response.CreatedCount, (long)response.UpdatedCount,
@@ -105,58 +89,5 @@ public sealed partial class GeoAssignClient
         return new AddressAssignment(ProtoMapping.Assignment(response.Assignment ?? new V1.Assignment(), id, accountId),
             new PostalCodeLocation(location.Country, location.PostalCode, location.Lat, location.Lng, ProtoMapping.NullIfEmpty(location.PlaceName),
                 ProtoMapping.NullIfEmpty(location.AdminName1), ProtoMapping.NullIfEmpty(location.AdminCode1), location.Accuracy));
-    }
-
-    private async Task<V1.ImportGazetteerResponse> ImportGazetteerAttemptAsync(V1.ImportGazetteerOptions options, Stream text, IProgress<long> progress,
-        CancellationToken token)
-    {
-        using var call = _territories.ImportGazetteer(StreamingCallOptions(token));
-        Exception? writeError = null;
-        try
-        {
-            var first = true;
-            long sent = 0;
-            progress.Report(0);
-            var buffer = new byte[Options.ImportChunkBytes];
-            while (true)
-            {
-                var read = await text.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, token).ConfigureAwait(false);
-                if (read == 0 && !first)
-                {
-                    break;
-                }
-
-                // The options travel in the first message, with the first chunk (or none, for an empty file).
-                var message = new V1.ImportGazetteerRequest { Chunk = ByteString.CopyFrom(buffer, 0, read) };
-                if (first)
-                {
-                    message.Options = options;
-                    first = false;
-                }
-
-                await call.RequestStream.WriteAsync(message, token).ConfigureAwait(false);
-                sent += read;
-                progress.Report(sent);
-                if (read == 0)
-                {
-                    break;
-                }
-            }
-
-            await call.RequestStream.CompleteAsync().ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is Grpc.Core.RpcException or InvalidOperationException)
-        {
-            // The call failed while sending (the server rejected the text early): its status, read below, says why.
-            writeError = e;
-        }
-
-        var response = await call.ResponseAsync.ConfigureAwait(false);
-        if (writeError is not null)
-        {
-            throw writeError;
-        }
-
-        return response;
     }
 }
