@@ -469,4 +469,21 @@ public sealed class AccountServiceTests
             Directory.Delete(data, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task A_rollback_restores_territories_and_leaves_overrides_set_since_in_force()
+    {
+        await using var server = await TestServer.StartAsync();
+        var past = await SeedAsync(server);
+        await server.Territories.UpsertTerritoriesAsync(new UpsertTerritoriesRequest { Territories = { Shapes.Territory("west", Shapes.Square(0, 0, 1), owner: "rep-c") } });
+        await Accounts(server).UpsertOverridesAsync(new UpsertOverridesRequest { Overrides = { Override("acme", "rep-key") } });
+
+        var rollback = await server.Territories.RollbackMapAsync(new RollbackMapRequest { Version = past });
+
+        var plain = await ResolveAsync(server, 0.5, 0.5, "");
+        Assert.Equal(("west", "rep-a"), (plain.TerritoryId, plain.OwnerId));
+        var withAccount = await ResolveAsync(server, 0.5, 0.5, "acme");
+        Assert.Equal(("west", "rep-key", Reason.AccountOverride), (withAccount.TerritoryId, withAccount.OwnerId, withAccount.Reason));
+        Assert.Equal(rollback.MapVersion, withAccount.MapVersion);
+    }
 }
