@@ -175,4 +175,33 @@ public sealed class HttpJsonErrorTests(KeyedSmallLimitsServer fixture) : IClassF
         Assert.Equal("sq-a", (await after.GetAsync("/v1/resolve?lat=10.5&lng=10.5")).Ok().GetProperty("assignment").GetProperty("territoryId").GetString());
         Assert.Equal(fixture.Version, (await after.GetAsync("/v1/map")).Ok().GetProperty("mapVersion").GetUInt64());
     }
+
+    [Theory]
+    [MemberData(nameof(HttpJson.Versions), MemberType = typeof(HttpJson))]
+    public async Task A_query_parameter_that_names_no_field_is_400_instead_of_being_ignored(string version)
+    {
+        using var http = new HttpJson(Server, Version.Parse(version), TestServer.EditorKey);
+        (string Path, string Message)[] gets =
+        [
+            ("/v1/resolve?lat=10.5&lng=10.5&acount_id=acme",
+                "The query parameter \"acount_id\" is not a field of geoassign.v1.ResolveRequest (its fields: lat, lng, layer, minVersion, plan, version, asOf, accountId)."),
+            ("/v1/resolve?lat=10.5&lon=10.5", "The query parameter \"lon\" is not a field of geoassign.v1.ResolveRequest"),
+            ("/v1/resolve?lat=10.5&lng=10.5&lat.value=1", "The query parameter \"lat.value\" is not a field"),
+            ("/v1/territories?pageSize=5&page_sise=5", "The query parameter \"page_sise\" is not a field of geoassign.v1.ListTerritoriesRequest"),
+        ];
+        foreach (var (path, message) in gets)
+        {
+            Assert.Contains(message, (await http.GetAsync(path)).Error(HttpStatusCode.BadRequest, StatusCode.InvalidArgument), StringComparison.Ordinal);
+        }
+
+        // A route whose body is the whole request reads no query parameter.
+        var batch = await http.PostAsync("/v1/resolve:batch?layer=geo", """{"points":{"lat":[10.5],"lng":[10.5]}}""");
+        Assert.Contains("The query parameter \"layer\" is not read: this route takes every field of geoassign.v1.ResolveBatchRequest in the JSON body.",
+            batch.Error(HttpStatusCode.BadRequest, StatusCode.InvalidArgument), StringComparison.Ordinal);
+
+        // JSON names, proto names and well-known types given as one value pass; the map did not change.
+        Assert.Equal("sq-a", (await http.GetAsync("/v1/resolve?lat=10.5&lng=10.5&account_id=acme&accountId=acme&min_version=0&as_of=2100-01-01T00:00:00Z"))
+            .Ok().GetProperty("assignment").GetProperty("territoryId").GetString());
+        Assert.Equal(fixture.Version, (await http.GetAsync("/v1/map")).Ok().GetProperty("mapVersion").GetUInt64());
+    }
 }

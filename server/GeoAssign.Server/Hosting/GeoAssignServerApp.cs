@@ -136,6 +136,7 @@ public static partial class GeoAssignServerApp
         app.UseMessageFrameCheck(options.MaxMessageBytes);
         app.UseHttpJsonBodyLimit(options.MaxMessageBytes);
         app.UseHttpJsonBodyCheck(options.MaxMessageBytes);
+        app.UseHttpJsonQueryCheck();
 
         app.MapGrpcService<AssignmentService>();
         app.MapGrpcService<TerritoryService>();

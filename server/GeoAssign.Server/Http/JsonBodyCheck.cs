@@ -347,7 +347,7 @@ internal static class JsonBodyCheck
             $"The request body is more than {maxMessageBytes:N0} bytes long; the limit is {maxMessageBytes:N0} bytes (GeoAssign:MaxMessageBytes)."));
     }
 
-    private static Task AnswerAsync(HttpContext context, int httpStatus, int code, string message)
+    internal static Task AnswerAsync(HttpContext context, int httpStatus, int code, string message)
     {
         context.Response.StatusCode = httpStatus;
         return context.Response.WriteAsJsonAsync(new ErrorBody(code, message, []), ErrorBodyContext.Readable.ErrorBody);
