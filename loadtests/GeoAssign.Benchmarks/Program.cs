@@ -26,6 +26,12 @@ if (args is ["--override-report", .. var overrideArgs])
     return OverrideReport.Run(overrideArgs);
 }
 
+// The override benchmarks' methods one by one for callgrind (see OverrideLoop).
+if (args is ["--override-loop", .. var overrideLoopArgs])
+{
+    return OverrideLoop.Run(overrideLoopArgs);
+}
+
 // A bare lookup loop for callgrind (see LookupLoop).
 if (args is ["--lookup-loop", .. var loopArgs])
 {

@@ -125,6 +125,11 @@ internal sealed class ChunkResolver
         var anyOverride = false;
         for (var i = 0; i < count; i++)
         {
+            if (accounts.Count != 0)
+            {
+                PrefetchAhead(accounts, i + 1, count);
+            }
+
             var assignment = _index.Resolve(lat[i], lng[i]);
             if (accounts.Count != 0 && TryGetOverride(accounts[i], out var entry))
             {
@@ -176,6 +181,21 @@ internal sealed class ChunkResolver
         }
 
         return chunk;
+    }
+
+    // Starts the override reads of the next three accounts (from next) while this point is looked up,
+    // each a stage further (OverrideBook.Prefetch): with a million overrides those reads miss the CPU
+    // caches, and waiting for them after each lookup would cost more than the lookup.
+    private void PrefetchAhead(Google.Protobuf.Collections.RepeatedField<string> accounts, int next, int count)
+    {
+        for (var ahead = 1; ahead <= 3 && next + ahead - 1 < count; ahead++)
+        {
+            var account = accounts[next + ahead - 1];
+            if (account.Length != 0)
+            {
+                _overrides.Prefetch(account, ahead);
+            }
+        }
     }
 
     // The territory's position (1-based) in the chunk's list, adding it on first use.

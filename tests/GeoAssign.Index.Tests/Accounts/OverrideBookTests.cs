@@ -41,6 +41,15 @@ public sealed class OverrideBookTests
             }
 
             Assert.Equal(expected.Count, book.Count);
+            if (step % 250 == 0)
+            {
+                // Every id, present, deleted or never set, answered from the base or the pending changes.
+                for (var n = 0; n < 20_000; n++)
+                {
+                    var id = new string($"a-{n}".AsSpan());
+                    Assert.Equal(expected.GetValueOrDefault(id), book.TryGet(id, out var found) ? found : null);
+                }
+            }
         }
 
         Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), book.SortedIds());
@@ -82,6 +91,44 @@ public sealed class OverrideBookTests
         Assert.True(merged.TryGet("a-7000", out var bulked) && bulked.OwnerId == "rep-3");
         Assert.False(merged.TryGet("b-1", out _));
         Assert.False(merged.TryGet("a-2", out _));
+    }
+
+    [Fact]
+    public void Lookups_and_prefetch_hints_allocate_nothing_and_the_hints_change_no_answer()
+    {
+        var now = new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var book = OverrideBook.Empty.With([.. Enumerable.Range(0, 50_000).Select(n => Override($"a-{n}", until: n % 3 == 0 ? now : null))], [], clear: true)
+            .With([Override("b-1"), Override("a-7", "rep-2")], ["a-8"], clear: false);
+        string[] ids = [.. new[] { "a-1", "a-3", "a-7", "a-8", "b-1", "b-2", "" }.Concat(Enumerable.Range(40_000, 20_000).Select(n => $"a-{n}"))];
+        var ticks = now.UtcTicks;
+        var expected = ids.Select(id => book.TryGetInForce(id, ticks, out var e) ? e : null).ToArray();
+        var found = new AccountOverride?[ids.Length];
+        for (var ahead = 1; ahead <= 3; ahead++)
+        {
+            // Every method measured below runs once first: compiling it may allocate.
+            book.Prefetch(ids[ahead], ahead);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < ids.Length; i++)
+        {
+            for (var ahead = 1; ahead <= 3 && i + ahead < ids.Length; ahead++)
+            {
+                book.Prefetch(ids[i + ahead], ahead);
+            }
+
+            found[i] = book.TryGetInForce(ids[i], ticks, out var entry) ? entry : null;
+            _ = book.TryGet(ids[i], out _);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(expected, found);
+        Assert.Equal("rep-2", found[2]!.OwnerId);
+        Assert.Null(found[1]);
+        Assert.Null(found[3]);
+        Assert.NotNull(found[4]);
+        Assert.Null(found[5]);
+        Assert.Equal(50_000 - 1 + 1, book.Count);
     }
 
     [Fact]
