@@ -206,6 +206,26 @@ public sealed class TerritoryMapWriter
         return next;
     }
 
+    /// <summary>
+    /// Publishes the current territories and their index again as <paramref name="version"/>, with the
+    /// given overrides and postal codes: how a plan's writer takes over as the live map's writer when
+    /// the plan is activated (see <see cref="Plans.BranchedMapWriter"/>). The index is shared, not
+    /// copied: published maps never change, and this writer builds later versions beside them.
+    /// </summary>
+    /// <exception cref="ArgumentException">The version is not greater than the current version.</exception>
+    internal TerritoryMap Republish(long version, Accounts.OverrideBook overrides, Gazetteer.PostalGazetteer gazetteer)
+    {
+        var current = Current;
+        if (version <= current.Version)
+        {
+            throw new ArgumentException($"Version {version} must be greater than the map's version {current.Version}.", nameof(version));
+        }
+
+        var next = new TerritoryMap(version, current.Territories, current.Children, current.Layers, overrides, gazetteer);
+        Volatile.Write(ref _current, next);
+        return next;
+    }
+
     private int ResolutionFor(string layer, List<IndexedTerritory> members)
     {
         if (_options.LayerResolutions.TryGetValue(layer, out int res)) return res;

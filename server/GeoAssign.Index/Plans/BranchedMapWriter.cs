@@ -23,7 +23,7 @@ public sealed class BranchedMapWriter
 
     private readonly TerritoryIndexOptions _options;
     private readonly int _historyLength;
-    private readonly TerritoryMapWriter _live;
+    private TerritoryMapWriter _live;
     private readonly Dictionary<string, TerritoryMapWriter> _plans = new(StringComparer.Ordinal);
     private MapState _current = MapState.Empty;
 
@@ -165,7 +165,23 @@ public sealed class BranchedMapWriter
         var history = state.History;
         if (change.Plan is null)
         {
-            live = _live.Apply(change, validate: false);
+            if (change.Operation is { Kind: PlanOperationKind.Activate, Plan: { } adopted } && _plans.TryGetValue(adopted, out var planWriter)
+                && Reaches(state.Live, change, planWriter.Current))
+            {
+                // The change turns the live territories into exactly the plan's: the plan's index is the
+                // answer already, so the live map takes it over instead of indexing the same territories
+                // again (the plan is read-only from here on). The index checksum does not depend on how
+                // an index was built, so replicas that re-index agree with this one.
+                live = planWriter.Republish(change.Version,
+                    state.Live.Overrides.With(change.OverrideUpserts, change.OverrideDeletes, change.ClearOverrides),
+                    state.Live.Gazetteer.With(change.GazetteerUpserts, [], change.GazetteerClearCountries));
+                _live = planWriter;
+            }
+            else
+            {
+                live = _live.Apply(change, validate: false);
+            }
+
             history = history.Add(LiveVersionInfo.Of(change));
             if (history.Count > _historyLength)
             {
@@ -260,6 +276,43 @@ public sealed class BranchedMapWriter
             PlanOperationKind.Unschedule => info with { Status = PlanStatus.Draft, EffectiveAt = null, ScheduledRebase = false, ScheduledForce = false, Scheduled = null },
             _ => info,
         };
+    }
+
+    /// <summary>
+    /// Whether applying <paramref name="change"/> to <paramref name="live"/> gives exactly the territories
+    /// of <paramref name="plan"/> (by value: a replica's plan and change hold separately read copies).
+    /// </summary>
+    internal static bool Reaches(TerritoryMap live, MapChange change, TerritoryMap plan)
+    {
+        var upserts = new Dictionary<string, Territory>(change.Upserts.Count, StringComparer.Ordinal);
+        foreach (var territory in change.Upserts)
+        {
+            if (!upserts.TryAdd(territory.Id, territory) || !plan.Territories.ContainsKey(territory.Id))
+            {
+                return false;
+            }
+        }
+
+        var deletes = new HashSet<string>(change.Deletes, StringComparer.Ordinal);
+        foreach (var (id, entry) in plan.Territories)
+        {
+            if (upserts.TryGetValue(id, out var upsert)
+                    ? !upsert.Equals(entry.Territory)
+                    : deletes.Contains(id) || !live.Territories.TryGetValue(id, out var kept) || !kept.Territory.Equals(entry.Territory))
+            {
+                return false;
+            }
+        }
+
+        foreach (var id in live.Territories.Keys)
+        {
+            if (!plan.Territories.ContainsKey(id) && !deletes.Contains(id))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private MapState Publish(MapState state)
