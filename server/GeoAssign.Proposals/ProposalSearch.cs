@@ -97,9 +97,9 @@ internal sealed class ProposalSearch
         }
 
         // Compactness is measured in units of the side of a territory-sized square, so its weight means
-        // the same for counties and for H3 cells.
+        // the same for counties and for H3 cells, and counted k times (the balance term sums k territories).
         var reference = graph.TotalAreaKm2 > 0 ? Math.Sqrt(graph.TotalAreaKm2 / k) : 100;
-        compactScale = options.CompactnessWeight / (massTotal * reference);
+        compactScale = options.CompactnessWeight * k / (massTotal * reference);
         disruptionScale = graph.AccountCount > 0 ? options.DisruptionWeight / graph.AccountCount : 0;
         movedCap = options.MaxMovedShare is { } share ? (long)Math.Floor(share * graph.AccountCount) : long.MaxValue;
         iterationBudget = options.IterationBudget ?? (1000L * n);
