@@ -191,15 +191,6 @@ internal static class ProposeBenchCommand
             forced[t] |= blockWeight[b] > f.Territories[t].Target;
         }
 
-        if (Environment.GetEnvironmentVariable("PBDEBUG") is not null)
-        {
-            foreach (var t in f.Territories.Where(t => Math.Abs(t.Deviation) > 0.05))
-            {
-                var mine = Enumerable.Range(0, blockWeight.Length).Where(b => result.BlockTerritory[b] == t.Index).OrderByDescending(b => blockWeight[b]).ToList();
-                Console.Error.WriteLine($"DBG {name} t{t.Index} dev={t.Deviation:P1} target={t.Target:0} blocks={t.Blocks} virt={t.ReliesOnVirtualEdge} top={string.Join(",", mine.Take(4).Select(b => problem.Blocks[b].Id + ":" + blockWeight[b]))}");
-            }
-        }
-
         var free = f.Territories.Where(t => !forced[t.Index]).Select(t => Math.Abs(t.Deviation)).DefaultIfEmpty(0).Max();
         output.WriteLine(FormattableString.Invariant(
             $"| {name} | {f.MaxDeviation:P1} ({f.MaxDeviationLowerBound:P1}) | {free:P1} ({forced.Count(x => x)} with one) | {f.Territories.Count(t => Math.Abs(t.Deviation) <= 0.05)}/{f.Territories.Count} | {f.CoefficientOfVariation:P1} | {contiguous}/{f.Territories.Count} ({virtualEdges} via virtual edges) | {f.CompactnessKm:0.0} | {f.MovedShare:P1} | {result.Elapsed.TotalSeconds:0.0} | {result.StopReason} | {result.Iterations:N0} |"));
