@@ -11,7 +11,7 @@ namespace GeoAssign.Proposals;
 internal sealed class ProposalSearch
 {
     /// <summary>Rounds of perturbation plus local search without a better plan after which the run has converged.</summary>
-    internal const int StallRounds = 60;
+    internal const int StallRounds = 300;
 
     /// <summary>A territory this far below its target (relative) may be merged away and split off the heaviest one.</summary>
     private const double MergeSplitBelow = 0.25;
