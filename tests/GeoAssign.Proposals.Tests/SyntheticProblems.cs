@@ -71,7 +71,7 @@ internal static class SyntheticProblems
     }
 
     /// <summary>
-    /// The 3,231 us-atlas counties as blocks, adjacency from the geometry (two counties border when their
+    /// The us-atlas counties with area (3,230) as blocks, adjacency from the geometry (two counties border when their
     /// rings share a segment: the counties come from one topology, so shared borders have identical
     /// vertices), each county with a random number of weight-1 accounts around its centroid.
     /// </summary>
