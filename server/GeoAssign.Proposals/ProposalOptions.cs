@@ -17,7 +17,14 @@ public sealed record ProposalOptions(
     double BalanceWeight = 1,
     double CompactnessWeight = 0.1,
     double DisruptionWeight = 0.1,
-    double? MaxMovedShare = null);
+    double? MaxMovedShare = null)
+{
+    /// <summary>
+    /// Border-block visits of the local search after which the run stops (the deterministic stopping rule
+    /// besides convergence), or null for 1,000 per block.
+    /// </summary>
+    public long? IterationBudget { get; init; }
+}
 
 /// <summary>Progress of a running proposal, reported now and then. Immutable value.</summary>
 /// <param name="Phase">What the engine is doing ("seeding", "growing", "improving", "done").</param>

@@ -96,6 +96,7 @@ internal sealed class ApiKeyInterceptor(ApiKeyRegistry keys, IHostApplicationLif
         "/geoassign.v1.PlanService/DeletePlan",
         "/geoassign.v1.PlanService/ActivatePlan",
         "/geoassign.v1.PlanService/CancelActivation",
+        "/geoassign.v1.PlanService/ProposePlan",
         "/geoassign.v1.AccountService/UpsertOverrides",
         "/geoassign.v1.AccountService/DeleteOverrides",
         "/geoassign.v1.AccountService/ImportOverrides",

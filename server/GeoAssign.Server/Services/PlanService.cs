@@ -26,7 +26,7 @@ namespace GeoAssign.Server.Services;
 /// each), analyses (diff, coverage) run off the request threads, one at a time per kind, and are
 /// cached per map version. See plans.proto for the contract. Thread-safe.
 /// </summary>
-internal sealed class PlanService(MapReader maps, MapEdits edits, IMemoryCache cache, IOptions<GeoAssignServerOptions> options)
+internal sealed partial class PlanService(MapReader maps, MapEdits edits, IMemoryCache cache, IOptions<GeoAssignServerOptions> options)
     : Protos.V1.PlanService.PlanServiceBase
 {
     /// <summary>How the analyses measure areas, for the responses.</summary>

@@ -1,0 +1,213 @@
+// Blocks from the H3 cells of one resolution whose centres lie in a coverage area.
+using System.Collections.Immutable;
+using GeoAssign.H3;
+using NetTopologySuite.Algorithm.Locate;
+using NetTopologySuite.Geometries;
+using H3Api = GeoAssign.H3.H3;
+using NtsGeometry = NetTopologySuite.Geometries.Geometry;
+
+namespace GeoAssign.Proposals.Blocks;
+
+/// <summary>
+/// Turns a coverage area into blocks: the H3 cells of one resolution whose centre lies in the area
+/// (interior or boundary), as H3's own polygon-to-cells does; neighbours are H3 neighbours (cells
+/// sharing an edge).
+/// </summary>
+/// <remarks>
+/// <para>
+/// <b>Finding the cells.</b> The area's envelope is sampled on a grid finer than half a cell's radius
+/// (so every cell meeting the envelope holds a sample), the cells of the samples whose centres lie in
+/// the area are kept, and a flood fill over H3 neighbours adds any cell with its centre inside that a
+/// sample missed near distorted cells.
+/// </para>
+/// <para>
+/// <b>Polygons.</b> A cell's polygon is its H3 boundary with straight longitude/latitude edges. Two
+/// neighbours compute their common vertices separately, which can differ in the last bits; vertices
+/// closer than <see cref="VertexMergeDegrees"/> are merged to the one met first, so neighbours share
+/// their vertices exactly and unions of cells have no slivers. Cells crossing the antimeridian are
+/// not supported (the area must not reach it).
+/// </para>
+/// <para>Stateless and thread-safe.</para>
+/// </remarks>
+public static class H3Blocks
+{
+    /// <summary>Vertices of cell boundaries closer than this (degrees) are one vertex.</summary>
+    public const double VertexMergeDegrees = 1e-8;
+
+    /// <summary>The most cells one coverage may produce; a finer resolution over a wide area is refused.</summary>
+    public const int MaxCells = 2_000_000;
+
+    /// <summary>The cells of <paramref name="resolution"/> whose centre lies in <paramref name="coverage"/>, ordered by cell.</summary>
+    /// <exception cref="ArgumentException">The resolution is not 0..15, the area is empty or not polygonal, reaches
+    /// the antimeridian, or holds more than <see cref="MaxCells"/> cells.</exception>
+    public static BlockSet Cover(NtsGeometry coverage, int resolution)
+    {
+        ArgumentNullException.ThrowIfNull(coverage);
+        if (resolution is < 0 or > 15)
+        {
+            throw new ArgumentException($"H3 resolution {resolution} does not exist; use 0 to 15.", nameof(resolution));
+        }
+
+        if (coverage.IsEmpty || coverage is not (Polygon or MultiPolygon))
+        {
+            throw new ArgumentException("The coverage area must be a non-empty Polygon or MultiPolygon.", nameof(coverage));
+        }
+
+        var cells = CellsIn(coverage, resolution);
+        if (cells.Count == 0)
+        {
+            throw new ArgumentException($"No H3 cell of resolution {resolution} has its centre in the coverage area; use a finer resolution.", nameof(coverage));
+        }
+
+        var ordered = cells.Order().ToArray();
+        var indexOf = new Dictionary<H3Index, int>(ordered.Length);
+        for (var i = 0; i < ordered.Length; i++)
+        {
+            indexOf.Add(ordered[i], i);
+        }
+
+        var factory = coverage.Factory;
+        var vertices = new VertexCanon();
+        var disk = new H3Index[7];
+        var shapes = ImmutableArray.CreateBuilder<BlockShape>(ordered.Length);
+        for (var i = 0; i < ordered.Length; i++)
+        {
+            var n = H3Api.GridDisk(ordered[i], 1, disk);
+            var neighbours = new List<int>(6);
+            for (var k = 0; k < n; k++)
+            {
+                if (disk[k] != ordered[i] && indexOf.TryGetValue(disk[k], out var j))
+                {
+                    neighbours.Add(j);
+                }
+            }
+
+            neighbours.Sort();
+            shapes.Add(BlockSet.Shape(ordered[i].ToString(), CellPolygon(ordered[i], factory, vertices), [.. neighbours]));
+        }
+
+        return new BlockSet(shapes.MoveToImmutable());
+    }
+
+    private static HashSet<H3Index> CellsIn(NtsGeometry coverage, int resolution)
+    {
+        var locator = new IndexedPointInAreaLocator(coverage);
+        var envelope = coverage.EnvelopeInternal;
+        var probe = H3Api.LatLngToCell(envelope.Centre.Y, envelope.Centre.X, resolution);
+
+        // The smallest cells of a resolution are about half the size of the largest: half the radius of
+        // one cell, halved again, is below the inradius of any.
+        var step = H3Api.CellToBoundingCap(probe).RadiusRadians * (180 / Math.PI) * 0.25;
+        var inside = new HashSet<H3Index>();
+        var seen = new HashSet<H3Index>();
+        var pending = new Queue<H3Index>();
+        for (var lat = Math.Max(-90, envelope.MinY - step); lat <= Math.Min(90, envelope.MaxY + step); lat += step)
+        {
+            var lngStep = step / Math.Max(0.01, Math.Cos(lat * Math.PI / 180));
+            for (var lng = envelope.MinX - lngStep; lng <= envelope.MaxX + lngStep; lng += lngStep)
+            {
+                if (lng is < -180 or > 180)
+                {
+                    continue;
+                }
+
+                var cell = H3Api.LatLngToCell(lat, lng, resolution);
+                if (seen.Add(cell) && Keep(cell, locator, inside))
+                {
+                    pending.Enqueue(cell);
+                }
+            }
+        }
+
+        var disk = new H3Index[7];
+        while (pending.TryDequeue(out var cell))
+        {
+            var n = H3Api.GridDisk(cell, 1, disk);
+            for (var k = 0; k < n; k++)
+            {
+                if (seen.Add(disk[k]) && Keep(disk[k], locator, inside))
+                {
+                    pending.Enqueue(disk[k]);
+                }
+            }
+        }
+
+        return inside;
+    }
+
+    private static bool Keep(H3Index cell, IndexedPointInAreaLocator locator, HashSet<H3Index> inside)
+    {
+        var centre = H3Api.CellToLatLng(cell);
+        if (locator.Locate(new Coordinate(centre.Lng, centre.Lat)) == Location.Exterior)
+        {
+            return false;
+        }
+
+        inside.Add(cell);
+        if (inside.Count > MaxCells)
+        {
+            throw new ArgumentException($"The coverage area holds more than {MaxCells:N0} cells of resolution {H3Api.GetResolution(cell)}; use a coarser resolution or a smaller area.");
+        }
+
+        return true;
+    }
+
+    private static Polygon CellPolygon(H3Index cell, GeometryFactory factory, VertexCanon vertices)
+    {
+        var boundary = H3Api.CellToBoundary(cell);
+        var ring = new Coordinate[boundary.Count + 1];
+        double minLng = double.MaxValue, maxLng = double.MinValue;
+        for (var v = 0; v < boundary.Count; v++)
+        {
+            ring[v] = vertices.Canonical(boundary[v].Lng, boundary[v].Lat);
+            minLng = Math.Min(minLng, ring[v].X);
+            maxLng = Math.Max(maxLng, ring[v].X);
+        }
+
+        if (maxLng - minLng > 180)
+        {
+            throw new ArgumentException($"H3 cell {cell} crosses the antimeridian; proposals over H3 cells do not support areas reaching ±180° longitude.");
+        }
+
+        ring[^1] = ring[0];
+        return factory.CreatePolygon(ring);
+    }
+
+    // Merges vertices closer than VertexMergeDegrees: looks in the bucket of the vertex and the 8 around it.
+    private sealed class VertexCanon
+    {
+        private readonly Dictionary<(long, long), List<Coordinate>> _buckets = [];
+
+        public Coordinate Canonical(double x, double y)
+        {
+            var bx = (long)Math.Floor(x / VertexMergeDegrees);
+            var by = (long)Math.Floor(y / VertexMergeDegrees);
+            for (var dx = -1; dx <= 1; dx++)
+            {
+                for (var dy = -1; dy <= 1; dy++)
+                {
+                    if (_buckets.TryGetValue((bx + dx, by + dy), out var list))
+                    {
+                        foreach (var c in list)
+                        {
+                            if (Math.Abs(c.X - x) < VertexMergeDegrees && Math.Abs(c.Y - y) < VertexMergeDegrees)
+                            {
+                                return c.Copy();
+                            }
+                        }
+                    }
+                }
+            }
+
+            var coordinate = new Coordinate(x, y);
+            if (!_buckets.TryGetValue((bx, by), out var own))
+            {
+                own = new List<Coordinate>(1);
+                _buckets.Add((bx, by), own);
+            }
+
+            own.Add(coordinate);
+            return coordinate.Copy();
+        }
+    }
+}
