@@ -55,6 +55,7 @@ internal static class LoadTestCli
         root.Subcommands.Add(SetupCommands.Points(options, host));
         root.Subcommands.Add(SetupCommands.Answers(options, host));
         root.Subcommands.Add(SetupCommands.ExportTerritories(options, host));
+        root.Subcommands.Add(ProposeBenchCommand.Create(options, host));
         return root;
     }
 

@@ -11,7 +11,10 @@ namespace GeoAssign.Proposals;
 internal sealed class ProposalSearch
 {
     /// <summary>Rounds of perturbation plus local search without a better plan after which the run has converged.</summary>
-    internal const int StallRounds = 60;
+    internal const int StallRounds = 300;
+
+    /// <summary>A territory this far below its target (relative) may be merged away and split off the heaviest one.</summary>
+    private const double MergeSplitBelow = 0.25;
 
     /// <summary>Sweeps of one local search at most (centre updates could otherwise trade tiny moves for ever).</summary>
     private const int MaxSweeps = 40;
@@ -94,9 +97,9 @@ internal sealed class ProposalSearch
         }
 
         // Compactness is measured in units of the side of a territory-sized square, so its weight means
-        // the same for counties and for H3 cells.
+        // the same for counties and for H3 cells, and counted k times (the balance term sums k territories).
         var reference = graph.TotalAreaKm2 > 0 ? Math.Sqrt(graph.TotalAreaKm2 / k) : 100;
-        compactScale = options.CompactnessWeight / (massTotal * reference);
+        compactScale = options.CompactnessWeight * k / (massTotal * reference);
         disruptionScale = graph.AccountCount > 0 ? options.DisruptionWeight / graph.AccountCount : 0;
         movedCap = options.MaxMovedShare is { } share ? (long)Math.Floor(share * graph.AccountCount) : long.MaxValue;
         iterationBudget = options.IterationBudget ?? (1000L * n);
@@ -545,6 +548,13 @@ internal sealed class ProposalSearch
             }
         }
 
+        // A territory far below its target is usually trapped (an island group, a corner): move it instead.
+        if (Deviation(t) < -MergeSplitBelow && random.Next(3) != 0 && MergeSplit(t))
+        {
+            UpdateCentres();
+            return;
+        }
+
         var push = Deviation(t) > 0;
         var candidates = new List<int>();
         for (var b = 0; b < n; b++)
@@ -603,6 +613,163 @@ internal sealed class ProposalSearch
         }
 
         UpdateCentres();
+    }
+
+    /// <summary>
+    /// Merge and split: the territory's blocks go to its neighbours, and the territory restarts at the
+    /// removable block of the most overweight territory farthest from that one's centre, growing inside it
+    /// (breadth first, keeping it contiguous) until the two weigh about the same. Returns false when
+    /// nothing could be done; every step respects locks, contiguity and the moved cap.
+    /// </summary>
+    private bool MergeSplit(int t)
+    {
+        var heavy = -1;
+        for (var u = 0; u < k; u++)
+        {
+            if (u != t && blockCount[u] > 1 && (heavy < 0 || Deviation(u) > Deviation(heavy)))
+            {
+                heavy = u;
+            }
+        }
+
+        if (heavy < 0 || Deviation(heavy) <= 0)
+        {
+            return false;
+        }
+
+        for (var b = 0; b < n; b++)
+        {
+            if (assign[b] == t && graph.Locked[b] >= 0)
+            {
+                return false;
+            }
+        }
+
+        // Dissolve: the territory's blocks go to the neighbouring territories, breadth first from its
+        // border (each block joins a territory it touches, so all stay contiguous).
+        var snapshot = (int[])assign.Clone();
+        var pending = new Queue<int>();
+        for (var b = 0; b < n; b++)
+        {
+            if (assign[b] == t)
+            {
+                assign[b] = -1;
+            }
+        }
+
+        for (var b = 0; b < n; b++)
+        {
+            if (snapshot[b] == t)
+            {
+                pending.Enqueue(b);
+            }
+        }
+
+        var stuck = 0;
+        while (pending.Count > 0 && stuck <= pending.Count)
+        {
+            var b = pending.Dequeue();
+            var to = -1;
+            for (var e = graph.Offsets[b]; e < graph.Offsets[b + 1]; e++)
+            {
+                var u = assign[graph.Neighbours[e]];
+                if (u >= 0 && (to < 0 || Ratio(u) < Ratio(to)))
+                {
+                    to = u;
+                }
+            }
+
+            if (to < 0)
+            {
+                pending.Enqueue(b);
+                stuck++;
+                continue;
+            }
+
+            stuck = 0;
+            assign[b] = to;
+            moved += graph.Moved(b, to) - graph.Moved(b, t);
+            weight[t] -= graph.FreeWeight[b];
+            weight[to] += graph.FreeWeight[b];
+            blockCount[t]--;
+            blockCount[to]++;
+        }
+
+        if (pending.Count > 0 || moved > movedCap)
+        {
+            Array.Copy(snapshot, assign, n);
+            Recompute();
+            return false;
+        }
+
+        // The seed: the removable block of the heavy territory farthest from its centre.
+        var seed = -1;
+        var seedDot = double.PositiveInfinity;
+        for (var b = 0; b < n; b++)
+        {
+            if (assign[b] != heavy || graph.Locked[b] >= 0)
+            {
+                continue;
+            }
+
+            var dot = (graph.MassX[b] * centreX[heavy]) + (graph.MassY[b] * centreY[heavy]) + (graph.MassZ[b] * centreZ[heavy]);
+            if (dot < seedDot && WithinCap(b, heavy, t) && CanRemove(b, heavy))
+            {
+                seedDot = dot;
+                seed = b;
+            }
+        }
+
+        if (seed < 0)
+        {
+            Array.Copy(snapshot, assign, n);
+            Recompute();
+            return false;
+        }
+
+        Apply(seed, heavy, t);
+
+        // Own queue and marks: CanRemove uses the shared ones.
+        var growth = new Queue<int>();
+        var seen = new bool[n];
+        growth.Enqueue(seed);
+        seen[seed] = true;
+        while (growth.Count > 0 && weight[t] < weight[heavy] && blockCount[heavy] > 1)
+        {
+            var c = growth.Dequeue();
+            for (var e = graph.Offsets[c]; e < graph.Offsets[c + 1]; e++)
+            {
+                var m = graph.Neighbours[e];
+                if (seen[m] || assign[m] != heavy)
+                {
+                    continue;
+                }
+
+                seen[m] = true;
+                if (graph.Locked[m] < 0 && blockCount[heavy] > 1 && WithinCap(m, heavy, t) && CanRemove(m, heavy))
+                {
+                    Apply(m, heavy, t);
+                    growth.Enqueue(m);
+                }
+            }
+        }
+
+        return true;
+    }
+
+    private int LightestNeighbour(int b, int t)
+    {
+        var best = -1;
+        for (var e = graph.Offsets[b]; e < graph.Offsets[b + 1]; e++)
+        {
+            var u = assign[graph.Neighbours[e]];
+            if (u != t && (best < 0 || Ratio(u) < Ratio(best)))
+            {
+                best = u;
+            }
+        }
+
+        return best;
     }
 
     private double Deviation(int t) => graph.Target[t] > 0 ? (weight[t] - graph.Target[t]) / graph.Target[t] : 0;
