@@ -1,4 +1,4 @@
-// geoassign plan create|import|list|show|delete|diff|check|preview|activate|cancel: redistricting plans.
+// geoassign plan create|import|list|show|delete|diff|check|preview|propose|activate|cancel: redistricting plans.
 using System.CommandLine;
 using System.Globalization;
 using GeoAssign.Cli.Output;
@@ -24,6 +24,7 @@ internal static class PlanCommand
         PlanDiffCommand.Build(global),
         PlanCheckCommand.Build(global),
         Preview(global),
+        PlanProposeCommand.Build(global),
         PlanActivateCommand.Build(global),
         Cancel(global),
     };

@@ -15,10 +15,12 @@ namespace GeoAssign.Proposals.Blocks;
 /// </summary>
 /// <remarks>
 /// <para>
-/// <b>Finding the cells.</b> The area's envelope is sampled on a grid finer than half a cell's radius
-/// (so every cell meeting the envelope holds a sample), the cells of the samples whose centres lie in
-/// the area are kept, and a flood fill over H3 neighbours adds any cell with its centre inside that a
-/// sample missed near distorted cells.
+/// <b>Finding the cells.</b> Every ring of the area is walked in steps of a quarter of a cell's
+/// radius; the cells within two steps of each point's cell whose centres lie in the area are the
+/// seeds, and a flood fill over H3 neighbours (keeping cells whose centre lies in the area) adds the
+/// rest. Every group of neighbouring inside cells borders a cell whose centre is outside, so it lies
+/// within about a cell of the boundary and holds a seed; the work follows the boundary's length and
+/// the number of cells, not the envelope's area.
 /// </para>
 /// <para>
 /// <b>Polygons.</b> A cell's polygon is its H3 boundary with straight longitude/latitude edges. Two
@@ -95,31 +97,49 @@ public static class H3Blocks
         var envelope = coverage.EnvelopeInternal;
         var probe = H3Api.LatLngToCell(envelope.Centre.Y, envelope.Centre.X, resolution);
 
-        // The smallest cells of a resolution are about half the size of the largest: half the radius of
-        // one cell, halved again, is below the inradius of any.
+        // Seeds along the boundary: points every quarter of a cell's radius on every ring, and the
+        // cells within two steps of each point's cell. Every group of neighbouring cells with centres
+        // inside has a cell next to one whose centre is outside, so within about a cell of the
+        // boundary: a seed. The flood fill then reaches the rest. The cost follows the boundary's
+        // length, not the area.
         var step = H3Api.CellToBoundingCap(probe).RadiusRadians * (180 / Math.PI) * 0.25;
         var inside = new HashSet<H3Index>();
         var seen = new HashSet<H3Index>();
+        var near = new HashSet<H3Index>();
         var pending = new Queue<H3Index>();
-        for (var lat = Math.Max(-90, envelope.MinY - step); lat <= Math.Min(90, envelope.MaxY + step); lat += step)
+        var disk = new H3Index[H3Api.MaxGridDiskSize(2)];
+        for (var g = 0; g < coverage.NumGeometries; g++)
         {
-            var lngStep = step / Math.Max(0.01, Math.Cos(lat * Math.PI / 180));
-            for (var lng = envelope.MinX - lngStep; lng <= envelope.MaxX + lngStep; lng += lngStep)
+            var polygon = (Polygon)coverage.GetGeometryN(g);
+            for (var r = -1; r < polygon.NumInteriorRings; r++)
             {
-                if (lng is < -180 or > 180)
+                var ring = (r < 0 ? polygon.ExteriorRing : polygon.GetInteriorRingN(r)).CoordinateSequence;
+                for (var i = 0; i + 1 < ring.Count; i++)
                 {
-                    continue;
-                }
+                    double x0 = ring.GetX(i), y0 = ring.GetY(i), x1 = ring.GetX(i + 1), y1 = ring.GetY(i + 1);
+                    var points = (int)Math.Ceiling(Math.Max(Math.Abs(x1 - x0), Math.Abs(y1 - y0)) / step);
+                    for (var k = 0; k <= points; k++)
+                    {
+                        var t = points == 0 ? 0 : (double)k / points;
+                        var cell = H3Api.LatLngToCell(Math.Clamp(y0 + (y1 - y0) * t, -90, 90), Math.Clamp(x0 + (x1 - x0) * t, -180, 180), resolution);
+                        if (!near.Add(cell))
+                        {
+                            continue;
+                        }
 
-                var cell = H3Api.LatLngToCell(lat, lng, resolution);
-                if (seen.Add(cell) && Keep(cell, locator, inside))
-                {
-                    pending.Enqueue(cell);
+                        var n = H3Api.GridDisk(cell, 2, disk);
+                        for (var d = 0; d < n; d++)
+                        {
+                            if (seen.Add(disk[d]) && Keep(disk[d], locator, inside))
+                            {
+                                pending.Enqueue(disk[d]);
+                            }
+                        }
+                    }
                 }
             }
         }
 
-        var disk = new H3Index[7];
         while (pending.TryDequeue(out var cell))
         {
             var n = H3Api.GridDisk(cell, 1, disk);

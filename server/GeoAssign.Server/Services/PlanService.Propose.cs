@@ -136,7 +136,7 @@ internal sealed partial class PlanService
                 reports.Writer.TryComplete();
             }
         }, cancellationToken);
-        var lastSent = TimeSpan.MinValue;
+        var lastSent = TimeSpan.FromSeconds(-1);
         await foreach (var report in reports.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
             if (stopwatch.Elapsed - lastSent >= TimeSpan.FromMilliseconds(200) || report.Phase == "done")

@@ -16,12 +16,17 @@ public sealed class H3BlocksTests
         Factory.CreateLinearRing([new(10, 45), new(11.5, 45), new(11.5, 45.5), new(10.6, 45.5), new(10.6, 46.2), new(10, 46.2), new(10, 45)]),
         [Factory.CreateLinearRing([new(10.2, 45.1), new(10.4, 45.1), new(10.4, 45.3), new(10.2, 45.3), new(10.2, 45.1)])]);
 
+    // The area and a small island off it, a few cells wide.
+    private static MultiPolygon AreaAndIsland() => Factory.CreateMultiPolygon(
+        [Area(), Factory.CreatePolygon([new(11.2, 45.9), new(11.35, 45.9), new(11.35, 46.0), new(11.2, 46.0), new(11.2, 45.9)])]);
+
     [Theory]
-    [InlineData(5)]
-    [InlineData(6)]
-    public void The_blocks_are_the_cells_whose_centre_lies_in_the_area(int resolution)
+    [InlineData(5, false)]
+    [InlineData(6, false)]
+    [InlineData(6, true)]
+    public void The_blocks_are_the_cells_whose_centre_lies_in_the_area(int resolution, bool island)
     {
-        var area = Area();
+        Geometry area = island ? AreaAndIsland() : Area();
         var blocks = H3Blocks.Cover(area, resolution);
 
         // Independent: every cell of a large disk around the area, tested by its centre.
@@ -37,6 +42,11 @@ public sealed class H3BlocksTests
         }
 
         Assert.True(expected.Count > 20);
+        if (island)
+        {
+            Assert.Contains(expected, id => { var c = H3Api.CellToLatLng(H3Index.Parse(id)); return c.Lat > 45.9 && c.Lng > 11.2; });
+        }
+
         Assert.Equal(expected, new SortedSet<string>(blocks.Blocks.Select(static b => b.Id), StringComparer.Ordinal));
 
         for (var i = 0; i < blocks.Count; i++)
