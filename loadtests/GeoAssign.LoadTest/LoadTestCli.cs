@@ -55,6 +55,8 @@ internal static class LoadTestCli
         root.Subcommands.Add(SetupCommands.Points(options, host));
         root.Subcommands.Add(SetupCommands.Answers(options, host));
         root.Subcommands.Add(SetupCommands.ExportTerritories(options, host));
+        root.Subcommands.Add(MapPageCommands.SyntheticMap(host));
+        root.Subcommands.Add(MapPageCommands.MapPage(host));
         return root;
     }
 

@@ -9,6 +9,7 @@ using GeoAssign.Index.Model;
 using Microsoft.Extensions.Caching.Memory;
 using NetTopologySuite.Coverage;
 using NetTopologySuite.Geometries;
+using NetTopologySuite.Precision;
 using NetTopologySuite.Simplify;
 
 namespace GeoAssign.Server.MapPage;
@@ -54,10 +55,21 @@ internal sealed partial class TerritoryDrawing(IMemoryCache cache, ILogger<Terri
         }
 
         // Two first requests at once may both draw; the second result replaces an equal first.
-        var json = Write(map, Prepare(map, plan, layer), layer, bucket);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var prepared = Prepare(map, plan, layer);
+        var checkedIn = clock.Elapsed;
+        var json = Write(map, prepared, layer, bucket);
         var drawn = new MapDrawing(json, Gzip(json), $"\"{map.Version}-{Convert.ToHexStringLower(SHA256.HashData(json).AsSpan(0, 12))}\"");
         cache.Set(key, drawn, new MemoryCacheEntryOptions { Size = 1 + (json.Length + drawn.Gzip.Length) / 1024, SlidingExpiration = TimeSpan.FromMinutes(5) });
+        LogDrawn(logger, map.Version, plan, layer, bucket, (long)clock.Elapsed.TotalMilliseconds, (long)checkedIn.TotalMilliseconds, json.Length, drawn.Gzip.Length);
         return drawn;
+    }
+
+    /// <summary>The ids of the territories of <paramref name="layer"/> that are simplified alone, outside the coverage (overlapping or mismatched borders).</summary>
+    public IReadOnlyList<string> DrawnAlone(TerritoryMap map, string plan, string layer)
+    {
+        var prepared = Prepare(map, plan, layer);
+        return [.. prepared.Territories.Where((_, i) => !prepared.Clean[i]).Select(territory => territory.Id)];
     }
 
     /// <summary>Notes that a browser asked for this drawing, so that new versions draw it ahead (see <see cref="Wanted"/>).</summary>
@@ -123,7 +135,7 @@ internal sealed partial class TerritoryDrawing(IMemoryCache cache, ILogger<Terri
         return prepared;
     }
 
-    private Geometry[] Simplify(TerritoryMap map, LayerCoverage layer, string layerName, double tolerance)
+    private Geometry[] Simplify(TerritoryMap map, LayerCoverage layer, string layerName, double tolerance, int decimals)
     {
         var territories = layer.Territories;
         var result = new Geometry[territories.Length];
@@ -152,9 +164,12 @@ internal sealed partial class TerritoryDrawing(IMemoryCache cache, ILogger<Terri
             }
         }
 
+        // Drawn alone: topology-preserving, then rounded as a whole shape (snap-rounding keeps it valid,
+        // where rounding each coordinate could make a thin part cross itself).
+        var grid = new PrecisionModel(Math.Pow(10, decimals));
         for (var i = 0; i < territories.Length; i++)
         {
-            result[i] ??= TopologyPreservingSimplifier.Simplify(territories[i].Geometry, tolerance);
+            result[i] ??= GeometryPrecisionReducer.Reduce(TopologyPreservingSimplifier.Simplify(territories[i].Geometry, tolerance), grid);
         }
 
         return result;
@@ -166,7 +181,7 @@ internal sealed partial class TerritoryDrawing(IMemoryCache cache, ILogger<Terri
         // Enough decimals that rounding moves a point by well under the tolerance. Rounding moves a
         // shared vertex the same way on both sides, so shared borders stay shared.
         var decimals = Math.Clamp((int)Math.Ceiling(-Math.Log10(tolerance)) + 1, 1, 7);
-        var shapes = Simplify(map, layer, layerName, tolerance);
+        var shapes = Simplify(map, layer, layerName, tolerance, decimals);
 
         var buffer = new ArrayBufferWriter<byte>();
         using (var json = new Utf8JsonWriter(buffer))
@@ -261,6 +276,9 @@ internal sealed partial class TerritoryDrawing(IMemoryCache cache, ILogger<Terri
 
         json.WriteEndArray();
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Map page drawing of version {Version} plan {Plan} layer {Layer} zoom {Zoom}: {Milliseconds} ms ({CoverageCheckMilliseconds} ms of them checking the coverage), {Bytes} bytes, {GzipBytes} gzipped")]
+    private static partial void LogDrawn(ILogger logger, long version, string plan, string layer, int zoom, long milliseconds, long coverageCheckMilliseconds, int bytes, int gzipBytes);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Map version {Version}, layer {Layer}: {Alone} of {Count} territories overlap or do not match their neighbours' borders (e.g. {Examples}); they are simplified alone on the map page, so hairline gaps may show beside them")]
     private static partial void LogNotACoverage(ILogger logger, long version, string layer, int alone, int count, string examples);
