@@ -4,6 +4,7 @@ using System.Globalization;
 using GeoAssign.Index.GeoJson;
 using GeoAssign.LoadTest.MapPage;
 using GeoAssign.Testing;
+using Spectre.Console;
 
 namespace GeoAssign.LoadTest.Commands;
 
@@ -24,8 +25,8 @@ internal static class MapPageCommands
         command.SetAction((parse, token) => LoadTestCli.GuardAsync(host, token, async () =>
         {
             var cells = parse.GetValue(districts);
-            // A Voronoi cell has six edges on average, each counted by both of its cells.
-            var perEdge = Math.Max(0, parse.GetValue(vertices) / (cells * 6) - 1);
+            // A Voronoi cell clipped to a box has a little under six edges on average (5.8 measured), each counted by both of its cells.
+            var perEdge = Math.Max(0, (int)Math.Ceiling(parse.GetValue(vertices) / (cells * 5.8)) - 1);
             var territories = SyntheticTerritories.Generate(new SyntheticRegion("districts", -125, 24.5, -66.9, 49.5), new SyntheticMapOptions
             {
                 Seed = parse.GetValue(seed),

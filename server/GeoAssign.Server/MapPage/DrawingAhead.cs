@@ -1,4 +1,5 @@
 // Draws a new map version for the map page before the page asks for it.
+using GeoAssign.Index.Plans;
 using GeoAssign.Replication.Replicas;
 using GeoAssign.Server.Maps;
 using Grpc.Core;
@@ -6,11 +7,12 @@ using Grpc.Core;
 namespace GeoAssign.Server.MapPage;
 
 /// <summary>
-/// When a new version of the map (or of a plan) arrives, draws the layers and zoom levels browsers
-/// asked for in the last <see cref="Recent"/>, so the page that follows the version gets its drawing
-/// from the cache instead of waiting for a large layer to be simplified. Nothing is drawn ahead while
-/// no page is open, so a server nobody looks at spends nothing here; an edit storm skips versions
-/// that are already replaced. Runs on one background task.
+/// Draws ahead what the map page is about to ask for: when a new version of the map (or of a plan)
+/// arrives, the layers and zoom levels browsers asked for in the last <see cref="Recent"/>; and when a
+/// browser asks for a zoom level, the levels above and below it, so a zoom step finds its drawing in
+/// the cache instead of waiting for a large layer to be simplified. Nothing is drawn ahead while no
+/// page is open, so a server nobody looks at spends nothing here; a version already replaced is
+/// skipped. Runs on one background task, one drawing at a time.
 /// </summary>
 internal sealed partial class DrawingAhead(MapReplica replica, TerritoryDrawing drawing, ILogger<DrawingAhead> logger) : BackgroundService
 {
@@ -22,34 +24,52 @@ internal sealed partial class DrawingAhead(MapReplica replica, TerritoryDrawing 
         var position = replica.State.Position;
         while (!stoppingToken.IsCancellationRequested)
         {
-            var state = await replica.WaitForChangeAsync(position, stoppingToken).ConfigureAwait(false);
+            using (var either = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
+            {
+                var changed = replica.WaitForChangeAsync(position, either.Token);
+                var asked = drawing.NextAskAsync(either.Token);
+                await Task.WhenAny(changed, asked).ConfigureAwait(false);
+                await either.CancelAsync().ConfigureAwait(false);
+                await Task.WhenAll(changed, asked).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+            }
+
+            stoppingToken.ThrowIfCancellationRequested();
+            var state = replica.State;
             position = state.Position;
             foreach (var (plan, layer, zoom) in drawing.Wanted(Recent))
             {
-                if (replica.State.Position != position)
+                foreach (var level in (int[])[zoom, zoom + 1, zoom - 1])
                 {
-                    break; // a newer version is there: draw that one instead
-                }
-
-                try
-                {
-                    var map = MapReader.Select(state, plan);
-                    if (map.Layers.ContainsKey(layer))
+                    if (replica.State.Position != position || level < 0 || level > TerritoryDrawing.MaxZoom)
                     {
-                        await Task.Run(() => drawing.Drawing(map, plan, layer, zoom), stoppingToken).ConfigureAwait(false);
+                        continue; // a newer version is there: the next round draws that one
                     }
-                }
-                catch (RpcException)
-                {
-                    // The plan is gone: nothing to draw.
-                }
-#pragma warning disable CA1031 // Drawing ahead is an optimisation: a failure leaves the page to draw on request.
-                catch (Exception e) when (e is not OperationCanceledException)
-#pragma warning restore CA1031
-                {
-                    LogFailed(logger, e, plan, layer, zoom);
+
+                    await DrawAsync(state, plan, layer, level, stoppingToken).ConfigureAwait(false);
                 }
             }
+        }
+    }
+
+    private async Task DrawAsync(MapState state, string plan, string layer, int zoom, CancellationToken stoppingToken)
+    {
+        try
+        {
+            var map = MapReader.Select(state, plan);
+            if (map.Layers.ContainsKey(layer) && !drawing.IsDrawn(map, plan, layer, zoom))
+            {
+                await Task.Run(() => drawing.Drawing(map, plan, layer, zoom), stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (RpcException)
+        {
+            // The plan is gone: nothing to draw.
+        }
+#pragma warning disable CA1031 // Drawing ahead is an optimisation: a failure leaves the page to draw on request.
+        catch (Exception e) when (e is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            LogFailed(logger, e, plan, layer, zoom);
         }
     }
 

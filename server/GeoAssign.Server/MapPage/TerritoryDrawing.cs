@@ -35,6 +35,12 @@ internal sealed partial class TerritoryDrawing(IMemoryCache cache, ILogger<Terri
     // What the page asked for lately, so that a new version is drawn before the page asks again.
     private readonly ConcurrentDictionary<(string Plan, string Layer, int Zoom), long> _asked = new();
 
+    // Drawings and coverage checks under way: a request and the drawing ahead wait for one computation.
+    private readonly ConcurrentDictionary<object, Lazy<object>> _underWay = new();
+
+    // Set when a browser asks for a drawing: the drawing ahead then draws its neighbouring zoom levels.
+    private volatile TaskCompletionSource _askedSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>The zoom level whose drawing serves <paramref name="zoom"/>: whole levels from 0 to <see cref="MaxZoom"/>.</summary>
     public static int Bucket(double zoom) => double.IsNaN(zoom) ? 0 : (int)Math.Clamp(Math.Floor(zoom), 0, MaxZoom);
 
@@ -54,7 +60,11 @@ internal sealed partial class TerritoryDrawing(IMemoryCache cache, ILogger<Terri
             return cached;
         }
 
-        // Two first requests at once may both draw; the second result replaces an equal first.
+        return Once(key, () => Compute(map, plan, layer, bucket, key));
+    }
+
+    private MapDrawing Compute(TerritoryMap map, string plan, string layer, int bucket, object key)
+    {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var prepared = Prepare(map, plan, layer);
         var checkedIn = clock.Elapsed;
@@ -72,8 +82,33 @@ internal sealed partial class TerritoryDrawing(IMemoryCache cache, ILogger<Terri
         return [.. prepared.Territories.Where((_, i) => !prepared.Clean[i]).Select(territory => territory.Id)];
     }
 
-    /// <summary>Notes that a browser asked for this drawing, so that new versions draw it ahead (see <see cref="Wanted"/>).</summary>
-    public void NoteAsked(string plan, string layer, double zoom) => _asked[(plan, layer, Bucket(zoom))] = Environment.TickCount64;
+    /// <summary>Whether the drawing is in the cache (drawn, not expired).</summary>
+    public bool IsDrawn(TerritoryMap map, string plan, string layer, int zoom) => cache.TryGetValue(("map-drawing", map.Version, plan, layer, Bucket(zoom)), out _);
+
+    /// <summary>Notes that a browser asked for this drawing, so that new versions and neighbouring zoom levels are drawn ahead (see <see cref="Wanted"/>).</summary>
+    public void NoteAsked(string plan, string layer, double zoom)
+    {
+        _asked[(plan, layer, Bucket(zoom))] = Environment.TickCount64;
+        Interlocked.Exchange(ref _askedSignal, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
+
+    /// <summary>Completes when a browser next asks for a drawing.</summary>
+    public Task NextAskAsync(CancellationToken cancellationToken) => _askedSignal.Task.WaitAsync(cancellationToken);
+
+    // Runs compute once for key while it is under way; callers that come meanwhile get its result.
+    private T Once<T>(object key, Func<T> compute)
+        where T : class
+    {
+        var computation = _underWay.GetOrAdd(key, _ => new Lazy<object>(compute, LazyThreadSafetyMode.ExecutionAndPublication));
+        try
+        {
+            return (T)computation.Value;
+        }
+        finally
+        {
+            _underWay.TryRemove(KeyValuePair.Create(key, computation));
+        }
+    }
 
     /// <summary>The drawings browsers asked for within <paramref name="within"/>, the latest first.</summary>
     public IReadOnlyList<(string Plan, string Layer, int Zoom)> Wanted(TimeSpan within)
@@ -102,6 +137,12 @@ internal sealed partial class TerritoryDrawing(IMemoryCache cache, ILogger<Terri
         {
             return cached;
         }
+
+        return Once(key, () => CheckCoverage(map, plan, layer, key));
+    }
+
+    private LayerCoverage CheckCoverage(TerritoryMap map, string plan, string layer, object key)
+    {
 
         var territories = map.Territories.Values
             .Select(entry => entry.Territory)
