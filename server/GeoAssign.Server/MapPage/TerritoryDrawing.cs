@@ -185,9 +185,12 @@ internal sealed partial class TerritoryDrawing(IMemoryCache cache, ILogger<Terri
         {
             try
             {
-                // No ring is dropped however small: every territory stays drawn (and clickable).
+                // No ring is dropped however small: every territory stays drawn (and clickable). The
+                // simplifier is Visvalingam-Whyatt with an area of tolerance²: at half a pixel it keeps
+                // about twice the vertices Douglas-Peucker keeps at half a pixel, for no visible
+                // difference; a whole pixel's area draws as finely as the per-territory simplification.
                 var simplified = new CoverageSimplifier([.. members.Select(i => territories[i].Geometry)]) { RemovableRingSizeFactor = 0 }
-                    .Simplify(tolerance);
+                    .Simplify(2 * tolerance);
                 for (var k = 0; k < members.Length; k++)
                 {
                     // A shape the coverage simplification spoilt (not seen with valid input) is drawn alone.
