@@ -56,6 +56,8 @@ internal static class LoadTestCli
         root.Subcommands.Add(SetupCommands.Answers(options, host));
         root.Subcommands.Add(SetupCommands.ExportTerritories(options, host));
         root.Subcommands.Add(ProposeBenchCommand.Create(options, host));
+        root.Subcommands.Add(MapPageCommands.SyntheticMap(host));
+        root.Subcommands.Add(MapPageCommands.MapPage(host));
         return root;
     }
 

@@ -30,7 +30,11 @@ internal static class MapPageEndpoints
     private static readonly FrozenDictionary<string, (string Resource, string MediaType)> Assets = LoadAssetNames();
 
     /// <summary>Adds the drawing's cache user.</summary>
-    public static void AddMapPage(this IServiceCollection services) => services.AddSingleton<TerritoryDrawing>();
+    public static void AddMapPage(this IServiceCollection services)
+    {
+        services.AddSingleton<TerritoryDrawing>();
+        services.AddHostedService<DrawingAhead>();
+    }
 
     /// <summary>Maps the page, its assets and the drawing.</summary>
     public static void MapMapPage(this IEndpointRouteBuilder endpoints)
@@ -88,8 +92,44 @@ internal static class MapPageEndpoints
                 $"Map version {map.Version} has no layer \"{Services.RequestChecks.Shorten(layer)}\"; its layers are {string.Join(", ", map.Layers.Keys)}.");
         }
 
-        context.Response.Headers.CacheControl = "no-cache";
-        return Results.Bytes(drawing.Draw(map, plan, layer, zoom ?? 0), "application/geo+json");
+        drawing.NoteAsked(plan, layer, zoom ?? 0);
+        var drawn = drawing.Drawing(map, plan, layer, zoom ?? 0);
+        // The browser keeps the drawing and asks again with its ETag: a version it has costs a 304.
+        var headers = context.Response.Headers;
+        headers.CacheControl = "no-cache";
+        headers.ETag = drawn.ETag;
+        headers.Vary = "Accept-Encoding";
+        if (context.Request.Headers.IfNoneMatch.Contains(drawn.ETag))
+        {
+            return Results.StatusCode(StatusCodes.Status304NotModified);
+        }
+
+        if (AcceptsGzip(context.Request))
+        {
+            headers.ContentEncoding = "gzip";
+            return Results.Bytes(drawn.Gzip, "application/geo+json");
+        }
+
+        return Results.Bytes(drawn.Json, "application/geo+json");
+    }
+
+    // Whether Accept-Encoding lists gzip without q=0 (every browser sends it).
+    private static bool AcceptsGzip(HttpRequest request)
+    {
+        foreach (var value in request.Headers.AcceptEncoding)
+        {
+            foreach (var coding in (value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                var parts = coding.Split(';', StringSplitOptions.TrimEntries);
+                if (string.Equals(parts[0], "gzip", StringComparison.OrdinalIgnoreCase)
+                    && !parts.Skip(1).Any(p => p.Replace(" ", "", StringComparison.Ordinal) is "q=0" or "q=0.0" or "q=0.00" or "q=0.000"))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     private static IResult Error(int httpStatus, StatusCode code, string message) =>

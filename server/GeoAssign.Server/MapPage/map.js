@@ -23,9 +23,10 @@
   let names = new Map();    // territory id → name, of what is drawn
   let refreshing = null;    // the load under way, so that polls and events do not pile up
 
-  async function getJson(url) {
+  // cache: 'no-cache' keeps the answer and revalidates it (the drawing's ETag makes a kept version a 304).
+  async function getJson(url, cache = 'no-store') {
     const headers = keyInput.value ? { 'x-api-key': keyInput.value } : {};
-    const response = await fetch(url, { headers, cache: 'no-store' });
+    const response = await fetch(url, { headers, cache });
     const body = await response.json().catch(() => ({}));
     if (!response.ok) {
       throw new Error(body.message || `${response.status} ${response.statusText}`);
@@ -100,7 +101,7 @@
     if (plan) {
       query.set('plan', plan);
     }
-    const collection = await getJson(`/map/territories.geojson?${query}`);
+    const collection = await getJson(`/map/territories.geojson?${query}`, 'no-cache');
     const next = L.geoJSON(collection, {
       renderer,
       style: (feature) => ({ color: '#333', weight: 0.8, fillColor: colourOf(feature.properties.owner), fillOpacity: 0.65 }),
@@ -124,6 +125,12 @@
     names = new Map(collection.features.map((feature) => [feature.id, feature.properties.name]));
     page.drawnVersion = collection.mapVersion;
     document.body.dataset.drawnVersion = String(collection.mapVersion);
+    // Leaflet paints the canvas at the next frame: then the layer is on screen. The mark is what
+    // loadtests' map-page times (from navigation start); drawnKey says which drawing it is.
+    requestAnimationFrame(() => {
+      performance.mark(`geoassign-drawn ${key}`);
+      document.body.dataset.drawnKey = key;
+    });
     if (!fitted && collection.features.length > 0) {
       fitted = true;
       const bounds = next.getBounds();
