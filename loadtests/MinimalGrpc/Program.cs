@@ -1,0 +1,11 @@
+// The minimal grpc-dotnet service: Resolve answers one fixed assignment (the floor of a unary call).
+using GeoAssign.MinimalGrpc;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+var builder = WebApplication.CreateBuilder(args);
+// Cleartext HTTP/2 needs the protocol set (without TLS there is no ALPN); everything else is Kestrel's default.
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http2));
+builder.Services.AddGrpc();
+var app = builder.Build();
+app.MapGrpcService<FixedAssignmentService>();
+app.Run();
