@@ -2,8 +2,9 @@
 # Interleaved A/B of GeoAssign server builds (or settings) on unary Resolve, driven by h2load: every
 # variant runs at once on its own port with its own copy of the same map (all us-atlas counties),
 # and the h2load runs alternate between them (the order rotates each round), so that the load of a
-# shared machine falls on every variant alike. Prints requests/s per variant and concurrency
-# (median of the rounds) and each variant's ratio to the first.
+# shared machine falls on every variant alike. Prints requests/s and the server's CPU time per
+# request (user + system, from /proc) per variant and concurrency (medians of the rounds), and each
+# variant's ratio to the first.
 #
 #   bash loadtests/postgis/unary-ab.sh NAME=SERVER_DIR[,ENV=VALUE...] NAME=SERVER_DIR[,ENV=VALUE...] ...
 #   e.g. bash loadtests/postgis/unary-ab.sh before=/tmp/before after=server/GeoAssign.Server/bin/Release/net10.0 \
@@ -69,7 +70,8 @@ wait_port "$port" "$import_pid" "$work/import-server.log"
 kill "$import_pid"; wait "$import_pid" 2>/dev/null || true
 
 names=()
-declare -A ports
+declare -A ports pids_by_name
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 for spec in "$@"; do
   name=${spec%%=*}; rest=${spec#*=}
   IFS=, read -r -a parts <<<"$rest"
@@ -84,6 +86,7 @@ for spec in "$@"; do
       dotnet "$dir/GeoAssign.Server.dll" --urls "http://127.0.0.1:$port" >"$work/$name.log" 2>&1 &
   fi
   pids+=($!)
+  pids_by_name[$name]=$!
   wait_port "$port" "$!" "$work/$name.log"
   names+=("$name"); ports[$name]=$port
   say "$name on port $port ($dir ${envs[*]})"
@@ -109,9 +112,16 @@ for round in $(seq 1 "$rounds"); do
       else
         args=(-d "$work/resolve.bin" -H "content-type: application/grpc" -H "te: trailers" "http://127.0.0.1:${ports[$name]}/geoassign.v1.AssignmentService/Resolve")
       fi
-      h2load -D "$duration" --warm-up-time="$warmup" -c "$c" -t "$threads" -m 1 "${args[@]}" >"$work/runs/$name-c$c-r$round.txt" 2>&1
+      pid=${pids_by_name[$name]}
+      h2load -D "$warmup" -c "$c" -t "$threads" -m 1 "${args[@]}" >/dev/null 2>&1
+      cpu_before=$(cpu_ticks "$pid")
+      h2load -D "$duration" -c "$c" -t "$threads" -m 1 "${args[@]}" >"$work/runs/$name-c$c-r$round.txt" 2>&1
+      cpu_after=$(cpu_ticks "$pid")
       grep -q ' 0 failed, 0 errored' "$work/runs/$name-c$c-r$round.txt" || { cat "$work/runs/$name-c$c-r$round.txt" >&2; exit 1; }
       sed -n 's/^finished in [^,]*, \([0-9.]*\) req\/s.*/\1/p' "$work/runs/$name-c$c-r$round.txt" >"$work/runs/$name-c$c-r$round.rps"
+      # The server's own CPU time per request (user + system), which other jobs on the machine disturb far less than throughput.
+      requests=$(sed -n 's/^requests: [0-9]* total, [0-9]* started, \([0-9]*\) done.*/\1/p' "$work/runs/$name-c$c-r$round.txt")
+      python3 -c "print(($cpu_after - $cpu_before) * 1e6 / $(getconf CLK_TCK) / max(1, $requests))" >"$work/runs/$name-c$c-r$round.cpu"
     done
   done
   say "round $round done; load average $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -120,10 +130,10 @@ done
 python3 - "$work/runs" "$clients" "${names[@]}" <<'PY'
 import os, statistics, sys
 runs, clients, names = sys.argv[1], sys.argv[2].split(), sys.argv[3:]
-def values(name, c):
+def values(name, c, kind=".rps"):
     out = []
     for f in sorted(os.listdir(runs)):
-        if f.startswith(f"{name}-c{c}-r") and f.endswith(".rps"):
+        if f.startswith(f"{name}-c{c}-r") and f.endswith(kind):
             text = open(os.path.join(runs, f)).read().strip()
             if text: out.append(float(text))
     return out
@@ -134,6 +144,14 @@ for n in names:
     print(f"| {n} | " + " | ".join(f"{med[(n, c)]:,.0f}" for c in clients) + " |")
 for n in names[1:]:
     print(f"| *{n} / {names[0]}* | " + " | ".join(f"{med[(n, c)] / med[(names[0], c)]:.2f}×" for c in clients) + " |")
+print()
+cpu = {(n, c): statistics.median(values(n, c, ".cpu")) for n in names for c in clients}
+print("| server CPU µs per request | " + " | ".join(f"{c} client(s)" for c in clients) + " |")
+print("| --- | " + " | ".join("---:" for _ in clients) + " |")
+for n in names:
+    print(f"| {n} | " + " | ".join(f"{cpu[(n, c)]:.1f}" for c in clients) + " |")
+for n in names[1:]:
+    print(f"| *{n} / {names[0]}* | " + " | ".join(f"{cpu[(n, c)] / cpu[(names[0], c)]:.2f}×" for c in clients) + " |")
 print()
 print("every round (req/s): " + "; ".join(f"{n} c{c}: " + ", ".join(f"{v:,.0f}" for v in values(n, c)) for n in names for c in clients))
 PY
