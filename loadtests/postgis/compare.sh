@@ -297,6 +297,7 @@ SQL
   chmod 644 "$work/fixed-point.sql"
   pg_answer=$(psql_pg -tA -f "$work/fixed-point.sql")
   say "PostGIS answers the point with $pg_answer"
+  grep -q "\"territoryId\":\"$pg_answer\"" <<<"$json_answer" || { echo "GeoAssign and PostGIS answer the point differently (PostGIS: $pg_answer)" >&2; exit 1; }
 fi
 
 unary="$work/unary"
