@@ -11,6 +11,14 @@
 # the stream run, default 1,000,000), SAMPLE_POINTS (points whose answers are compared, default
 # 100,000), SEED (default 42), OUT (the Markdown file), KEEP_WORK=1 (keep the temporary folder).
 #
+# Unary (h2load): a fixed gRPC Resolve request (POINT_LAT, POINT_LNG; default a point in Denver) sent
+# by h2load to GeoAssign and to loadtests/MinimalGrpc (the floor: grpc-dotnet with default settings),
+# the JSON route (GET /v1/resolve) over HTTP/1.1 and over h2c, and pgbench's prepared query for the
+# same point, at UNARY_CLIENTS (default "1 2 4 16"), interleaved per concurrency, UNARY_ROUNDS times
+# (default 3; the table takes each side's median), UNARY_DURATION s each (default 5) after
+# UNARY_WARMUP s (default 2). UNARY_ONLY=1 runs only that part (and loads PostGIS only with the
+# territories). API_KEY (16+ characters) starts GeoAssign with that key and sends it.
+#
 # It installs postgresql-15-postgis-3 with apt-get when missing, starts a throwaway PostgreSQL 15
 # cluster and a GeoAssign server (Release) on free loopback ports with data in a temporary folder,
 # and stops both on exit. The load generator runs on the same machine as the servers, for both peers.
@@ -27,6 +35,19 @@ seed=${SEED:-42}
 box="uniform:-125,24.5,-66.9,49.5"
 out=${OUT:-loadtests/results/$(date -u +%Y-%m-%d)-comparison.md}
 pg_bin=/usr/lib/postgresql/15/bin
+unary_only=${UNARY_ONLY:-0}
+unary_clients=${UNARY_CLIENTS:-1 2 4 16}
+unary_rounds=${UNARY_ROUNDS:-3}
+unary_duration=${UNARY_DURATION:-5}
+unary_warmup=${UNARY_WARMUP:-2}
+point_lat=${POINT_LAT:-39.7392}
+point_lng=${POINT_LNG:--104.9903}
+api_key=${API_KEY:-}
+if [ "$unary_only" = 1 ]; then
+  # The batch join, the agreement and geoassign-load do not run: a few points keep the setup short.
+  batch_points=1000; sample_points=1000
+  out=${OUT:-loadtests/results/$(date -u +%Y-%m-%d)-unary.md}
+fi
 
 say() { printf '==> %s\n' "$*" >&2; }
 if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
@@ -39,6 +60,7 @@ if [ ! -x "$pg_bin/initdb" ] || [ ! -f /usr/share/postgresql/15/extension/postgi
 fi
 command -v node >/dev/null || { echo "Node.js is needed for the datasets (bash tests/run.sh installs it)." >&2; exit 1; }
 command -v python3 >/dev/null || { echo "python3 is needed to find free ports." >&2; exit 1; }
+command -v h2load >/dev/null || { echo "h2load is needed for the unary runs (apt-get install nghttp2-client)." >&2; exit 1; }
 
 if [ ! -f data/us-atlas/us-counties.geojson ]; then
   say "writing the us-atlas datasets (tests/oracle/datasets/us-atlas.mjs)"
@@ -52,6 +74,7 @@ loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 work=$(mktemp -d /tmp/geoassign-compare.XXXXXX)
 chmod 755 "$work"
 geoassign_pid=""
+minimal_pid=""
 pg_started=""
 as_pg=()
 if [ "$(id -u)" -eq 0 ]; then as_pg=(runuser -u postgres --); fi
@@ -60,6 +83,9 @@ cleanup() {
   set +e
   if [ -n "$geoassign_pid" ] && kill -0 "$geoassign_pid" 2>/dev/null; then
     kill "$geoassign_pid"; wait "$geoassign_pid" 2>/dev/null
+  fi
+  if [ -n "$minimal_pid" ] && kill -0 "$minimal_pid" 2>/dev/null; then
+    kill "$minimal_pid"; wait "$minimal_pid" 2>/dev/null
   fi
   if [ -n "$pg_started" ]; then "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$work/pg" -m fast -w stop >/dev/null 2>&1; fi
   if [ "${KEEP_WORK:-0}" = 1 ]; then echo "kept $work" >&2; else rm -rf "$work"; fi
@@ -75,19 +101,37 @@ say "machine: $machine; load average $load_start"
 say "building the server and geoassign-load (Release)"
 dotnet build server/GeoAssign.Server -c Release --nologo -v quiet >"$work/build-server.log" 2>&1 || { tail -n 30 "$work/build-server.log" >&2; exit 1; }
 dotnet build loadtests/GeoAssign.LoadTest -c Release --nologo -v quiet >"$work/build-load.log" 2>&1 || { tail -n 30 "$work/build-load.log" >&2; exit 1; }
+dotnet build loadtests/MinimalGrpc -c Release --nologo -v quiet >"$work/build-minimal.log" 2>&1 || { tail -n 30 "$work/build-minimal.log" >&2; exit 1; }
 load_tool=(dotnet loadtests/GeoAssign.LoadTest/bin/Release/net10.0/geoassign-load.dll)
 
+wait_port() { # port pid log
+  for _ in $(seq 1 600); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+    kill -0 "$2" 2>/dev/null || { cat "$3" >&2; exit 1; }
+    sleep 0.1
+  done
+}
+
 ga_port=$(free_port)
+ga_http1_port=$(free_port)
 target="http://127.0.0.1:$ga_port"
-say "starting GeoAssign on $target"
-GeoAssign__DataDirectory="$work/geoassign-data" Logging__LogLevel__Default=Warning \
+key_env=()
+if [ -n "$api_key" ]; then
+  # One editor key: the import needs it, and a lookup's checks are the same for either role.
+  key_env=(GeoAssign__ApiKeys__0__Key="$api_key" GeoAssign__ApiKeys__0__Role=editor)
+  export GEOASSIGN_API_KEY=$api_key
+fi
+say "starting GeoAssign on $target (HTTP/1.1 on port $ga_http1_port)"
+env "${key_env[@]}" GeoAssign__DataDirectory="$work/geoassign-data" GeoAssign__Http1Url="http://127.0.0.1:$ga_http1_port" Logging__LogLevel__Default=Warning \
   dotnet server/GeoAssign.Server/bin/Release/net10.0/GeoAssign.Server.dll --urls "$target" >"$work/geoassign.log" 2>&1 &
 geoassign_pid=$!
-for _ in $(seq 1 600); do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$ga_port") 2>/dev/null; then break; fi
-  kill -0 "$geoassign_pid" 2>/dev/null || { cat "$work/geoassign.log" >&2; exit 1; }
-  sleep 0.1
-done
+wait_port "$ga_port" "$geoassign_pid" "$work/geoassign.log"
+
+minimal_port=$(free_port)
+say "starting the minimal grpc-dotnet service on 127.0.0.1:$minimal_port"
+dotnet loadtests/MinimalGrpc/bin/Release/net10.0/MinimalGrpc.dll --urls "http://127.0.0.1:$minimal_port" >"$work/minimal.log" 2>&1 &
+minimal_pid=$!
+wait_port "$minimal_port" "$minimal_pid" "$work/minimal.log"
 
 # All counties but Falls Church city (51610), which has no area at 1:10m; 40 others need repair.
 node -e 'const fs = require("fs"); const fc = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
@@ -108,8 +152,9 @@ pg_port=$(free_port)
 mkdir -p "$work/pg" "$work/pg-socket"
 if [ "$(id -u)" -eq 0 ]; then chown postgres: "$work/pg" "$work/pg-socket"; fi
 say "starting PostgreSQL 15 on 127.0.0.1:$pg_port"
-"${as_pg[@]}" "$pg_bin/initdb" -D "$work/pg" -A trust -U postgres --locale=C.UTF-8 -E UTF8 >"$work/initdb.log" 2>&1 || { cat "$work/initdb.log" >&2; exit 1; }
-cat >>"$work/pg/postgresql.conf" <<CONF
+start_postgres() {
+  "${as_pg[@]}" "$pg_bin/initdb" -D "$work/pg" -A trust -U postgres --locale=C.UTF-8 -E UTF8 >"$work/initdb.log" 2>&1 || { cat "$work/initdb.log" >&2; return 1; }
+  cat >>"$work/pg/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
 port = $pg_port
 unix_socket_directories = '$work/pg-socket'
@@ -122,10 +167,20 @@ fsync = off
 synchronous_commit = off
 full_page_writes = off
 CONF
-"${as_pg[@]}" "$pg_bin/pg_ctl" -D "$work/pg" -l "$work/pg/server.log" -w start >/dev/null
-pg_started=1
+  "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$work/pg" -l "$work/pg/server.log" -w start >/dev/null || { cat "$work/pg/server.log" >&2; return 1; }
+}
+pg_ok=1
+if start_postgres; then
+  pg_started=1
+else
+  pg_ok=0
+  # The unary runs need no PostgreSQL: without it they run with the pgbench column empty.
+  [ "$unary_only" = 1 ] || { echo "PostgreSQL did not start (above); UNARY_ONLY=1 runs the h2load part without it." >&2; exit 1; }
+  say "PostgreSQL did not start (its log is above): the unary runs go on without pgbench"
+fi
 psql_pg() { "${as_pg[@]}" psql -X -q -v ON_ERROR_STOP=1 -h "$work/pg-socket" -p "$pg_port" -U postgres -d postgres "$@"; }
 
+if [ "$pg_ok" = 1 ]; then
 say "loading territories and points into PostGIS"
 psql_pg <<SQL
 CREATE EXTENSION postgis;
@@ -146,7 +201,9 @@ SQL
 pg_territories=$(psql_pg -tA -c "SELECT count(*) FROM territories")
 pg_invalid=$(psql_pg -tA -c "SELECT count(*) FROM territories WHERE NOT ST_IsValid(geom)")
 say "PostGIS holds $pg_territories territories ($pg_invalid invalid), $(psql_pg -tA -c 'SELECT count(*) FROM points') points"
+fi
 
+if [ "$unary_only" != 1 ]; then
 # The answer for a point under GeoAssign's border rule: covering territories, highest priority, then smallest id.
 lateral_answers="SELECT p.id, (SELECT t.id FROM territories t WHERE ST_Covers(t.geom, p.geom) ORDER BY t.priority DESC, t.id LIMIT 1) AS territory_id FROM points p"
 join_answers="SELECT DISTINCT ON (p.id) p.id, t.id AS territory_id FROM points p LEFT JOIN territories t ON ST_Covers(t.geom, p.geom) ORDER BY p.id, t.priority DESC, t.id"
@@ -205,8 +262,103 @@ for c in 1 2 "$concurrency"; do
   pg_tps[$c]=$(pgbench_tps "$c")
   say "  ${pg_tps[$c]} tps"
 done
+fi
+
+# --- unary: h2load against GeoAssign, the minimal service and the JSON route; pgbench, one point --
+# One request body for both gRPC servers: the 5-byte gRPC frame header (not compressed, length)
+# and a ResolveRequest with lat (field 1) and lng (field 2) as doubles; layer empty ("geo").
+python3 - "$point_lat" "$point_lng" "$work/resolve.bin" <<'PY'
+import struct, sys
+lat, lng, out = float(sys.argv[1]), float(sys.argv[2]), sys.argv[3]
+message = b"\x09" + struct.pack("<d", lat) + b"\x11" + struct.pack("<d", lng)
+open(out, "wb").write(b"\x00" + struct.pack(">I", len(message)) + message)
+PY
+resolve_path=/geoassign.v1.AssignmentService/Resolve
+json_path="/v1/resolve?lat=$point_lat&lng=$point_lng"
+grpc_headers=(-H "content-type: application/grpc" -H "te: trailers")
+key_headers=()
+if [ -n "$api_key" ]; then key_headers=(-H "x-api-key: $api_key"); fi
+
+# Each target must answer the point before it is timed: grpc-status 0 (h2load counts only HTTP statuses).
+check_grpc() { # url what
+  local answer
+  answer=$(curl -s --http2-prior-knowledge -X POST --data-binary @"$work/resolve.bin" "${grpc_headers[@]}" "${key_headers[@]}" -D - -o /dev/null "$1")
+  grep -qi '^grpc-status: 0' <<<"$answer" || { echo "$2 did not answer the Resolve request with grpc-status 0:" >&2; echo "$answer" >&2; exit 1; }
+}
+check_grpc "$target$resolve_path" GeoAssign
+check_grpc "http://127.0.0.1:$minimal_port$resolve_path" "The minimal service"
+json_answer=$(curl -sf "${key_headers[@]}" "http://127.0.0.1:$ga_http1_port$json_path") || { echo "GET $json_path failed" >&2; exit 1; }
+say "GeoAssign answers the point ($point_lat, $point_lng): $json_answer"
+pg_answer=""
+if [ "$pg_ok" = 1 ]; then
+  cat >"$work/fixed-point.sql" <<SQL
+SELECT t.id FROM territories t WHERE ST_Covers(t.geom, ST_SetSRID(ST_MakePoint($point_lng, $point_lat), 4326)) ORDER BY t.priority DESC, t.id LIMIT 1;
+SQL
+  chmod 644 "$work/fixed-point.sql"
+  pg_answer=$(psql_pg -tA -f "$work/fixed-point.sql")
+  say "PostGIS answers the point with $pg_answer"
+  grep -q "\"territoryId\":\"$pg_answer\"" <<<"$json_answer" || { echo "GeoAssign and PostGIS answer the point differently (PostGIS: $pg_answer)" >&2; exit 1; }
+fi
+
+unary="$work/unary"
+mkdir -p "$unary"
+h2load_run() { # name clients url h2load-args...
+  local name=$1 clients=$2 url=$3; shift 3
+  local threads=$(( clients < $(nproc) ? clients : $(nproc) ))
+  h2load -D "$unary_duration" --warm-up-time="$unary_warmup" -c "$clients" -t "$threads" -m 1 "$@" "$url" >"$unary/$name.txt" 2>&1 || { cat "$unary/$name.txt" >&2; exit 1; }
+  # Every request must have had HTTP 200; a gRPC error would be 200 too, which check_grpc rules out for this request.
+  grep -q ' 0 failed, 0 errored' "$unary/$name.txt" || { grep -E '^requests:|^status codes:' "$unary/$name.txt" >&2; echo "h2load $name had failed requests" >&2; exit 1; }
+  sed -n 's/^finished in [^,]*, \([0-9.]*\) req\/s.*/\1/p' "$unary/$name.txt" >"$unary/$name.rps"
+}
+for round in $(seq 1 "$unary_rounds"); do
+  for c in $unary_clients; do
+    say "unary round $round, $c client(s): pgbench, GeoAssign gRPC, minimal gRPC, JSON over HTTP/1.1 and h2c (load average $(loadavg))"
+    if [ "$pg_ok" = 1 ]; then
+      threads=$(( c < $(nproc) ? c : $(nproc) ))
+      "${as_pg[@]}" pgbench -n -M prepared -f "$work/fixed-point.sql" -c "$c" -j "$threads" -T "$unary_warmup" -h "$work/pg-socket" -p "$pg_port" -U postgres postgres >/dev/null 2>&1 || true
+      "${as_pg[@]}" pgbench -n -M prepared -f "$work/fixed-point.sql" -c "$c" -j "$threads" -T "$unary_duration" -h "$work/pg-socket" -p "$pg_port" -U postgres postgres \
+        >"$unary/pgbench-c$c-r$round.txt" 2>&1
+      sed -n 's/^tps = \([0-9.]*\) (without initial connection time)/\1/p' "$unary/pgbench-c$c-r$round.txt" >"$unary/pgbench-c$c-r$round.rps"
+    fi
+    h2load_run "grpc-c$c-r$round" "$c" "$target$resolve_path" -d "$work/resolve.bin" "${grpc_headers[@]}" "${key_headers[@]}"
+    h2load_run "minimal-c$c-r$round" "$c" "http://127.0.0.1:$minimal_port$resolve_path" -d "$work/resolve.bin" "${grpc_headers[@]}"
+    h2load_run "json-h1-c$c-r$round" "$c" "http://127.0.0.1:$ga_http1_port$json_path" --h1 "${key_headers[@]}"
+    h2load_run "json-h2-c$c-r$round" "$c" "$target$json_path" "${key_headers[@]}"
+  done
+done
+unary_load_end=$(loadavg)
+pg_version="PostgreSQL did not start"
+if [ "$pg_ok" = 1 ]; then pg_version="$(psql --version | head -n1) / PostGIS $(dpkg-query -W -f='${Version}' postgresql-15-postgis-3 2>/dev/null || echo '?')"; fi
+cat >"$work/unary.json" <<JSON
+{
+  "machine": "$machine",
+  "loadStart": "$load_start",
+  "loadEnd": "$unary_load_end",
+  "point": [$point_lat, $point_lng],
+  "geoassignAnswer": $json_answer,
+  "postgisAnswer": "$pg_answer",
+  "clients": [$(echo $unary_clients | tr ' ' ',')],
+  "rounds": $unary_rounds,
+  "duration": $unary_duration,
+  "warmup": $unary_warmup,
+  "apiKey": $([ -n "$api_key" ] && echo true || echo false),
+  "postgis": "$pg_version",
+  "h2load": "$(h2load --version | head -n1)"
+}
+JSON
+node loadtests/postgis/unary-table.mjs "$work/unary.json" "$unary" >"$work/unary.md"
+
+if [ "$pg_ok" = 1 ]; then
 "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$work/pg" -m fast -w stop >/dev/null
 pg_started=""
+fi
+
+if [ "$unary_only" = 1 ]; then
+  mkdir -p "$(dirname "$out")"
+  tee "$out" <"$work/unary.md"
+  say "wrote $out"
+  exit 0
+fi
 
 # --- GeoAssign: stream, batch, unary, echo, open loop ------------------------------------------
 results="$work/results"
@@ -254,5 +406,5 @@ cat >"$work/postgis.json" <<JSON
 }
 JSON
 mkdir -p "$(dirname "$out")"
-node loadtests/postgis/table.mjs "$work/postgis.json" "$results" "$work/mismatches.txt" "$work/join-plan.txt" | tee "$out"
+{ node loadtests/postgis/table.mjs "$work/postgis.json" "$results" "$work/mismatches.txt" "$work/join-plan.txt"; echo; cat "$work/unary.md"; } | tee "$out"
 say "wrote $out"

@@ -1,4 +1,5 @@
-// geoassign import and geoassign resolve.
+// geoassign import and geoassign resolve (a point, or a postal code of the gazetteer).
+using System.Text;
 using System.Text.Json;
 using GeoAssign.Testing.Servers;
 
@@ -136,6 +137,53 @@ public sealed class ResolveCommandTests(SampleServer fixture) : IClassFixture<Sa
         using var none = JsonDocument.Parse(nowhere.Out);
         Assert.Equal(JsonValueKind.Null, none.RootElement.GetProperty("territory_id").ValueKind);
         Assert.Equal("unassigned", none.RootElement.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task Resolve_with_country_and_postal_code_answers_at_the_codes_gazetteer_point()
+    {
+        using var client = fixture.Server.Client();
+        await client.ImportGazetteerAsync(new MemoryStream(Encoding.UTF8.GetBytes(
+            "US\t80202\tDenver\tColorado\tCO\t\t\t\t\t39.7494\t-104.9951\t\nGB\tSW1A 1AA\tLondon\t\t\t\t\t\t\t51.501\t-0.1416\t\n")));
+
+        var text = CliAssert.Exit(0, await CliRunner.RunAsync(fixture.Server, "resolve", "--country", "us", "--postal-code", "80202-1234"));
+        CliAssert.Contains("Postal code  US 80202, Denver, CO", text.Out, text);
+        CliAssert.Contains("Point        (39.7494, -104.9951) (the postal code's point)", text.Out, text);
+        CliAssert.Contains("Territory    08", text.Out, text);
+
+        var json = CliAssert.Exit(0, await CliRunner.RunAsync(fixture.Server, "resolve", "--country", "US", "--postal-code", "80202", "--json"));
+        var root = JsonDocument.Parse(json.Out).RootElement;
+        Assert.Equal(["postal_code", "assignment"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(("US", "80202", "Denver"), (root.GetProperty("postal_code").GetProperty("country").GetString(),
+            root.GetProperty("postal_code").GetProperty("code").GetString(), root.GetProperty("postal_code").GetProperty("place_name").GetString()));
+        var assignment = root.GetProperty("assignment");
+        Assert.Equal(("08", 39.7494, -104.9951), (assignment.GetProperty("territory_id").GetString(), assignment.GetProperty("lat").GetDouble(),
+            assignment.GetProperty("lng").GetDouble()));
+        Assert.Equal("postal_code", assignment.GetProperty("reason").GetString());
+
+        // London lies in no US state: said in words, naming the code.
+        var nowhere = CliAssert.Exit(0, await CliRunner.RunAsync(fixture.Server, "resolve", "--country", "GB", "--postal-code", "sw1a1aa"));
+        CliAssert.Contains("No territory of layer geo covers postal code GB SW1A 1AA at (51.501, -0.1416)", nowhere.Out, nowhere);
+
+        var unknown = CliAssert.Exit(2, await CliRunner.RunAsync(fixture.Server, "resolve", "--country", "US", "--postal-code", "99999"));
+        CliAssert.Contains("NOT_FOUND", unknown.Error, unknown);
+        CliAssert.Contains("99999", unknown.Error, unknown);
+    }
+
+    [Fact]
+    public async Task A_point_and_a_postal_code_together_or_half_a_postal_code_are_usage_errors()
+    {
+        var both = CliAssert.Exit(1, await CliRunner.RunAsync(fixture.Server, "resolve", "1", "2", "--country", "US", "--postal-code", "80202"));
+        CliAssert.Contains("Give either LAT LNG or --country and --postal-code, not both.", both.Error, both);
+
+        var noCode = CliAssert.Exit(1, await CliRunner.RunAsync(fixture.Server, "resolve", "--country", "US"));
+        CliAssert.Contains("--country needs --postal-code.", noCode.Error, noCode);
+
+        var noCountry = CliAssert.Exit(1, await CliRunner.RunAsync(fixture.Server, "resolve", "--postal-code", "80202"));
+        CliAssert.Contains("--postal-code needs --country", noCountry.Error, noCountry);
+
+        var nothing = CliAssert.Exit(1, await CliRunner.RunAsync(fixture.Server, "resolve"));
+        CliAssert.Contains("Required argument missing", nothing.Error, nothing);
     }
 
     [Fact]

@@ -39,6 +39,10 @@ public static partial class GeoAssignServerApp
         ["Logging:LogLevel:Default"] = "Information",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         ["Logging:LogLevel:Grpc"] = "Warning",
+        // While this category is enabled at any level, ASP.NET Core starts an Activity and a logging
+        // scope for every request, whatever else is logged. It logs no request at Warning or above
+        // (Kestrel logs unhandled errors), only a few start-up warnings, which configuration can bring back.
+        ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "None",
     };
 
     /// <summary>Builds the application; <paramref name="configure"/> may add configuration or services first.</summary>
@@ -117,6 +121,17 @@ public static partial class GeoAssignServerApp
             grpc.Interceptors.Add<UnexpectedErrorInterceptor>();
             grpc.Interceptors.Add<ApiKeyInterceptor>();
         }).AddHttpJsonApi(options.EnableOpenApi);
+        // grpc-dotnet creates a service and each interceptor for every call unless the container
+        // holds them; ours keep no per-call state (thread-safe), so one instance serves every call.
+        builder.Services.TryAddSingleton<UnexpectedErrorInterceptor>();
+        builder.Services.TryAddSingleton<ApiKeyInterceptor>();
+        builder.Services.TryAddSingleton<AssignmentService>();
+        builder.Services.TryAddSingleton<TerritoryService>();
+        builder.Services.TryAddSingleton<ReassignmentService>();
+        builder.Services.TryAddSingleton<PlanService>();
+        builder.Services.TryAddSingleton<AccountService>();
+        builder.Services.TryAddSingleton<BalanceService>();
+        builder.Services.TryAddSingleton<DiagnosticsService>();
         if (options.EnableReflection)
         {
             builder.Services.AddGrpcReflection();

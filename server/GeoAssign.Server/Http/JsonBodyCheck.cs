@@ -31,52 +31,54 @@ internal static class JsonBodyCheck
 
     /// <summary>Adds the check in front of the transcoded routes.</summary>
     public static void UseHttpJsonBodyCheck(this IApplicationBuilder app, int maxMessageBytes) =>
-        app.Use(async (context, next) =>
+        app.Use((context, next) =>
         {
+            // gRPC calls and routes without a JSON body pass straight on: no state machine, no await.
             var rule = context.GetEndpoint()?.Metadata.GetMetadata<GrpcJsonTranscodingMetadata>();
-            if (rule is null || BodyOf(rule) is not { } body || !IsUtf8Json(context.Request.ContentType))
-            {
-                await next(context);
-                return;
-            }
+            return rule is null || BodyOf(rule) is not { } body || !IsUtf8Json(context.Request.ContentType)
+                ? next(context)
+                : CheckAsync(context, next, body, maxMessageBytes);
+        });
 
-            var original = context.Request.Body;
-            byte[] buffer;
-            int length;
-            try
+    private static async Task CheckAsync(HttpContext context, RequestDelegate next, BodyShape body, int maxMessageBytes)
+    {
+        var original = context.Request.Body;
+        byte[] buffer;
+        int length;
+        try
+        {
+            (buffer, length) = await ReadAsync(original, context.Request.ContentLength, maxMessageBytes, context.RequestAborted);
+        }
+        catch (BadHttpRequestException error) when (error.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // A chunked body that grew past Kestrel's limit (the same size): the answer of the body limit.
+            await AnswerTooLargeAsync(context, maxMessageBytes);
+            return;
+        }
+
+        try
+        {
+            if (length > maxMessageBytes)
             {
-                (buffer, length) = await ReadAsync(original, context.Request.ContentLength, maxMessageBytes, context.RequestAborted);
-            }
-            catch (BadHttpRequestException error) when (error.StatusCode == StatusCodes.Status413PayloadTooLarge)
-            {
-                // A chunked body that grew past Kestrel's limit (the same size): the answer of the body limit.
                 await AnswerTooLargeAsync(context, maxMessageBytes);
                 return;
             }
 
-            try
+            if (Problem(buffer.AsSpan(0, length), body) is { } problem)
             {
-                if (length > maxMessageBytes)
-                {
-                    await AnswerTooLargeAsync(context, maxMessageBytes);
-                    return;
-                }
-
-                if (Problem(buffer.AsSpan(0, length), body) is { } problem)
-                {
-                    await AnswerAsync(context, StatusCodes.Status400BadRequest, (int)Grpc.Core.StatusCode.InvalidArgument, problem);
-                    return;
-                }
-
-                context.Request.Body = new MemoryStream(buffer, 0, length, writable: false);
-                await next(context);
+                await AnswerAsync(context, StatusCodes.Status400BadRequest, (int)Grpc.Core.StatusCode.InvalidArgument, problem);
+                return;
             }
-            finally
-            {
-                context.Request.Body = original;
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-        });
+
+            context.Request.Body = new MemoryStream(buffer, 0, length, writable: false);
+            await next(context);
+        }
+        finally
+        {
+            context.Request.Body = original;
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 
     /// <summary>What the body of a route is: the whole request (body "*") or one field of it; null without a JSON body.</summary>
     internal static BodyShape? BodyOf(GrpcJsonTranscodingMetadata metadata)

@@ -23,10 +23,11 @@ internal sealed class ChunkResolver
     private readonly LayerIndex _index;
     private readonly OverrideBook _overrides;
     private readonly long _atTicks;
-    private readonly Dictionary<IndexedTerritory, AssignedTerritory> _messages = [];
-    private readonly Dictionary<IndexedTerritory, uint> _refs = [];
+    // Made on first use: a single-point call (Resolve, ResolveAddress, Reassign) needs none of them.
+    private Dictionary<IndexedTerritory, AssignedTerritory>? _messages;
+    private Dictionary<IndexedTerritory, uint>? _refs;
     // By reference: a record's value equality would hash its five strings for every overridden point.
-    private readonly Dictionary<AccountOverride, uint> _overrideRefs = new(ReferenceEqualityComparer.Instance);
+    private Dictionary<AccountOverride, uint>? _overrideRefs;
 
     private ChunkResolver(TerritoryMap map, string layer, LayerIndex index, OverrideBook overrides, long atTicks)
     {
@@ -118,8 +119,8 @@ internal sealed class ChunkResolver
         var reasons = chunk.Reasons;
         refs.Capacity = count;
         reasons.Capacity = count;
-        _refs.Clear();
-        _overrideRefs.Clear();
+        _refs?.Clear();
+        _overrideRefs?.Clear();
         var accounts = points.AccountIds;
         var overrideRefs = chunk.OverrideRefs;
         var anyOverride = false;
@@ -144,6 +145,7 @@ internal sealed class ChunkResolver
                     }
                 }
 
+                _overrideRefs ??= new Dictionary<AccountOverride, uint>(ReferenceEqualityComparer.Instance);
                 if (!_overrideRefs.TryGetValue(entry, out var overrideRef))
                 {
                     chunk.Overrides.Add(new OverrideAnswer { AccountId = entry.AccountId, OwnerId = entry.OwnerId, TerritoryId = entry.TerritoryId ?? "", Protected = entry.Protected });
@@ -201,6 +203,7 @@ internal sealed class ChunkResolver
     // The territory's position (1-based) in the chunk's list, adding it on first use.
     private uint RefOf(AssignmentChunk chunk, IndexedTerritory territory)
     {
+        _refs ??= [];
         if (!_refs.TryGetValue(territory, out var reference))
         {
             chunk.Territories.Add(MessageFor(territory));
@@ -223,6 +226,7 @@ internal sealed class ChunkResolver
 
     private AssignedTerritory MessageFor(IndexedTerritory territory)
     {
+        _messages ??= [];
         if (!_messages.TryGetValue(territory, out var message))
         {
             message = new AssignedTerritory { TerritoryId = territory.Territory.Id, OwnerId = territory.Territory.OwnerId };

@@ -61,7 +61,12 @@ internal sealed class GeoAssignMetrics : IDisposable
     public void Resolved(string rpc, long startTimestamp, in ReasonCounts counts)
     {
         var rpcTag = new KeyValuePair<string, object?>("rpc", rpc);
-        _resolveDuration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds, rpcTag);
+        // Without a listener (no exporter, no dotnet-counters) a unary call skips the clock and the tags.
+        if (_resolveDuration.Enabled)
+        {
+            _resolveDuration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds, rpcTag);
+        }
+
         if (!_resolvedPoints.Enabled)
         {
             return;
