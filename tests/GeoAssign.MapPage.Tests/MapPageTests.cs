@@ -6,9 +6,12 @@ using Microsoft.Playwright;
 
 namespace GeoAssign.MapPage.Tests;
 
-public sealed class MapPageTests(Chromium chromium) : IClassFixture<Chromium>
+public sealed partial class MapPageTests(Chromium chromium) : IClassFixture<Chromium>
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+
+    // What the page is given to show what a test waits for.
+    private static readonly PageWaitForFunctionOptions Wait = new() { Timeout = (float)Deadline.TotalMilliseconds };
 
     [Fact]
     public async Task Page_draws_every_territory_of_the_sample_map_with_a_legend_of_owners()

@@ -43,6 +43,7 @@ internal static class MapPageEndpoints
                 "text/plain; charset=utf-8", statusCode: StatusCodes.Status503ServiceUnavailable)).ExcludeFromDescription();
         endpoints.MapGet(PagePath + "/assets/{**path}", (string path) => Asset(path)).ExcludeFromDescription();
         endpoints.MapGet(DrawingPath, Draw).ExcludeFromDescription();
+        endpoints.MapGet(IndexCells.Path, IndexCells.Get).ExcludeFromDescription();
     }
 
     private static IResult Asset(string path)
@@ -59,41 +60,19 @@ internal static class MapPageEndpoints
     private static IResult Draw(HttpContext context, MapReplica maps, ApiKeyRegistry keys, TerritoryDrawing drawing,
         string? layer, string? plan, double? zoom)
     {
-        if (keys.Enabled)
+        if (MapPageAccess.Refusal(context, keys) is { } refusal)
         {
-            var key = context.Request.Headers[ApiKeyRegistry.Header].ToString();
-            if (key.Length == 0 || !keys.TryGetRole(key, out _, out _))
-            {
-                return Error(StatusCodes.Status401Unauthorized, StatusCode.Unauthenticated, key.Length == 0
-                    ? $"This server needs an API key in the '{ApiKeyRegistry.Header}' header."
-                    : $"The API key in '{ApiKeyRegistry.Header}' is not known to this server.");
-            }
+            return refusal;
         }
 
-        layer = string.IsNullOrEmpty(layer) ? Territory.DefaultLayer : layer;
-        plan ??= "";
-        Index.TerritoryMap map;
-        try
+        if (MapPageAccess.Select(maps, plan, ref layer, out var map) is { } unknown)
         {
-            map = MapReader.Select(maps.State, plan);
-        }
-        catch (RpcException e)
-        {
-            return Error(StatusCodes.Status404NotFound, e.StatusCode, e.Status.Detail);
-        }
-
-        if (map.Count > 0 && !map.Layers.ContainsKey(layer))
-        {
-            return Error(StatusCodes.Status404NotFound, StatusCode.NotFound,
-                $"Map version {map.Version} has no layer \"{Services.RequestChecks.Shorten(layer)}\"; its layers are {string.Join(", ", map.Layers.Keys)}.");
+            return unknown;
         }
 
         context.Response.Headers.CacheControl = "no-cache";
-        return Results.Bytes(drawing.Draw(map, plan, layer, zoom ?? 0), "application/geo+json");
+        return Results.Bytes(drawing.Draw(map, plan ?? "", layer!, zoom ?? 0), "application/geo+json");
     }
-
-    private static IResult Error(int httpStatus, StatusCode code, string message) =>
-        Results.Json(new ErrorBody((int)code, message, []), ErrorBodyContext.Readable.ErrorBody, statusCode: httpStatus);
 
     private static FrozenDictionary<string, (string, string)> LoadAssetNames() =>
         typeof(MapPageEndpoints).Assembly.GetManifestResourceNames()

@@ -114,7 +114,7 @@
       map.removeLayer(drawn);
     }
     drawn = next;
-    drawnKey = key;
+    drawnKey = page.drawnKey = key;
     if (marker) {
       marker.bringToFront();
     }
@@ -124,11 +124,95 @@
     names = new Map(collection.features.map((feature) => [feature.id, feature.properties.name]));
     page.drawnVersion = collection.mapVersion;
     document.body.dataset.drawnVersion = String(collection.mapVersion);
+    if ($('cells-toggle').checked && page.cells?.mapVersion !== collection.mapVersion) {
+      drawCells();
+    }
     if (!fitted && collection.features.length > 0) {
       fitted = true;
       const bounds = next.getBounds();
       // The sample map spans the antimeridian (Alaska, Guam): fit the part most territories are in.
-      map.fitBounds(bounds.getEast() - bounds.getWest() > 180 ? [[24, -125], [50, -66]] : bounds);
+      // Without animation, so that a view set right after the first drawing is not undone when it ends.
+      map.fitBounds(bounds.getEast() - bounds.getWest() > 180 ? [[24, -125], [50, -66]] : bounds, { animate: false });
+    }
+  }
+
+  // "Look inside": the index's leaf cells in view, drawn as SVG paths so that each carries its kind as
+  // a class (cell-interior, cell-boundary) that the style sheet colours.
+  const cellRenderer = L.svg({ padding: 0.1 });
+  let cellsDrawn = null;
+  let cellsAsked = 0;
+  page.cells = null;
+
+  function viewBox() {
+    const bounds = map.getBounds();
+    const south = Math.max(-90, bounds.getSouth());
+    const north = Math.min(90, bounds.getNorth());
+    if (bounds.getEast() - bounds.getWest() >= 360) {
+      return [-180, south, 180, north];
+    }
+    const wrap = (lng) => ((((lng + 180) % 360) + 360) % 360) - 180;
+    // Leaflet's longitudes run past ±180 when the map is panned across the antimeridian.
+    const west = wrap(bounds.getWest());
+    const east = bounds.getEast() > 180 && wrap(bounds.getEast()) === -180 ? 180 : wrap(bounds.getEast());
+    return [west, south, east, north].map((value) => Number(value.toFixed(6)));
+  }
+
+  function describeCell(properties) {
+    const candidates = properties.territories.map((id, i) => `${escapeHtml(id)}${properties.wholeCell[i] ? ' (whole cell)' : ' (exact test)'}`);
+    return `<b>${escapeHtml(properties.cell)}</b> resolution ${properties.resolution}<br>${properties.kind === 'interior' ? 'interior: the cell answers' : 'boundary: needs the exact test'}`
+      + `<br>${candidates.join('<br>')}`;
+  }
+
+  async function drawCells() {
+    const asked = ++cellsAsked;
+    if (!$('cells-toggle').checked) {
+      if (cellsDrawn) {
+        map.removeLayer(cellsDrawn);
+        cellsDrawn = null;
+      }
+      page.cells = null;
+      $('cells-key').hidden = true;
+      $('cells-status').hidden = true;
+      return;
+    }
+    const box = viewBox();
+    const query = new URLSearchParams({ layer: layerName(), bbox: box.join(',') });
+    if (plan) {
+      query.set('plan', plan);
+    }
+    try {
+      const collection = await getJson(`/map/cells.geojson?${query}`);
+      if (asked !== cellsAsked || !$('cells-toggle').checked) {
+        return;
+      }
+      const next = L.geoJSON(collection, {
+        renderer: cellRenderer,
+        style: (feature) => ({ className: `cell-${feature.properties.kind}`, color: feature.properties.kind === 'interior' ? '#1f4e9c' : '#c0182b', weight: 1 }),
+        onEachFeature: (feature, layer) => layer.bindTooltip(describeCell(feature.properties), { sticky: true }),
+      });
+      next.addTo(map);
+      next.eachLayer((layer) => layer.getElement()?.setAttribute('data-cell', layer.feature.id));
+      if (cellsDrawn) {
+        map.removeLayer(cellsDrawn);
+      }
+      cellsDrawn = next;
+      if (marker) {
+        marker.bringToFront();
+      }
+      page.cells = {
+        box, mapVersion: collection.mapVersion, total: collection.total, omitted: collection.omitted, count: collection.features.length, limit: collection.limit,
+        kinds: Object.fromEntries(collection.features.map((feature) => [feature.id, feature.properties.kind])),
+      };
+      const interior = collection.features.filter((feature) => feature.properties.kind === 'interior').length;
+      const status = $('cells-status');
+      status.hidden = false;
+      status.textContent = `${collection.features.length} cells in view (${interior} interior, ${collection.features.length - interior} boundary; index resolution ${collection.resolution}).`
+        + (collection.omitted > 0 ? ` ${collection.totalIsExact ? '' : 'At least '}${collection.omitted} more are left out: zoom in to see them.` : '');
+      status.classList.toggle('error', collection.omitted > 0);
+      $('cells-key').hidden = false;
+      showError(null);
+    } catch (error) {
+      showError(error);
     }
   }
 
@@ -205,7 +289,9 @@
 
   map.on('click', (event) => resolve(event.latlng.lat, event.latlng.lng));
   map.on('zoomend', () => refresh());
-  $('layer').addEventListener('change', () => refresh());
+  $('layer').addEventListener('change', () => { refresh(); drawCells(); });
+  map.on('moveend', () => { if ($('cells-toggle').checked) { drawCells(); } });
+  $('cells-toggle').addEventListener('change', () => drawCells());
   $('search').addEventListener('submit', (event) => {
     event.preventDefault();
     const match = /^\s*(-?\d+(?:\.\d+)?)\s*[,; ]\s*(-?\d+(?:\.\d+)?)\s*$/.exec($('search-text').value);
