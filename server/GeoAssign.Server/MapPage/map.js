@@ -261,29 +261,73 @@
     }
   }
 
-  async function resolve(lat, lng) {
+  function mark(lat, lng) {
     if (marker) {
       marker.setLatLng([lat, lng]);
     } else {
-      marker = L.circleMarker([lat, lng], { renderer, radius: 6, color: '#000', weight: 2, fillColor: '#fff', fillOpacity: 1 }).addTo(map);
+      marker = page.marker = L.circleMarker([lat, lng], { renderer, radius: 6, color: '#000', weight: 2, fillColor: '#fff', fillOpacity: 1 }).addTo(map);
     }
-    const query = new URLSearchParams({ lat: String(lat), lng: String(lng), layer: layerName() });
+  }
+
+  function showAnswer(lat, lng, answer, location) {
+    page.answer = { lat, lng, ...answer, location };
+    $('answer').hidden = false;
+    $('answer-postal-row').hidden = !location;
+    $('answer-postal').textContent = location
+      ? `${location.country} ${location.postalCode} ${[location.placeName, location.adminCode1 || location.adminName1].filter(Boolean).join(', ')}`
+      : '';
+    $('answer-point').textContent = `${lat.toFixed(6)}, ${lng.toFixed(6)}`;
+    $('answer-territory').textContent = answer.territoryId ? `${answer.territoryId} ${names.get(answer.territoryId) || ''}` : '(none)';
+    $('answer-owner').textContent = answer.ownerId || '(none)';
+    $('answer-reason').textContent = answer.reason;
+    $('answer-version').textContent = String(answer.mapVersion);
+    const label = `${escapeHtml(location ? `${location.country} ${location.postalCode}: ` : '')}${escapeHtml(answer.territoryId || '(none)')} → ${escapeHtml(answer.ownerId || '(none)')}`;
+    // One tooltip for the marker, its text replaced: binding anew can leave the old one standing.
+    if (marker.getTooltip()) {
+      marker.setTooltipContent(label).openTooltip();
+    } else {
+      marker.bindTooltip(label, { permanent: true, direction: 'top', offset: [0, -6] }).openTooltip();
+    }
+  }
+
+  function lookupQuery() {
+    const query = new URLSearchParams({ layer: layerName() });
     if (plan) {
       query.set('plan', plan);
     }
+    return query;
+  }
+
+  async function resolve(lat, lng) {
+    mark(lat, lng);
+    const query = lookupQuery();
+    query.set('lat', String(lat));
+    query.set('lng', String(lng));
     try {
-      const answer = (await getJson(`/v1/resolve?${query}`)).assignment;
-      page.answer = { lat, lng, ...answer };
-      $('answer').hidden = false;
-      $('answer-point').textContent = `${lat.toFixed(6)}, ${lng.toFixed(6)}`;
-      $('answer-territory').textContent = answer.territoryId ? `${answer.territoryId} ${names.get(answer.territoryId) || ''}` : '(none)';
-      $('answer-owner').textContent = answer.ownerId || '(none)';
-      $('answer-reason').textContent = answer.reason;
-      $('answer-version').textContent = String(answer.mapVersion);
-      marker.bindTooltip(`${escapeHtml(answer.territoryId || '(none)')} → ${escapeHtml(answer.ownerId || '(none)')}`, { permanent: true, direction: 'top', offset: [0, -6] }).openTooltip();
+      showAnswer(lat, lng, (await getJson(`/v1/resolve?${query}`)).assignment, null);
       showError(null);
     } catch (error) {
       showError(error);
+    }
+  }
+
+  // A postal code: GET /v1/resolve:address (ResolveAddress) answers with its point and reason
+  // REASON_POSTAL_CODE; the page marks that point and moves there.
+  async function resolveAddress(country, postalCode) {
+    const query = lookupQuery();
+    query.set('country', country);
+    query.set('postal_code', postalCode);
+    try {
+      const response = await getJson(`/v1/resolve:address?${query}`);
+      const { lat, lng } = response.location;
+      mark(lat, lng);
+      map.setView([lat, lng], Math.max(map.getZoom(), 8));
+      showAnswer(lat, lng, response.assignment, response.location);
+      showError(null);
+    } catch (error) {
+      const box = $('search-error');
+      box.hidden = false;
+      box.textContent = String(error.message || error);
     }
   }
 
@@ -292,20 +336,32 @@
   $('layer').addEventListener('change', () => { refresh(); drawCells(); });
   map.on('moveend', () => { if ($('cells-toggle').checked) { drawCells(); } });
   $('cells-toggle').addEventListener('change', () => drawCells());
+  // The search box: "lat,lng", or a postal code ("US 10001", "SW1A 1AA" with its country; a bare
+  // "10001" uses the country last searched, else US) that the server's gazetteer resolves.
   $('search').addEventListener('submit', (event) => {
     event.preventDefault();
-    const match = /^\s*(-?\d+(?:\.\d+)?)\s*[,; ]\s*(-?\d+(?:\.\d+)?)\s*$/.exec($('search-text').value);
+    const text = $('search-text').value;
     const error = $('search-error');
-    if (!match || Math.abs(Number(match[1])) > 90 || Math.abs(Number(match[2])) > 180) {
-      error.hidden = false;
-      error.textContent = 'Give coordinates as "lat,lng", e.g. 39.7392,-104.9903.';
+    const coordinates = /^\s*(-?\d+(?:\.\d+)?)\s*[,; ]\s*(-?\d+(?:\.\d+)?)\s*$/.exec(text);
+    if (coordinates && Math.abs(Number(coordinates[1])) <= 90 && Math.abs(Number(coordinates[2])) <= 180) {
+      error.hidden = true;
+      const lat = Number(coordinates[1]);
+      const lng = Number(coordinates[2]);
+      map.setView([lat, lng], Math.max(map.getZoom(), 6));
+      resolve(lat, lng);
       return;
     }
-    error.hidden = true;
-    const lat = Number(match[1]);
-    const lng = Number(match[2]);
-    map.setView([lat, lng], Math.max(map.getZoom(), 6));
-    resolve(lat, lng);
+    // A postal code has a digit (every country's does); a country, when given, comes first.
+    const postal = /^\s*(?:([A-Za-z]{2})[\s,:]+)?([A-Za-z0-9][A-Za-z0-9 -]{0,19})\s*$/.exec(text);
+    if (!coordinates && postal && /\d/.test(postal[2])) {
+      error.hidden = true;
+      const country = (postal[1] || localStorage.getItem('geoassign-country') || 'US').toUpperCase();
+      localStorage.setItem('geoassign-country', country);
+      resolveAddress(country, postal[2].trim());
+      return;
+    }
+    error.hidden = false;
+    error.textContent = 'Give coordinates as "lat,lng", e.g. 39.7392,-104.9903, or a postal code, e.g. "US 10001" or "10001".';
   });
   $('plan-label').textContent = plan ? `(plan ${plan})` : '';
 
