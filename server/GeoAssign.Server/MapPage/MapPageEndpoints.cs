@@ -29,8 +29,12 @@ internal static class MapPageEndpoints
     // The embedded files by their path under /map/assets/, with their media types.
     private static readonly FrozenDictionary<string, (string Resource, string MediaType)> Assets = LoadAssetNames();
 
-    /// <summary>Adds the drawing's cache user.</summary>
-    public static void AddMapPage(this IServiceCollection services) => services.AddSingleton<TerritoryDrawing>();
+    /// <summary>Adds the drawing's and the ancestry's cache users.</summary>
+    public static void AddMapPage(this IServiceCollection services)
+    {
+        services.AddSingleton<TerritoryDrawing>();
+        services.AddSingleton<TerritoryAncestry>();
+    }
 
     /// <summary>Maps the page, its assets and the drawing.</summary>
     public static void MapMapPage(this IEndpointRouteBuilder endpoints)
@@ -44,6 +48,7 @@ internal static class MapPageEndpoints
         endpoints.MapGet(PagePath + "/assets/{**path}", (string path) => Asset(path)).ExcludeFromDescription();
         endpoints.MapGet(DrawingPath, Draw).ExcludeFromDescription();
         endpoints.MapGet(IndexCells.Path, IndexCells.Get).ExcludeFromDescription();
+        endpoints.MapGet(TerritoryAncestry.Path, TerritoryAncestry.Get).ExcludeFromDescription();
     }
 
     private static IResult Asset(string path)

@@ -57,9 +57,30 @@
     return String(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
   }
 
+  // Each territory's parent chain (parent first) of what is drawn, from /map/ancestors.json.
+  let ancestors = {};
+  let ancestorsKey = '';
+
   function describe(properties) {
-    return `<b>${escapeHtml(properties.id)}</b> ${escapeHtml(properties.name || '')}<br>owner ${escapeHtml(properties.owner)}`
-      + (properties.parent ? `<br>parent ${escapeHtml(properties.parent)}` : '');
+    const chain = ancestors[properties.id];
+    const lines = chain
+      ? `<br>ancestors: <span class="ancestors">${chain.map((a) => `<span class="ancestor" data-id="${escapeHtml(a.id)}">${escapeHtml(a.id)} ${escapeHtml(a.name || '')}`
+        + `${a.owner ? ` (${escapeHtml(a.owner)})` : ''}</span>`).join(' › ')}</span>`
+      : (properties.parent ? `<br>parent ${escapeHtml(properties.parent)}` : '');
+    return `<b>${escapeHtml(properties.id)}</b> ${escapeHtml(properties.name || '')}<br>owner ${escapeHtml(properties.owner)}${lines}`;
+  }
+
+  async function loadAncestors(version) {
+    const key = `${version}/${layerName()}`;
+    if (key === ancestorsKey) {
+      return;
+    }
+    const query = new URLSearchParams({ layer: layerName() });
+    if (plan) {
+      query.set('plan', plan);
+    }
+    ancestors = (await getJson(`/map/ancestors.json?${query}`)).ancestors;
+    ancestorsKey = page.ancestorsKey = key;
   }
 
   function layerName() {
@@ -100,12 +121,12 @@
     if (plan) {
       query.set('plan', plan);
     }
-    const collection = await getJson(`/map/territories.geojson?${query}`);
+    const [collection] = await Promise.all([getJson(`/map/territories.geojson?${query}`), loadAncestors(version)]);
     const next = L.geoJSON(collection, {
       renderer,
       style: (feature) => ({ color: '#333', weight: 0.8, fillColor: colourOf(feature.properties.owner), fillOpacity: 0.65 }),
       onEachFeature: (feature, layer) => {
-        layer.bindTooltip(describe(feature.properties), { sticky: true });
+        layer.bindTooltip(() => describe(feature.properties), { sticky: true });
         layer.on('mouseover', () => { $('hover').hidden = false; $('hover').innerHTML = describe(feature.properties); });
       },
     });
