@@ -148,6 +148,9 @@
     if ($('cells-toggle').checked && page.cells?.mapVersion !== collection.mapVersion) {
       drawCells();
     }
+    if ($('plan-choice').value && page.planDiff && page.planDiff.liveVersion !== collection.mapVersion) {
+      comparePlan();
+    }
     if (!fitted && collection.features.length > 0) {
       fitted = true;
       const bounds = next.getBounds();
@@ -231,6 +234,95 @@
         + (collection.omitted > 0 ? ` ${collection.totalIsExact ? '' : 'At least '}${collection.omitted} more are left out: zoom in to see them.` : '');
       status.classList.toggle('error', collection.omitted > 0);
       $('cells-key').hidden = false;
+      showError(null);
+    } catch (error) {
+      showError(error);
+    }
+  }
+
+  // Plans: the chooser lists them (GET /v1/plans); choosing one draws the areas whose owner it
+  // changes (DiffPlan's changed-area GeoJSON) labelled old → new owner, beside the diff table.
+  let planDrawn = null;
+  let planAsked = 0;
+  page.planDiff = null;
+
+  async function listPlans() {
+    try {
+      const plans = (await getJson('/v1/plans')).plans || [];
+      const select = $('plan-choice');
+      const chosen = select.value || plan;
+      const names = plans.map((p) => p.name);
+      if ([...select.options].slice(1).map((o) => o.value).join() !== names.join()) {
+        select.replaceChildren(new Option('(none)', ''), ...plans.map((p) => new Option(`${p.name} (${String(p.status || '').replace('PLAN_STATUS_', '').toLowerCase()}, ${p.territoryCount || 0} territories)`, p.name)));
+      }
+      select.value = names.includes(chosen) ? chosen : '';
+      page.plans = names;
+    } catch (error) {
+      showError(error);
+    }
+  }
+
+  function decodeBase64Json(text) {
+    return JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(text), (c) => c.charCodeAt(0))));
+  }
+
+  async function comparePlan() {
+    const asked = ++planAsked;
+    const chosen = $('plan-choice').value;
+    if (planDrawn) {
+      map.removeLayer(planDrawn);
+      planDrawn = null;
+    }
+    page.planDiff = null;
+    $('plan-summary').hidden = true;
+    $('plan-diff').hidden = true;
+    if (!chosen) {
+      return;
+    }
+    try {
+      const diff = await getJson(`/v1/plans/${encodeURIComponent(chosen)}:diff?include_geojson=true`);
+      if (asked !== planAsked) {
+        return;
+      }
+      const layer = layerName();
+      const areas = diff.changedAreasGeojson ? decodeBase64Json(diff.changedAreasGeojson) : { type: 'FeatureCollection', features: [] };
+      const features = areas.features.filter((feature) => (feature.properties.layer || 'geo') === layer);
+      const owner = (id) => id || '(unassigned)';
+      // Labels stay on the map for a readable number of pieces; past that, on hover.
+      const permanent = features.length <= 40;
+      planDrawn = L.geoJSON({ type: 'FeatureCollection', features }, {
+        renderer: cellRenderer,
+        style: () => ({ className: 'plan-change', color: '#e0590b', weight: 2.5 }),
+        onEachFeature: (feature, part) => part.bindTooltip(`${escapeHtml(owner(feature.properties.old_owner_id))} → ${escapeHtml(owner(feature.properties.new_owner_id))}`,
+          { permanent, direction: 'center', className: 'plan-change-label' }),
+      }).addTo(map);
+      if (marker) {
+        marker.bringToFront();
+      }
+      const transfers = (diff.transfers || []).filter((t) => (t.layer || 'geo') === layer);
+      $('plan-diff').querySelector('tbody').replaceChildren(...transfers.map((t) => {
+        const row = document.createElement('tr');
+        row.dataset.old = t.oldOwnerId || '';
+        row.dataset.new = t.newOwnerId || '';
+        for (const [text, number] of [[owner(t.oldOwnerId), false], ['→', false], [owner(t.newOwnerId), false], [(t.areaKm2 || 0).toFixed(1), true], [String(t.pieceCount || 0), true]]) {
+          const cell = document.createElement('td');
+          cell.textContent = text;
+          cell.classList.toggle('number', number);
+          row.append(cell);
+        }
+        return row;
+      }));
+      const changed = (diff.territories || []).length;
+      $('plan-summary').hidden = false;
+      $('plan-summary').textContent = `Plan ${chosen} (version ${diff.planVersion}) against live version ${diff.liveVersion}: `
+        + `${changed} ${changed === 1 ? 'territory differs' : 'territories differ'}; `
+        + (transfers.length ? `${features.length} ${features.length === 1 ? 'area changes' : 'areas change'} owner in layer ${layer}.` : `no area changes owner in layer ${layer}.`);
+      $('plan-diff').hidden = transfers.length === 0;
+      page.planDiff = {
+        plan: chosen, layer, liveVersion: diff.liveVersion, planVersion: diff.planVersion,
+        labels: features.map((feature) => `${owner(feature.properties.old_owner_id)} → ${owner(feature.properties.new_owner_id)}`),
+        transfers: transfers.map((t) => [t.oldOwnerId || '', t.newOwnerId || '', t.areaKm2 || 0]),
+      };
       showError(null);
     } catch (error) {
       showError(error);
@@ -354,7 +446,10 @@
 
   map.on('click', (event) => resolve(event.latlng.lat, event.latlng.lng));
   map.on('zoomend', () => refresh());
-  $('layer').addEventListener('change', () => { refresh(); drawCells(); });
+  $('layer').addEventListener('change', () => { refresh(); drawCells(); comparePlan(); });
+  $('plan-choice').addEventListener('change', () => comparePlan());
+  // The list is read again when the chooser is opened: plans come and go without a new live version.
+  $('plan-choice').addEventListener('focus', () => listPlans());
   map.on('moveend', () => { if ($('cells-toggle').checked) { drawCells(); } });
   $('cells-toggle').addEventListener('change', () => drawCells());
   // The search box: "lat,lng", or a postal code ("US 10001", "SW1A 1AA" with its country; a bare
@@ -428,6 +523,7 @@
   }
 
   refresh();
+  listPlans().then(() => { if ($('plan-choice').value) { comparePlan(); } });
   watch();
   // The safety net: a cheap GET of /v1/map (its layer statistics are cached per version).
   setInterval(refresh, pollMs);
