@@ -329,6 +329,169 @@
     }
   }
 
+  // Accounts: a CSV of id,lat,lng dropped on the map (or chosen) is resolved with ResolveBatch
+  // (POST /v1/resolve:batch, each id also as the account id, so an override in force decides) and
+  // drawn as points coloured by owner; an override is ringed in black. Nothing leaves the browser
+  // but the points.
+  const accountRenderer = L.canvas({ padding: 0.5 });
+  let accountsDrawn = null;
+  page.accounts = null;
+  // ResolveBatch takes up to 10,000 points a call by default.
+  const batchSize = 5000;
+
+  function parseAccounts(text) {
+    const accounts = [];
+    const problems = [];
+    const lines = text.split(/\r?\n/);
+    lines.forEach((line, index) => {
+      if (!line.trim()) {
+        return;
+      }
+      const fields = line.split(',').map((field) => field.trim().replace(/^"(.*)"$/, '$1'));
+      const lat = Number(fields[1]);
+      const lng = Number(fields[2]);
+      if (fields.length < 3 || fields[1] === '' || fields[2] === '' || !Number.isFinite(lat) || !Number.isFinite(lng) || Math.abs(lat) > 90 || Math.abs(lng) > 180) {
+        // A first line that is not a point is the header.
+        if (index > 0 || accounts.length > 0) {
+          problems.push(index + 1);
+        }
+        return;
+      }
+      accounts.push({ id: fields[0], lat, lng });
+    });
+    return { accounts, problems };
+  }
+
+  async function resolveAccounts(accounts) {
+    const answers = [];
+    let version = 0;
+    for (let start = 0; start < accounts.length; start += batchSize) {
+      const part = accounts.slice(start, start + batchSize);
+      const headers = { 'content-type': 'application/json' };
+      if (keyInput.value) {
+        headers['x-api-key'] = keyInput.value;
+      }
+      const body = {
+        points: { lat: part.map((a) => a.lat), lng: part.map((a) => a.lng), ids: part.map((a) => a.id), accountIds: part.map((a) => a.id) },
+        layer: layerName(),
+        plan,
+      };
+      const response = await fetch('/v1/resolve:batch', { method: 'POST', headers, body: JSON.stringify(body), cache: 'no-store' });
+      const answer = await response.json().catch(() => ({}));
+      if (!response.ok) {
+        throw new Error(answer.message || `${response.status} ${response.statusText}`);
+      }
+      const chunk = answer.assignments || {};
+      version = chunk.mapVersion;
+      const territories = chunk.territories || [];
+      const overrides = chunk.overrides || [];
+      part.forEach((account, i) => {
+        const ref = (chunk.territoryRefs || [])[i] || 0;
+        const overrideRef = (chunk.overrideRefs || [])[i] || 0;
+        const territory = ref ? territories[ref - 1] : null;
+        const override = overrideRef ? overrides[overrideRef - 1] : null;
+        answers.push({
+          ...account,
+          territoryId: territory ? territory.territoryId : '',
+          owner: override ? override.ownerId : (territory ? territory.ownerId || '' : ''),
+          reason: (chunk.reasons || [])[i],
+          override: Boolean(override),
+        });
+      });
+    }
+    return { answers, version };
+  }
+
+  async function showAccounts(file) {
+    const summary = $('accounts-summary');
+    summary.hidden = false;
+    summary.classList.remove('error');
+    summary.textContent = `Reading ${file.name}…`;
+    try {
+      const { accounts, problems } = parseAccounts(await file.text());
+      if (accounts.length === 0) {
+        throw new Error(`${file.name} has no rows of id,lat,lng.`);
+      }
+      const { answers, version } = await resolveAccounts(accounts);
+      if (accountsDrawn) {
+        map.removeLayer(accountsDrawn);
+      }
+      accountsDrawn = L.layerGroup(answers.map((a) => L.circleMarker([a.lat, a.lng], {
+        renderer: accountRenderer,
+        radius: a.override ? 6 : 4,
+        color: a.override ? '#000' : '#333',
+        weight: a.override ? 2.5 : 0.8,
+        fillColor: a.owner ? colourOf(a.owner) : '#fff',
+        fillOpacity: 0.95,
+      }).bindTooltip(`${escapeHtml(a.id)} → ${escapeHtml(a.owner || '(unassigned)')}${a.override ? ' (override)' : ''}<br>${escapeHtml(a.territoryId || '(no territory)')} ${escapeHtml(a.reason || '')}`))).addTo(map);
+      const counts = new Map();
+      for (const a of answers) {
+        const entry = counts.get(a.owner) || { accounts: 0, overrides: 0 };
+        entry.accounts++;
+        entry.overrides += a.override ? 1 : 0;
+        counts.set(a.owner, entry);
+      }
+      const rows = [...counts.entries()].sort((x, y) => y[1].accounts - x[1].accounts || (x[0] < y[0] ? -1 : 1));
+      $('accounts-counts').querySelector('tbody').replaceChildren(...rows.map(([owner, entry]) => {
+        const row = document.createElement('tr');
+        row.dataset.owner = owner;
+        row.dataset.accounts = String(entry.accounts);
+        row.dataset.overrides = String(entry.overrides);
+        const name = document.createElement('td');
+        if (owner) {
+          const swatch = document.createElement('span');
+          swatch.className = 'swatch';
+          swatch.style.background = colourOf(owner);
+          name.append(swatch, ' ');
+        }
+        name.append(owner || '(unassigned)');
+        const count = document.createElement('td');
+        count.className = 'number';
+        count.textContent = String(entry.accounts);
+        const overridden = document.createElement('td');
+        overridden.className = 'number';
+        overridden.textContent = entry.overrides ? String(entry.overrides) : '';
+        row.append(name, count, overridden);
+        return row;
+      }));
+      $('accounts-counts').hidden = false;
+      const overridden = answers.filter((a) => a.override).length;
+      summary.textContent = `${answers.length} accounts of ${file.name} at map version ${version}; ${overridden} owned by an override in force (ringed).`
+        + (problems.length ? ` Lines left out (not id,lat,lng): ${problems.slice(0, 10).join(', ')}${problems.length > 10 ? ', …' : ''}.` : '');
+      page.accounts = {
+        file: file.name, version, problems,
+        points: answers.map((a) => ({ id: a.id, owner: a.owner, territoryId: a.territoryId, reason: a.reason, override: a.override })),
+        byOwner: Object.fromEntries(rows.map(([owner, entry]) => [owner, entry.accounts])),
+      };
+    } catch (error) {
+      summary.classList.add('error');
+      summary.textContent = String(error.message || error);
+    }
+  }
+
+  $('accounts-file').addEventListener('change', () => {
+    const file = $('accounts-file').files[0];
+    if (file) {
+      showAccounts(file);
+    }
+  });
+  const mapElement = $('map');
+  mapElement.addEventListener('dragover', (event) => {
+    if ([...event.dataTransfer.types].includes('Files')) {
+      event.preventDefault();
+      mapElement.classList.add('dropping');
+    }
+  });
+  mapElement.addEventListener('dragleave', () => mapElement.classList.remove('dropping'));
+  mapElement.addEventListener('drop', (event) => {
+    mapElement.classList.remove('dropping');
+    const file = event.dataTransfer.files[0];
+    if (file) {
+      event.preventDefault();
+      showAccounts(file);
+    }
+  });
+
   function showLayers(layers) {
     const select = $('layer');
     const names = layers.map((layer) => layer.layer);
