@@ -228,6 +228,15 @@ public sealed partial class MapPageTests(Chromium chromium) : IClassFixture<Chro
             }
         }
 
+        public void AssertNoScriptErrors()
+        {
+            lock (_errors)
+            {
+                var scriptErrors = _errors.Where(e => e.StartsWith("script error", StringComparison.Ordinal)).ToList();
+                Assert.True(scriptErrors.Count == 0, string.Join(Environment.NewLine, scriptErrors));
+            }
+        }
+
         public ValueTask DisposeAsync() => _context.DisposeAsync();
     }
 }

@@ -656,6 +656,9 @@
       if (!response.ok || !response.body) {
         throw new Error(`watch: ${response.status}`);
       }
+      page.watchConnections = (page.watchConnections || 0) + 1;
+      $('live-status').textContent = '· live';
+      $('live-status').className = 'live';
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
       let pending = '';
       for (;;) {
@@ -681,6 +684,9 @@
       page.watchError = String(error);
     }
     if (watching === controller) {
+      // Said on the page: what it shows may be behind until the stream is back.
+      $('live-status').textContent = '· reconnecting…';
+      $('live-status').className = 'reconnecting';
       setTimeout(() => { if (watching === controller) { watch(); } }, 2000);
     }
   }
