@@ -6,9 +6,12 @@ using Microsoft.Playwright;
 
 namespace GeoAssign.MapPage.Tests;
 
-public sealed class MapPageTests(Chromium chromium) : IClassFixture<Chromium>
+public sealed partial class MapPageTests(Chromium chromium) : IClassFixture<Chromium>
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+
+    // What the page is given to show what a test waits for.
+    private static readonly PageWaitForFunctionOptions Wait = new() { Timeout = (float)Deadline.TotalMilliseconds };
 
     [Fact]
     public async Task Page_draws_every_territory_of_the_sample_map_with_a_legend_of_owners()
@@ -222,6 +225,15 @@ public sealed class MapPageTests(Chromium chromium) : IClassFixture<Chromium>
             lock (_errors)
             {
                 Assert.True(_errors.Count == 0, string.Join(Environment.NewLine, _errors));
+            }
+        }
+
+        public void AssertNoScriptErrors()
+        {
+            lock (_errors)
+            {
+                var scriptErrors = _errors.Where(e => e.StartsWith("script error", StringComparison.Ordinal)).ToList();
+                Assert.True(scriptErrors.Count == 0, string.Join(Environment.NewLine, scriptErrors));
             }
         }
 

@@ -75,14 +75,20 @@ public sealed class TestServer : IAsyncDisposable
     /// behind (to restart a server on its data); else it makes a temporary one and deletes it on
     /// dispose. <paramref name="configure"/> runs on the builder last (e.g. to add a <see cref="LogCapture"/>).
     /// With <paramref name="http1"/> it also listens on an HTTP/1.1 endpoint (<see cref="Http1Address"/>)
-    /// on a free loopback port.
+    /// on a free loopback port, or on <paramref name="http1Port"/> when given (to restart a server where
+    /// a browser reaches it).
     /// </summary>
     public static async Task<TestServer> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, int port = 0, string? dataDirectory = null,
-        Action<WebApplicationBuilder>? configure = null, bool http1 = false)
+        Action<WebApplicationBuilder>? configure = null, bool http1 = false, int http1Port = 0)
     {
+        if (http1Port != 0)
+        {
+            return await StartOnceAsync(settings, port, dataDirectory, configure, http1Port).ConfigureAwait(false);
+        }
+
         for (var attempt = 1; ; attempt++)
         {
-            var http1Port = http1 ? FreePort() : 0;
+            http1Port = http1 ? FreePort() : 0;
             try
             {
                 return await StartOnceAsync(settings, port, dataDirectory, configure, http1Port).ConfigureAwait(false);

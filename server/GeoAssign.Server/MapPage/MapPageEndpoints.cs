@@ -29,10 +29,11 @@ internal static class MapPageEndpoints
     // The embedded files by their path under /map/assets/, with their media types.
     private static readonly FrozenDictionary<string, (string Resource, string MediaType)> Assets = LoadAssetNames();
 
-    /// <summary>Adds the drawing's cache user.</summary>
+    /// <summary>Adds the drawing's and the ancestry's cache users, and the drawing ahead.</summary>
     public static void AddMapPage(this IServiceCollection services)
     {
         services.AddSingleton<TerritoryDrawing>();
+        services.AddSingleton<TerritoryAncestry>();
         services.AddHostedService<DrawingAhead>();
     }
 
@@ -47,6 +48,8 @@ internal static class MapPageEndpoints
                 "text/plain; charset=utf-8", statusCode: StatusCodes.Status503ServiceUnavailable)).ExcludeFromDescription();
         endpoints.MapGet(PagePath + "/assets/{**path}", (string path) => Asset(path)).ExcludeFromDescription();
         endpoints.MapGet(DrawingPath, Draw).ExcludeFromDescription();
+        endpoints.MapGet(IndexCells.Path, IndexCells.Get).ExcludeFromDescription();
+        endpoints.MapGet(TerritoryAncestry.Path, TerritoryAncestry.Get).ExcludeFromDescription();
     }
 
     private static IResult Asset(string path)
@@ -63,37 +66,19 @@ internal static class MapPageEndpoints
     private static IResult Draw(HttpContext context, MapReplica maps, ApiKeyRegistry keys, TerritoryDrawing drawing,
         string? layer, string? plan, double? zoom)
     {
-        if (keys.Enabled)
+        if (MapPageAccess.Refusal(context, keys) is { } refusal)
         {
-            var key = context.Request.Headers[ApiKeyRegistry.Header].ToString();
-            if (key.Length == 0 || !keys.TryGetRole(key, out _, out _))
-            {
-                return Error(StatusCodes.Status401Unauthorized, StatusCode.Unauthenticated, key.Length == 0
-                    ? $"This server needs an API key in the '{ApiKeyRegistry.Header}' header."
-                    : $"The API key in '{ApiKeyRegistry.Header}' is not known to this server.");
-            }
+            return refusal;
         }
 
-        layer = string.IsNullOrEmpty(layer) ? Territory.DefaultLayer : layer;
+        if (MapPageAccess.Select(maps, plan, ref layer, out var map) is { } unknown)
+        {
+            return unknown;
+        }
+
         plan ??= "";
-        Index.TerritoryMap map;
-        try
-        {
-            map = MapReader.Select(maps.State, plan);
-        }
-        catch (RpcException e)
-        {
-            return Error(StatusCodes.Status404NotFound, e.StatusCode, e.Status.Detail);
-        }
-
-        if (map.Count > 0 && !map.Layers.ContainsKey(layer))
-        {
-            return Error(StatusCodes.Status404NotFound, StatusCode.NotFound,
-                $"Map version {map.Version} has no layer \"{Services.RequestChecks.Shorten(layer)}\"; its layers are {string.Join(", ", map.Layers.Keys)}.");
-        }
-
-        drawing.NoteAsked(plan, layer, zoom ?? 0);
-        var drawn = drawing.Drawing(map, plan, layer, zoom ?? 0);
+        drawing.NoteAsked(plan, layer!, zoom ?? 0);
+        var drawn = drawing.Drawing(map, plan, layer!, zoom ?? 0);
         // The browser keeps the drawing and asks again with its ETag: a version it has costs a 304.
         var headers = context.Response.Headers;
         headers.CacheControl = "no-cache";
@@ -131,9 +116,6 @@ internal static class MapPageEndpoints
 
         return false;
     }
-
-    private static IResult Error(int httpStatus, StatusCode code, string message) =>
-        Results.Json(new ErrorBody((int)code, message, []), ErrorBodyContext.Readable.ErrorBody, statusCode: httpStatus);
 
     private static FrozenDictionary<string, (string, string)> LoadAssetNames() =>
         typeof(MapPageEndpoints).Assembly.GetManifestResourceNames()
