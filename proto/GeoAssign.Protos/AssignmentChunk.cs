@@ -58,6 +58,49 @@ public sealed partial class AssignmentChunk
             assignment.AncestorIds.Add(territory.AncestorIds);
         }
 
+        // An override decided the owner: the same answer Resolve gives for the point with its account.
+        if (GetOverride(index) is { } overriding)
+        {
+            assignment.TerritoryOwnerId = assignment.OwnerId;
+            assignment.OwnerId = overriding.OwnerId;
+            assignment.OverrideTerritoryId = overriding.TerritoryId;
+            assignment.OverrideProtected = overriding.Protected;
+        }
+
         return assignment;
+    }
+
+    /// <summary>
+    /// The account override that decided point <paramref name="index"/>'s owner, or <see langword="null"/>
+    /// when none did. Allocates nothing.
+    /// </summary>
+    /// <param name="index">Zero-based position of the point in the chunk.</param>
+    /// <exception cref="InvalidDataException">The chunk refers to an override it does not list.</exception>
+    public OverrideAnswer? GetOverride(int index)
+    {
+        if (OverrideRefs.Count == 0)
+        {
+            return null;
+        }
+
+        if (OverrideRefs.Count != TerritoryRefs.Count)
+        {
+            throw new InvalidDataException(
+                $"The chunk has {TerritoryRefs.Count} territory references but {OverrideRefs.Count} override references.");
+        }
+
+        var reference = OverrideRefs[index];
+        if (reference == 0)
+        {
+            return null;
+        }
+
+        if (reference > (uint)Overrides.Count)
+        {
+            throw new InvalidDataException(
+                $"Answer {index} refers to override {reference} but the chunk lists {Overrides.Count}.");
+        }
+
+        return Overrides[(int)reference - 1];
     }
 }

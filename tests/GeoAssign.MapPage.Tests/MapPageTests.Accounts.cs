@@ -94,7 +94,6 @@ public sealed partial class MapPageTests
         session.AssertNoErrors();
     }
 
-    // The owner of point i: its override's when one decided (GetAssignment gives the territory's owner).
-    private static string OwnerOf(AssignmentChunk chunk, int i) =>
-        chunk.OverrideRefs.Count > 0 && chunk.OverrideRefs[i] > 0 ? chunk.Overrides[(int)chunk.OverrideRefs[i] - 1].OwnerId : chunk.GetAssignment(i).OwnerId;
+    // The owner of point i: its override's when one decided.
+    private static string OwnerOf(AssignmentChunk chunk, int i) => chunk.GetAssignment(i).OwnerId;
 }

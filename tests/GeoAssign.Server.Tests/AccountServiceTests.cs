@@ -96,6 +96,15 @@ public sealed class AccountServiceTests
         Assert.Equal(("acme", "rep-key", "east", true), (batch.Overrides[0].AccountId, batch.Overrides[0].OwnerId, batch.Overrides[0].TerritoryId, batch.Overrides[0].Protected));
         Assert.Equal([Reason.InteriorCell, Reason.AccountOverride, Reason.InteriorCell, Reason.AccountOverride], batch.Reasons);
         Assert.Equal(["west", "east", "east", "west"], batch.TerritoryRefs.Select(r => batch.Territories[(int)r - 1].TerritoryId));
+        // GetAssignment gives each point the answer Resolve gives it with its account.
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var single = await ResolveAsync(server, 0.5, i is 0 or 3 ? 0.5 : 1.5, i switch { 1 or 3 => "acme", 2 => "x", _ => "" });
+            Assert.Equal(single, batch.GetAssignment(i));
+        }
+
+        Assert.Null(batch.GetOverride(0));
+        Assert.Equal("rep-key", batch.GetOverride(1)?.OwnerId);
 
         // Without account ids the chunk carries no override columns at all.
         var plain = (await server.Assignments.ResolveBatchAsync(new ResolveBatchRequest { Points = new PointChunk { Lat = { 0.5 }, Lng = { 0.5 } } })).Assignments;
