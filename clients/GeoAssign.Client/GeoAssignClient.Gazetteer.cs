@@ -1,4 +1,5 @@
-// GeoAssignClient: postal-code imports into the live map's gazetteer, and resolving by postal code.
+// GeoAssignClient: postal-code imports into the live map's gazetteer, reading and listing them, and resolving by postal code.
+using System.Runtime.CompilerServices;
 using V1 = GeoAssign.Protos.V1;
 
 namespace GeoAssign.Client;
@@ -85,9 +86,55 @@ public sealed partial class GeoAssignClient
         };
         var response = await UnaryAsync("ResolveAddress", CallSafety.Read, request,
             (r, options) => _assignments.ResolveAddressAsync(r, options), cancellationToken).ConfigureAwait(false);
-        var location = response.Location ?? new V1.PostalCodeLocation();
-        return new AddressAssignment(ProtoMapping.Assignment(response.Assignment ?? new V1.Assignment(), id, accountId),
-            new PostalCodeLocation(location.Country, location.PostalCode, location.Lat, location.Lng, ProtoMapping.NullIfEmpty(location.PlaceName),
-                ProtoMapping.NullIfEmpty(location.AdminName1), ProtoMapping.NullIfEmpty(location.AdminCode1), location.Accuracy));
+        return new AddressAssignment(ProtoMapping.Assignment(response.Assignment ?? new V1.Assignment(), id, accountId), Location(response.Location));
+    }
+
+    /// <summary>Reads one postal code of the live map's gazetteer, normalised for the country as by <see cref="ResolveAddressAsync"/>.</summary>
+    /// <param name="country">ISO 3166-1 alpha-2, any case.</param>
+    /// <param name="postalCode">The code as written.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="GeoAssignException">NOT_FOUND naming the code when the gazetteer has no such code, INVALID_ARGUMENT, …</exception>
+    public async Task<PostalCodeLocation> GetPostalCodeAsync(string country, string postalCode, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(country);
+        ArgumentNullException.ThrowIfNull(postalCode);
+        var request = new V1.GetPostalCodeRequest { Country = country, PostalCode = postalCode, MinVersion = MinReadVersion };
+        var response = await UnaryAsync("GetPostalCode", CallSafety.Read, request,
+            (r, options) => _territories.GetPostalCodeAsync(r, options), cancellationToken).ConfigureAwait(false);
+        return Location(response.PostalCode);
+    }
+
+    /// <summary>
+    /// Lists the postal codes of one country of the live map's gazetteer in ordinal order of their normal form, fetching
+    /// pages of <see cref="GeoAssignClientOptions.PageSize"/> as it is enumerated; each page reflects the map when it was read.
+    /// </summary>
+    /// <param name="country">ISO 3166-1 alpha-2, any case.</param>
+    /// <param name="prefix">Only codes whose normal form starts with this (trimmed, upper case); <see langword="null"/> lists all.</param>
+    /// <param name="cancellationToken">Cancels the listing.</param>
+    public async IAsyncEnumerable<PostalCodeLocation> ListPostalCodesAsync(string country, string? prefix = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(country);
+        var token = "";
+        do
+        {
+            var request = new V1.ListPostalCodesRequest { Country = country, Prefix = prefix ?? "", PageSize = Options.PageSize, PageToken = token, MinVersion = MinReadVersion };
+            var page = await UnaryAsync("ListPostalCodes", CallSafety.Read, request,
+                (r, options) => _territories.ListPostalCodesAsync(r, options), cancellationToken).ConfigureAwait(false);
+            foreach (var location in page.PostalCodes)
+            {
+                yield return Location(location);
+            }
+
+            token = page.NextPageToken;
+        }
+        while (token.Length > 0);
+    }
+
+    private static PostalCodeLocation Location(V1.PostalCodeLocation? location)
+    {
+        location ??= new V1.PostalCodeLocation();
+        return new PostalCodeLocation(location.Country, location.PostalCode, location.Lat, location.Lng, ProtoMapping.NullIfEmpty(location.PlaceName),
+            ProtoMapping.NullIfEmpty(location.AdminName1), ProtoMapping.NullIfEmpty(location.AdminCode1), location.Accuracy);
     }
 }

@@ -20,7 +20,7 @@ namespace GeoAssign.Client;
 /// only when sending it again is safe:</para>
 /// <list type="bullet">
 /// <item>lookups and reads (Resolve, ResolveBatch, GetTerritory, each ListTerritories, ListVersions and ListOverrides page,
-/// GetMapInfo, ListPlans, GetPlan, DiffPlan, CheckCoverage, GetOverride): always; they change nothing. A replica still catching up with this client's
+/// GetMapInfo, ListPlans, GetPlan, DiffPlan, CheckCoverage, GetOverride, ResolveAddress, GetPostalCode, each ListPostalCodes page): always; they change nothing. A replica still catching up with this client's
 /// writes answers UNAVAILABLE too, and the retry gives it time (or another replica).</item>
 /// <item>streams (ResolveStream, Reassign): until the first answer arrives; the client holds the
 /// first chunk and sends it again. A stream that breaks after that fails, because a restarted

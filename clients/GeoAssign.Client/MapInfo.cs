@@ -7,7 +7,16 @@ namespace GeoAssign.Client;
 /// <param name="Layers">One entry per layer that holds a territory, by name.</param>
 /// <param name="Replica">The replica and its replication state.</param>
 /// <param name="Limits">The limits the server enforces.</param>
-public sealed record MapInfo(ulong MapVersion, int TerritoryCount, IReadOnlyList<LayerInfo> Layers, ReplicaInfo Replica, ServerLimits Limits);
+public sealed record MapInfo(ulong MapVersion, int TerritoryCount, IReadOnlyList<LayerInfo> Layers, ReplicaInfo Replica, ServerLimits Limits)
+{
+    /// <summary>The postal codes of the map's gazetteer, one entry per country that has any, by country code; empty when there are none.</summary>
+    public IReadOnlyList<GazetteerCountry> Gazetteer { get; init; } = [];
+}
+
+/// <summary>The postal codes of one country in the gazetteer. Immutable.</summary>
+/// <param name="Country">ISO 3166-1 alpha-2, upper case.</param>
+/// <param name="PostalCodeCount">Postal codes of the country.</param>
+public sealed record GazetteerCountry(string Country, long PostalCodeCount);
 
 /// <summary>Index statistics of one layer. Immutable.</summary>
 /// <param name="Layer">Layer name.</param>

@@ -212,7 +212,10 @@ internal static class ProtoMapping
                 (int)limits.MaxAttributesBytes,
                 (long)limits.MaxImportBytes,
                 (int)limits.MaxPageSize,
-                limits.MinVersionWait?.ToTimeSpan() ?? TimeSpan.Zero));
+                limits.MinVersionWait?.ToTimeSpan() ?? TimeSpan.Zero))
+        {
+            Gazetteer = [.. info.Gazetteer.Select(c => new GazetteerCountry(c.Country, (long)c.PostalCodeCount))],
+        };
     }
 
     /// <summary>The message form of an instant; <see langword="null"/> leaves the field unset.</summary>

@@ -1,4 +1,4 @@
-// geoassign gazetteer import: the sample imports with its counts, bad rows are printed by line, and the JSON form.
+// geoassign gazetteer import: the sample imports with its counts (map info shows them), bad rows are printed by line, and the JSON form.
 using System.Text.Json;
 using GeoAssign.Testing;
 using GeoAssign.Testing.Servers;
@@ -19,6 +19,8 @@ public sealed class GazetteerCommandTests(SampleServer fixture) : IClassFixture<
         CliAssert.Contains($"{rows:N0} rows, US): {rows:N0} created, 0 updated, 0 deleted; {rows:N0} postal codes in all. Map version", imported.Out, imported);
         CliAssert.Contains("Uploading us-zip-sample.tsv", imported.Error, imported);
         CliAssert.Contains("181.9 KiB", imported.Error, imported);
+        var info = CliAssert.Exit(0, await CliRunner.RunAsync(fixture.Server, "map", "info"));
+        CliAssert.Contains($"US {rows:N0}", info.Out, info);
 
         var one = fixture.File("one.tsv");
         await File.WriteAllTextAsync(one, "US\t02139-4307\tCambridge\tMassachusetts\tMA\t\t\t\t\t42.3647\t-71.1042\t\n");
@@ -27,6 +29,11 @@ public sealed class GazetteerCommandTests(SampleServer fixture) : IClassFixture<
         Assert.Equal((1, 0, 1, rows - 1, 1), (root.GetProperty("rows").GetInt32(), root.GetProperty("created").GetInt32(),
             root.GetProperty("updated").GetInt32(), root.GetProperty("deleted").GetInt32(), root.GetProperty("total").GetInt32()));
         Assert.Equal(["US"], root.GetProperty("countries").EnumerateArray().Select(c => c.GetString()));
+
+        var infoJson = CliAssert.Exit(0, await CliRunner.RunAsync(fixture.Server, "map", "info", "--json"));
+        var gazetteer = JsonDocument.Parse(infoJson.Out).RootElement.GetProperty("gazetteer").EnumerateArray()
+            .Select(c => (c.GetProperty("country").GetString(), c.GetProperty("postal_code_count").GetInt32()));
+        Assert.Equal([("US", 1)], gazetteer);
     }
 
     [Fact]

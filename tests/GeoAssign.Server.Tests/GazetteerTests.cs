@@ -220,4 +220,130 @@ public sealed class GazetteerTests
         using var anonymous = new HttpJson(server, Version.Parse(version));
         (await anonymous.GetAsync("/v1/resolve:address?country=US&postal_code=02139")).Error(HttpStatusCode.Unauthorized, StatusCode.Unauthenticated);
     }
+
+    [Fact]
+    public async Task Map_info_counts_the_postal_codes_of_each_country()
+    {
+        await using var server = await TestServer.StartAsync();
+        Assert.Empty((await server.Territories.GetMapInfoAsync(new GetMapInfoRequest())).Gazetteer);
+        await ImportAsync(server, Row("US", "02139", 42.3647, -71.1042) + Row("US", "80202", 39.7494, -104.9951) + Row("GB", "SW1A 1AA", 51.501, -0.1416)
+            + Row("AD", "AD100", 42.58, 1.64));
+
+        var info = await server.Territories.GetMapInfoAsync(new GetMapInfoRequest());
+        Assert.Equal([("AD", 1ul), ("GB", 1ul), ("US", 2ul)], info.Gazetteer.Select(c => (c.Country, c.PostalCodeCount)));
+
+        await ImportAsync(server, Row("GB", "EC1A 1BB", 51.52, -0.1), replace: true);
+        info = await server.Territories.GetMapInfoAsync(new GetMapInfoRequest());
+        Assert.Equal([("AD", 1ul), ("GB", 1ul), ("US", 2ul)], info.Gazetteer.Select(c => (c.Country, c.PostalCodeCount)));
+        await ImportAsync(server, Row("GB", "N1 9GU", 51.53, -0.12));
+        info = await server.Territories.GetMapInfoAsync(new GetMapInfoRequest());
+        Assert.Equal(2ul, info.Gazetteer.Single(c => c.Country == "GB").PostalCodeCount);
+    }
+
+    [Fact]
+    public async Task Get_postal_code_normalises_the_code_and_names_an_unknown_one()
+    {
+        await using var server = await TestServer.StartAsync();
+        await ImportAsync(server, Row("US", "02139", 42.3647, -71.1042, "Cambridge") + Row("GB", "SW1A 1AA", 51.501, -0.1416, "London"));
+
+        var zip = await server.Territories.GetPostalCodeAsync(new GetPostalCodeRequest { Country = " us", PostalCode = "02139-4307" });
+        Assert.Equal(("US", "02139", 42.3647, -71.1042, "Cambridge"), (zip.PostalCode.Country, zip.PostalCode.PostalCode, zip.PostalCode.Lat, zip.PostalCode.Lng, zip.PostalCode.PlaceName));
+        Assert.Equal("SW1A 1AA", (await server.Territories.GetPostalCodeAsync(new GetPostalCodeRequest { Country = "gb", PostalCode = "sw1a1aa" })).PostalCode.PostalCode);
+        Assert.True(zip.MapVersion > 0);
+
+        var missing = await Assert.ThrowsAsync<RpcException>(() => server.Territories.GetPostalCodeAsync(new GetPostalCodeRequest { Country = "US", PostalCode = "99999" }).ResponseAsync);
+        Assert.Equal(StatusCode.NotFound, missing.StatusCode);
+        Assert.Contains("US \"99999\"", missing.Status.Detail);
+        var noCountry = await Assert.ThrowsAsync<RpcException>(() => server.Territories.GetPostalCodeAsync(new GetPostalCodeRequest { Country = "FR", PostalCode = "75008" }).ResponseAsync);
+        Assert.Equal(StatusCode.NotFound, noCountry.StatusCode);
+        Assert.Contains("no postal codes of FR", noCountry.Status.Detail);
+        foreach (var (country, code) in new[] { ("USA", "02139"), ("", "02139"), ("U1", "02139"), ("US", " ") })
+        {
+            var bad = await Assert.ThrowsAsync<RpcException>(() => server.Territories.GetPostalCodeAsync(new GetPostalCodeRequest { Country = country, PostalCode = code }).ResponseAsync);
+            Assert.Equal(StatusCode.InvalidArgument, bad.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task List_postal_codes_pages_through_every_sample_zip_in_order_and_filters_by_prefix()
+    {
+        var codes = File.ReadAllLines(ZipSample).Select(line => line.Split('\t')[1]).Order(StringComparer.Ordinal).ToList();
+        await using var server = await TestServer.StartAsync();
+        await ImportAsync(server, await File.ReadAllTextAsync(ZipSample) + Row("GB", "SW1A 1AA", 51.501, -0.1416) + Row("GB", "SW1A 2AA", 51.5034, -0.1276)
+            + Row("GB", "SW1 1AA", 51.49, -0.14));
+
+        var listed = new List<string>();
+        var token = "";
+        var pages = 0;
+        do
+        {
+            var page = await server.Territories.ListPostalCodesAsync(new ListPostalCodesRequest { Country = "us", PageSize = 500, PageToken = token });
+            Assert.InRange(page.PostalCodes.Count, 1, 500);
+            Assert.Equal((ulong)codes.Count, page.CountryCount);
+            listed.AddRange(page.PostalCodes.Select(p => p.PostalCode));
+            token = page.NextPageToken;
+            pages++;
+        }
+        while (token.Length > 0);
+
+        Assert.Equal(codes, listed);
+        Assert.Equal((codes.Count + 499) / 500, pages);
+
+        var prefix = codes.Where(c => c.StartsWith("021", StringComparison.Ordinal)).ToList();
+        Assert.True(prefix.Count > 3, $"the sample has {prefix.Count} ZIPs starting 021");
+        var first = await server.Territories.ListPostalCodesAsync(new ListPostalCodesRequest { Country = "US", Prefix = "021", PageSize = prefix.Count - 1 });
+        Assert.Equal(prefix[..^1], first.PostalCodes.Select(p => p.PostalCode));
+        var last = await server.Territories.ListPostalCodesAsync(new ListPostalCodesRequest { Country = "US", Prefix = " 021", PageSize = 10, PageToken = first.NextPageToken });
+        Assert.Equal([prefix[^1]], last.PostalCodes.Select(p => p.PostalCode));
+        Assert.Empty(last.NextPageToken);
+
+        var london = await server.Territories.ListPostalCodesAsync(new ListPostalCodesRequest { Country = "GB", Prefix = "sw1a " });
+        Assert.Equal(["SW1A 1AA", "SW1A 2AA"], london.PostalCodes.Select(p => p.PostalCode));
+        Assert.Empty((await server.Territories.ListPostalCodesAsync(new ListPostalCodesRequest { Country = "FR" })).PostalCodes);
+
+        var otherPrefix = await Assert.ThrowsAsync<RpcException>(() => server.Territories.ListPostalCodesAsync(
+            new ListPostalCodesRequest { Country = "US", Prefix = "022", PageToken = first.NextPageToken }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, otherPrefix.StatusCode);
+        foreach (var bad in new[] { new ListPostalCodesRequest { Country = "USA" }, new ListPostalCodesRequest { Country = "US", PageSize = -1 },
+            new ListPostalCodesRequest { Country = "US", PageToken = "not-a-token" } })
+        {
+            Assert.Equal(StatusCode.InvalidArgument, (await Assert.ThrowsAsync<RpcException>(() => server.Territories.ListPostalCodesAsync(bad).ResponseAsync)).StatusCode);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(HttpJson.Versions), MemberType = typeof(HttpJson))]
+    public async Task The_json_routes_read_and_list_postal_codes_and_count_them_in_map_info(string version)
+    {
+        await using var server = await TestServer.StartAsync(TestServer.WithKeys, http1: true);
+        var editor = Shapes.Key(TestServer.EditorKey);
+        await ImportAsync(server, Row("US", "02139", 42.3647, -71.1042, "Cambridge") + Row("US", "02138", 42.38, -71.13) + Row("US", "80202", 39.7494, -104.9951)
+            + Row("GB", "SW1A 1AA", 51.501, -0.1416), headers: editor);
+        using var http = new HttpJson(server, Version.Parse(version), TestServer.ReaderKey);
+
+        var one = (await http.GetAsync("/v1/gazetteer/us/02139-4307")).Ok();
+        Assert.Equal("02139", one.GetProperty("postalCode").GetProperty("postalCode").GetString());
+        Assert.Equal("Cambridge", one.GetProperty("postalCode").GetProperty("placeName").GetString());
+        Assert.Equal("SW1A 1AA", (await http.GetAsync("/v1/gazetteer/GB/sw1a%201aa")).Ok().GetProperty("postalCode").GetProperty("postalCode").GetString());
+        var missing = (await http.GetAsync("/v1/gazetteer/US/99999")).Error(HttpStatusCode.NotFound, StatusCode.NotFound);
+        Assert.Contains("US \"99999\"", missing);
+        (await http.GetAsync("/v1/gazetteer/USA/02139")).Error(HttpStatusCode.BadRequest, StatusCode.InvalidArgument);
+
+        var page = (await http.GetAsync("/v1/gazetteer/us?prefix=021&page_size=1")).Ok();
+        Assert.Equal(["02138"], page.GetProperty("postalCodes").EnumerateArray().Select(p => p.GetProperty("postalCode").GetString()));
+        var next = page.GetProperty("nextPageToken").GetString()!;
+        var rest = (await http.GetAsync($"/v1/gazetteer/US?prefix=021&page_size=1&page_token={Uri.EscapeDataString(next)}")).Ok();
+        Assert.Equal(["02139"], rest.GetProperty("postalCodes").EnumerateArray().Select(p => p.GetProperty("postalCode").GetString()));
+        Assert.False(rest.TryGetProperty("nextPageToken", out var end) && end.GetString()!.Length > 0);
+        (await http.GetAsync("/v1/gazetteer/1x")).Error(HttpStatusCode.BadRequest, StatusCode.InvalidArgument);
+        (await http.GetAsync("/v1/gazetteer/US?page_size=-1")).Error(HttpStatusCode.BadRequest, StatusCode.InvalidArgument);
+
+        var info = (await http.GetAsync("/v1/map")).Ok();
+        Assert.Equal([("GB", 1L), ("US", 3L)], info.GetProperty("gazetteer").EnumerateArray()
+            .Select(c => (c.GetProperty("country").GetString(), c.GetProperty("postalCodeCount").GetInt64())));
+
+        using var anonymous = new HttpJson(server, Version.Parse(version));
+        (await anonymous.GetAsync("/v1/gazetteer/US/02139")).Error(HttpStatusCode.Unauthorized, StatusCode.Unauthenticated);
+        (await anonymous.GetAsync("/v1/gazetteer/US")).Error(HttpStatusCode.Unauthorized, StatusCode.Unauthenticated);
+    }
 }

@@ -62,6 +62,7 @@ internal static class MapCommand
                         max_page_size = info.Limits.MaxPageSize,
                         min_version_wait_seconds = info.Limits.MinVersionWait.TotalSeconds,
                     },
+                    gazetteer = info.Gazetteer.Select(c => new { country = c.Country, postal_code_count = c.PostalCodeCount }),
                 });
                 return ExitCodes.Success;
             }
@@ -71,6 +72,9 @@ internal static class MapCommand
             grid.AddRow("[bold]Server[/]", Markup.Escape(settings.Address.ToString().TrimEnd('/')));
             grid.AddRow("[bold]Map version[/]", info.MapVersion.ToString(CultureInfo.InvariantCulture));
             grid.AddRow("[bold]Territories[/]", TextFormat.Count(info.TerritoryCount));
+            grid.AddRow("[bold]Postal codes[/]", info.Gazetteer.Count == 0 ? "none"
+                : Markup.Escape($"{TextFormat.Count(info.Gazetteer.Sum(c => c.PostalCodeCount))} ("
+                    + string.Join(", ", info.Gazetteer.Select(c => $"{c.Country} {TextFormat.Count(c.PostalCodeCount)}")) + ")"));
             grid.AddRow("[bold]Replica[/]", Markup.Escape($"{replica.ReplicaId} ({replica.StoreKind} store, {replica.State})"));
             grid.AddRow("[bold]Lag[/]", Markup.Escape($"{replica.LagVersions} versions, {replica.Lag.TotalSeconds:0.###} s"
                 + (replica.LastSyncTime is { } sync ? $"; last sync {sync.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC" : "")));

@@ -51,28 +51,14 @@ internal sealed class AssignmentService(MapReader maps, GeoAssignMetrics metrics
     public override async Task<ResolveAddressResponse> ResolveAddress(ResolveAddressRequest request, ServerCallContext context)
     {
         var layer = RequestChecks.Layer(request.Layer);
-        if (Index.Gazetteer.PostalCodes.NormalizeCountry(request.Country) is not { } country)
-        {
-            throw RpcErrors.InvalidArgument(request.Country.Length == 0
-                ? "country is required: an ISO 3166-1 alpha-2 code such as US or GB."
-                : $"country \"{RequestChecks.Shorten(request.Country)}\" is not an ISO 3166-1 alpha-2 code (two letters, such as US or GB).");
-        }
-
-        if (Index.Gazetteer.PostalCodes.Normalize(country, request.PostalCode) is not { } code)
-        {
-            throw RpcErrors.InvalidArgument(request.PostalCode.Trim().Length == 0
-                ? "postal_code is required."
-                : $"postal_code \"{RequestChecks.Shorten(request.PostalCode)}\" is not a postal code (at most {Index.Gazetteer.PostalCodes.MaxLength} characters, no control characters).");
-        }
-
+        var country = PostalCodeMessages.Country(request.Country);
+        var code = PostalCodeMessages.Code(country, request.PostalCode);
         var target = await maps.LookupAsync(request.MinVersion, context, request.Plan, request.Version, request.AsOf).ConfigureAwait(false);
         // A plan has no gazetteer of its own: it uses the live map's, as it does the overrides.
         var gazetteer = request.Plan.Length == 0 ? target.Map.Gazetteer : maps.Replica.State.Live.Gazetteer;
         if (!gazetteer.TryGet(country, code, out var entry))
         {
-            throw RpcErrors.WithMapVersion(StatusCode.NotFound, gazetteer.CountOf(country) == 0
-                ? $"The gazetteer has no postal codes of {country} at map version {target.Map.Version}; import them with ImportGazetteer."
-                : $"The gazetteer has no postal code {country} \"{code}\" at map version {target.Map.Version}.", target.Map.Version);
+            throw PostalCodeMessages.NotFound(gazetteer, country, code, target.Map.Version);
         }
 
         var resolver = ChunkResolver.For(target, layer);
@@ -99,19 +85,7 @@ internal sealed class AssignmentService(MapReader maps, GeoAssignMetrics metrics
         return new ResolveAddressResponse
         {
             Assignment = answer,
-            Location = new PostalCodeLocation
-            {
-                Country = entry.Country,
-                PostalCode = entry.Code,
-                Lat = entry.Lat,
-                Lng = entry.Lng,
-                PlaceName = entry.PlaceName,
-                AdminName1 = entry.Admin1Name,
-                AdminCode1 = entry.Admin1Code,
-                AdminName2 = entry.Admin2Name,
-                AdminCode2 = entry.Admin2Code,
-                Accuracy = entry.Accuracy,
-            },
+            Location = PostalCodeMessages.ToMessage(entry),
         };
     }
 

@@ -1,11 +1,13 @@
-// TerritoryService.ImportGazetteer(Body): postal codes into the live map's gazetteer, all rows or none.
+// TerritoryService gazetteer RPCs: importing postal codes (all rows or none), reading one, listing a country's.
 using System.Runtime.InteropServices;
 using System.Text;
+using GeoAssign.Index;
 using GeoAssign.Index.Gazetteer;
 using GeoAssign.Index.Model;
 using GeoAssign.Protos.V1;
 using Google.Protobuf;
 using Grpc.Core;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace GeoAssign.Server.Services;
 
@@ -53,6 +55,86 @@ internal sealed partial class TerritoryService
         }, context.CancellationToken).ConfigureAwait(false);
         return await ApplyGazetteerAsync("ImportGazetteerBody", importOptions, file, context).ConfigureAwait(false);
     }
+
+    public override async Task<GetPostalCodeResponse> GetPostalCode(GetPostalCodeRequest request, ServerCallContext context)
+    {
+        var country = PostalCodeMessages.Country(request.Country);
+        var code = PostalCodeMessages.Code(country, request.PostalCode);
+        var map = await maps.AtLeastAsync(request.MinVersion, context).ConfigureAwait(false);
+        if (!map.Gazetteer.TryGet(country, code, out var entry))
+        {
+            throw PostalCodeMessages.NotFound(map.Gazetteer, country, code, map.Version);
+        }
+
+        return new GetPostalCodeResponse { PostalCode = PostalCodeMessages.ToMessage(entry), MapVersion = (ulong)map.Version };
+    }
+
+    public override async Task<ListPostalCodesResponse> ListPostalCodes(ListPostalCodesRequest request, ServerCallContext context)
+    {
+        var country = PostalCodeMessages.Country(request.Country);
+        if (request.PageSize < 0)
+        {
+            throw RpcErrors.InvalidArgument($"page_size {request.PageSize} is negative.");
+        }
+
+        var prefix = PostalCodeMessages.Prefix(request.Prefix);
+        var after = request.PageToken.Length == 0 ? null : PostalCodeMessages.ParseToken(request.PageToken, country, prefix);
+        var pageSize = request.PageSize == 0 ? _options.DefaultPageSize : Math.Min(request.PageSize, _options.MaxPageSize);
+        var map = await maps.AtLeastAsync(request.MinVersion, context).ConfigureAwait(false);
+        var codes = SortedPostalCodes(map, country);
+
+        // The first code after the token's, at or after the prefix: codes with a prefix are contiguous in ordinal order.
+        var start = LowerBound(codes, prefix);
+        if (after is not null)
+        {
+            start = Math.Max(start, LowerBound(codes, after));
+            start += start < codes.Length && codes[start].Code == after ? 1 : 0;
+        }
+
+        var response = new ListPostalCodesResponse { MapVersion = (ulong)map.Version, CountryCount = (ulong)codes.Length };
+        var i = start;
+        for (; i < codes.Length && response.PostalCodes.Count < pageSize && codes[i].Code.StartsWith(prefix, StringComparison.Ordinal); i++)
+        {
+            response.PostalCodes.Add(PostalCodeMessages.ToMessage(codes[i]));
+        }
+
+        if (i < codes.Length && codes[i].Code.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            response.NextPageToken = PostalCodeMessages.CreateToken(codes[i - 1].Code, country, prefix);
+        }
+
+        return response;
+    }
+
+    // The index of the first code not ordinally less than the key.
+    private static int LowerBound(PostalCodeEntry[] codes, string key)
+    {
+        int low = 0, high = codes.Length;
+        while (low < high)
+        {
+            var middle = (low + high) >>> 1;
+            if (string.CompareOrdinal(codes[middle].Code, key) < 0)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        return low;
+    }
+
+    private PostalCodeEntry[] SortedPostalCodes(TerritoryMap map, string country) =>
+        cache.GetOrCreate(("postal-codes", map.Version, country), item =>
+        {
+            var codes = map.Gazetteer.AllOf(country).ToArray();
+            Array.Sort(codes, (a, b) => string.CompareOrdinal(a.Code, b.Code));
+            item.Size = 1 + codes.Length / 1024;
+            item.SlidingExpiration = TimeSpan.FromMinutes(5);
+            return codes;
+        })!;
 
     // Refuses a file with bad rows; else applies it as one change of the live map.
     private async Task<ImportGazetteerResponse> ApplyGazetteerAsync(string rpc, ImportGazetteerOptions importOptions, PostalCodeFile file, ServerCallContext context)

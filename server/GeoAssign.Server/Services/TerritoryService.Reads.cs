@@ -138,6 +138,11 @@ internal sealed partial class TerritoryService
             },
         };
         response.Layers.AddRange(layers);
+        foreach (var country in map.Gazetteer.Countries)
+        {
+            response.Gazetteer.Add(new GazetteerCountry { Country = country, PostalCodeCount = (ulong)map.Gazetteer.CountOf(country) });
+        }
+
         return Task.FromResult(response);
     }
 
