@@ -14,7 +14,7 @@ internal sealed class ProposalSearch
     internal const int StallRounds = 300;
 
     /// <summary>Relative score improvement below which a better plan still counts as a round without progress.</summary>
-    private const double StallImprovement = 1e-5;
+    private const double StallImprovement = 1e-6;
 
     /// <summary>A territory this far below its target (relative) may be merged away and split off the heaviest one.</summary>
     private const double MergeSplitBelow = 0.25;
