@@ -60,7 +60,7 @@ public sealed record PlanProposalRequest(string Name)
 }
 
 /// <summary>How a proposal is getting on. Immutable value.</summary>
-/// <param name="Phase">"blocks", "baseline", "seeding", "growing", "improving", "done", "writing".</param>
+/// <param name="Phase">"blocks", "baseline", "seeding", "growing", "improving", "polishing", "done", "writing".</param>
 /// <param name="Iteration">Improvement steps so far.</param>
 /// <param name="Elapsed">Time since the server started on it.</param>
 /// <param name="MaxDeviation">Largest relative deviation from the target weight in the best plan so far.</param>

@@ -24,10 +24,18 @@ public sealed record ProposalOptions(
     /// besides convergence), or null for 1,000 per block.
     /// </summary>
     public long? IterationBudget { get; init; }
+
+    /// <summary>
+    /// Relative deviation from target that the compactness polish may spend, or null for no polish. The
+    /// search proper gets 80 % of the time limit and of the iteration budget; the polish then minimises
+    /// compactness alone (a Lloyd-like descent over contiguous moves) while every territory stays within
+    /// this deviation, or within its own deviation when that is larger. Default 0.05 (5 %).
+    /// </summary>
+    public double? BalanceTolerance { get; init; } = 0.05;
 }
 
 /// <summary>Progress of a running proposal, reported now and then. Immutable value.</summary>
-/// <param name="Phase">What the engine is doing ("seeding", "growing", "improving", "done").</param>
+/// <param name="Phase">What the engine is doing ("seeding", "growing", "improving", "polishing", "done").</param>
 /// <param name="Iteration">Improvement steps so far.</param>
 /// <param name="Elapsed">Time since the run started.</param>
 /// <param name="MaxDeviation">Largest relative deviation of a territory's weight from its target in the best plan so far (0.05 = 5 %).</param>

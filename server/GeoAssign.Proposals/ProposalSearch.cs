@@ -13,11 +13,23 @@ internal sealed class ProposalSearch
     /// <summary>Rounds of perturbation plus local search without a better plan after which the run has converged.</summary>
     internal const int StallRounds = 300;
 
+    /// <summary>Relative score improvement below which a better plan still counts as a round without progress.</summary>
+    private const double StallImprovement = 1e-6;
+
     /// <summary>A territory this far below its target (relative) may be merged away and split off the heaviest one.</summary>
     private const double MergeSplitBelow = 0.25;
 
-    /// <summary>Sweeps of one local search at most (centre updates could otherwise trade tiny moves for ever).</summary>
+    /// <summary>Visits of one local search at most, in multiples of the block count (centre updates could otherwise trade tiny moves for ever).</summary>
     private const int MaxSweeps = 40;
+
+    /// <summary>Share of the time limit and of the iteration budget the search proper gets when a compactness polish follows.</summary>
+    private const double SearchShare = 0.8;
+
+    /// <summary>Full passes of the compactness polish at most (each ends with fresh centres, as in Lloyd's algorithm).</summary>
+    private const int PolishPasses = 30;
+
+    /// <summary>Rounds between two local searches over all blocks (the others look only at what the perturbation changed).</summary>
+    private const int FullSearchEvery = 50;
 
     /// <summary>Block visits between two looks at the clock and the cancellation token.</summary>
     private const int ClockEvery = 2048;
@@ -53,8 +65,14 @@ internal sealed class ProposalSearch
     private readonly int[] territoryMark;
     private readonly int[] queue;
     private readonly int[] order;
+    private readonly int[] work;
+    private readonly bool[] queued;
+    private int workHead;
+    private int workCount;
     private int stamp;
+    private bool polishing;
     private long moved;
+    private long moves;
     private long iterations;
     private ProposalStopReason? stop;
     private TimeSpan lastReport;
@@ -81,6 +99,8 @@ internal sealed class ProposalSearch
         territoryMark = new int[k];
         queue = new int[n];
         order = new int[n];
+        work = new int[n];
+        queued = new bool[n];
         compactMass = new double[n];
         double freeTotal = 0;
         for (var b = 0; b < n; b++)
@@ -119,15 +139,17 @@ internal sealed class ProposalSearch
         BestScore = Score();
         Report("improving", force: true);
         var stall = 0;
-        while (true)
+        var full = true;
+        for (var round = 1; ; round++)
         {
-            LocalSearch();
+            LocalSearch(full);
             var score = Score();
             if (score < BestScore - (Epsilon * Math.Max(1, Math.Abs(BestScore))))
             {
+                // Only a real improvement restarts the stall count: a long tail of tiny gains would otherwise never converge.
+                stall = score < BestScore - (StallImprovement * Math.Abs(BestScore)) ? 0 : stall + 1;
                 BestScore = score;
                 Array.Copy(assign, best, n);
-                stall = 0;
             }
             else
             {
@@ -149,9 +171,49 @@ internal sealed class ProposalSearch
             }
 
             Perturb();
+
+            // Centres drift with the moves of many rounds: every so often all blocks are looked at again.
+            full = round % FullSearchEvery == 0;
+            if (!full)
+            {
+                EnqueueChanged(best);
+            }
         }
 
-        return (best, stop.Value, iterations);
+        var reason = stop.Value;
+        if (options.BalanceTolerance is { } tolerance && reason != ProposalStopReason.Cancelled)
+        {
+            Array.Copy(best, assign, n);
+            Recompute();
+            stop = null;
+            polishing = true;
+            Report("polishing", force: true);
+            Polish(tolerance);
+            Array.Copy(assign, best, n);
+            BestScore = Score();
+            reason = stop ?? reason;
+        }
+
+        return (best, reason, iterations);
+    }
+
+    /// <summary>
+    /// Compactness polish: full worklist passes whose moves lower the compactness and disruption terms
+    /// only and keep every territory within the tolerance (or its deviation before the move, when
+    /// larger), each pass ending with fresh centres, until a pass moves nothing.
+    /// </summary>
+    private void Polish(double tolerance)
+    {
+        for (var pass = 0; pass < PolishPasses && stop is null; pass++)
+        {
+            var before = iterations;
+            var movedBefore = moves;
+            LocalSearch(full: true, tolerance);
+            if (moves == movedBefore || iterations == before)
+            {
+                return;
+            }
+        }
     }
 
     /// <summary>Locked blocks, the live map (repaired to contiguity) and one seed block per territory still without one.</summary>
@@ -470,60 +532,127 @@ internal sealed class ProposalSearch
 
     private double Ratio(int t) => graph.Target[t] > 0 ? weight[t] / graph.Target[t] : blockCount[t];
 
-    /// <summary>Sweeps over the blocks in a seeded order, taking each block's best improving move, until a sweep takes none.</summary>
-    private void LocalSearch()
+    /// <summary>
+    /// Local search over a worklist: each queued block takes its best improving move, and a move queues the
+    /// block's neighbours (the only blocks whose options it changes), until the list is empty. A full
+    /// search queues every block in a seeded order; after a perturbation only the blocks it changed and
+    /// their neighbours are queued, so a round costs its neighbourhood rather than a sweep of all blocks.
+    /// Centres are recomputed after every n visits and at the end.
+    /// </summary>
+    private void LocalSearch(bool full, double tolerance = double.NaN)
     {
-        for (var sweep = 0; sweep < MaxSweeps && stop is null; sweep++)
+        if (full)
         {
-            var improved = false;
             Shuffle();
             for (var i = 0; i < n; i++)
             {
-                var b = order[i];
-                if (++iterations % ClockEvery == 0 && CheckStop())
-                {
-                    return;
-                }
+                Enqueue(order[i]);
+            }
+        }
 
-                var from = assign[b];
-                if (graph.Locked[b] >= 0 || blockCount[from] < 2)
+        var sinceCentres = 0;
+        var movedSinceCentres = false;
+        long visits = 0;
+        var maxVisits = (long)MaxSweeps * n;
+        while (workCount > 0)
+        {
+            if ((++iterations % ClockEvery == 0 && CheckStop()) || ++visits > maxVisits)
+            {
+                ClearWork();
+                break;
+            }
+
+            var b = work[workHead];
+            workHead = workHead + 1 == n ? 0 : workHead + 1;
+            workCount--;
+            queued[b] = false;
+            if (++sinceCentres >= n)
+            {
+                sinceCentres = 0;
+                if (movedSinceCentres)
+                {
+                    UpdateCentres();
+                    movedSinceCentres = false;
+                }
+            }
+
+            var from = assign[b];
+            if (graph.Locked[b] >= 0 || blockCount[from] < 2)
+            {
+                continue;
+            }
+
+            var best = -1;
+            var bestDelta = -Epsilon;
+            var mark = ++stamp;
+            for (var e = graph.Offsets[b]; e < graph.Offsets[b + 1]; e++)
+            {
+                var to = assign[graph.Neighbours[e]];
+                if (to == from || territoryMark[to] == mark)
                 {
                     continue;
                 }
 
-                var best = -1;
-                var bestDelta = -Epsilon;
-                var mark = ++stamp;
-                for (var e = graph.Offsets[b]; e < graph.Offsets[b + 1]; e++)
+                territoryMark[to] = mark;
+                var delta = polishing ? PolishDelta(b, from, to, tolerance) : MoveDelta(b, from, to);
+                if (delta < bestDelta)
                 {
-                    var to = assign[graph.Neighbours[e]];
-                    if (to == from || territoryMark[to] == mark)
-                    {
-                        continue;
-                    }
-
-                    territoryMark[to] = mark;
-                    var delta = MoveDelta(b, from, to);
-                    if (delta < bestDelta)
-                    {
-                        bestDelta = delta;
-                        best = to;
-                    }
-                }
-
-                if (best >= 0 && CanRemove(b, from))
-                {
-                    Apply(b, from, best);
-                    improved = true;
+                    bestDelta = delta;
+                    best = to;
                 }
             }
 
-            UpdateCentres();
-            if (!improved)
+            if (best >= 0 && CanRemove(b, from))
             {
-                return;
+                Apply(b, from, best);
+                moves++;
+                movedSinceCentres = true;
+                EnqueueNeighbours(b);
             }
         }
+
+        UpdateCentres();
+    }
+
+    /// <summary>Queues the blocks whose assignment differs from the reference plan, with their neighbours.</summary>
+    private void EnqueueChanged(int[] reference)
+    {
+        for (var b = 0; b < n; b++)
+        {
+            if (assign[b] != reference[b])
+            {
+                Enqueue(b);
+                EnqueueNeighbours(b);
+            }
+        }
+    }
+
+    private void EnqueueNeighbours(int b)
+    {
+        for (var e = graph.Offsets[b]; e < graph.Offsets[b + 1]; e++)
+        {
+            Enqueue(graph.Neighbours[e]);
+        }
+    }
+
+    private void Enqueue(int b)
+    {
+        if (queued[b])
+        {
+            return;
+        }
+
+        queued[b] = true;
+        var slot = workHead + workCount;
+        work[slot >= n ? slot - n : slot] = b;
+        workCount++;
+    }
+
+    private void ClearWork()
+    {
+        Array.Clear(queued);
+        workHead = 0;
+        workCount = 0;
     }
 
     /// <summary>
@@ -817,6 +946,41 @@ internal sealed class ProposalSearch
         return delta;
     }
 
+    /// <summary>Change of the compactness and disruption terms of moving block b; +∞ when the move breaks the cap or takes a territory outside the tolerance.</summary>
+    private double PolishDelta(int b, int from, int to, double tolerance)
+    {
+        var change = graph.Moved(b, to) - graph.Moved(b, from);
+        if (change > 0 && moved + change > movedCap)
+        {
+            return double.PositiveInfinity;
+        }
+
+        var w = graph.FreeWeight[b];
+        if (!WithinTolerance(from, -w, tolerance) || !WithinTolerance(to, w, tolerance))
+        {
+            return double.PositiveInfinity;
+        }
+
+        var x = graph.MassX[b];
+        var y = graph.MassY[b];
+        var z = graph.MassZ[b];
+        return (compactScale * compactMass[b]
+            * (Sphere.DistanceKm(x, y, z, centreX[to], centreY[to], centreZ[to]) - Sphere.DistanceKm(x, y, z, centreX[from], centreY[from], centreZ[from])))
+            + (disruptionScale * change);
+    }
+
+    private bool WithinTolerance(int t, double change, double tolerance)
+    {
+        var target = graph.Target[t];
+        if (target <= 0)
+        {
+            return true;
+        }
+
+        var after = Math.Abs((weight[t] + change - target) / target);
+        return after <= tolerance || after <= Math.Abs((weight[t] - target) / target);
+    }
+
     private void Apply(int b, int from, int to)
     {
         moved += graph.Moved(b, to) - graph.Moved(b, from);
@@ -1006,16 +1170,16 @@ internal sealed class ProposalSearch
         {
             stop = ProposalStopReason.Cancelled;
         }
-        else if (options.TimeLimit is { } limit && stopwatch.Elapsed >= limit)
+        else if (options.TimeLimit is { } limit && stopwatch.Elapsed >= (polishing || options.BalanceTolerance is null ? limit : limit * SearchShare))
         {
             stop = ProposalStopReason.TimeLimit;
         }
-        else if (iterations >= iterationBudget)
+        else if (iterations >= (polishing || options.BalanceTolerance is null ? iterationBudget : (long)(iterationBudget * SearchShare)))
         {
             stop = ProposalStopReason.IterationBudget;
         }
 
-        Report("improving", force: false);
+        Report(polishing ? "polishing" : "improving", force: false);
         return stop is not null;
     }
 
