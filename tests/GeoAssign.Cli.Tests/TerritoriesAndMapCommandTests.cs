@@ -86,8 +86,9 @@ public sealed class MapCommandTests(SampleServer fixture) : IClassFixture<Sample
     public async Task Map_info_prints_the_version_the_replica_and_a_table_of_layers()
     {
         var result = CliAssert.Exit(0, await CliRunner.RunAsync(fixture.Server, "map", "info"));
-        CliAssert.Contains("Map version  1", result.Out, result);
-        CliAssert.Contains("Territories  56", result.Out, result);
+        CliAssert.Contains("Map version   1", result.Out, result);
+        CliAssert.Contains("Territories   56", result.Out, result);
+        CliAssert.Contains("Postal codes  none", result.Out, result);
         CliAssert.Contains("embedded store, serving", result.Out, result);
         CliAssert.Contains("│ geo", result.Out, result);
     }
@@ -98,7 +99,7 @@ public sealed class MapCommandTests(SampleServer fixture) : IClassFixture<Sample
         var result = CliAssert.Exit(0, await CliRunner.RunAsync(fixture.Server, "map", "info", "--json"));
         using var json = JsonDocument.Parse(result.Out);
         var root = json.RootElement;
-        Assert.Equal(["map_version", "territory_count", "layers", "replica", "limits"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["map_version", "territory_count", "layers", "replica", "limits", "gazetteer"], root.EnumerateObject().Select(p => p.Name));
         Assert.Equal(56, root.GetProperty("territory_count").GetInt32());
         var layer = root.GetProperty("layers")[0];
         Assert.Equal("geo", layer.GetProperty("layer").GetString());
