@@ -37,11 +37,7 @@ internal static class GazetteerCommand
         };
         command.SetAction((parse, cancellationToken) => global.RunAsync(parse, cancellationToken, async (client, settings, token) =>
         {
-            var path = parse.GetValue(file)!;
-            if (!path.Exists)
-            {
-                throw new CliInputException($"{path.FullName}: no such file.");
-            }
+            var path = RowImport.Existing(parse.GetValue(file)!);
 
             var options = new GazetteerImportOptions
             {
@@ -50,11 +46,7 @@ internal static class GazetteerCommand
                 Message = parse.GetValue(message),
             };
             var host = global.Host;
-            long sent = 0;
-            var result = await new RowProgress(() => Interlocked.Read(ref sent), bytes: true).RunAsync(host.Error, $"Uploading {path.Name}", path.Length,
-                () => Interlocked.Read(ref sent),
-                () => client.ImportGazetteerAsync(path.FullName, options, new ImportCommand.Progress(bytes => Interlocked.Exchange(ref sent, bytes)), token),
-                "Server checking every row and storing").ConfigureAwait(false);
+            var result = await RowImport.UploadAsync(host, path, progress => client.ImportGazetteerAsync(path.FullName, options, progress, token)).ConfigureAwait(false);
 
             if (parse.GetValue(json))
             {
@@ -83,17 +75,8 @@ internal static class GazetteerCommand
         return command;
     }
 
-    // The server names every bad row as "line N: problem" after a first line that counts them; printed under the
-    // file's name, one a line, they read like a compiler's errors.
-    private static RejectionAdvice? ImportAdvice(GeoAssignException error, FileInfo file)
-    {
-        var lines = error.ServerMessage.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        if (error.StatusCode != StatusCode.InvalidArgument || lines.Length < 2 || !lines[1].StartsWith("line ", StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        var text = $"{file.Name}: {lines[0]}" + string.Concat(lines.Skip(1).Select(line => $"\n  {file.Name} {line}"));
-        return new RejectionAdvice($"Fix these rows (tab-separated: {string.Join(", ", Columns)}) and import again.", text);
-    }
+    private static RejectionAdvice? ImportAdvice(GeoAssignException error, FileInfo file) =>
+        error.StatusCode == StatusCode.InvalidArgument && RowImport.BadRows(error, file) is { } text
+            ? new RejectionAdvice($"Fix these rows (tab-separated: {string.Join(", ", Columns)}) and import again.", text)
+            : null;
 }

@@ -41,11 +41,7 @@ internal static class OverridesCommand
         };
         command.SetAction((parse, cancellationToken) => global.RunAsync(parse, cancellationToken, async (client, settings, token) =>
         {
-            var path = parse.GetValue(file)!;
-            if (!path.Exists)
-            {
-                throw new CliInputException($"{path.FullName}: no such file.");
-            }
+            var path = RowImport.Existing(parse.GetValue(file)!);
 
             var options = new OverrideImportOptions
             {
@@ -54,11 +50,7 @@ internal static class OverridesCommand
                 Message = parse.GetValue(message),
             };
             var host = global.Host;
-            long sent = 0;
-            var result = await new RowProgress(() => Interlocked.Read(ref sent), bytes: true).RunAsync(host.Error, $"Uploading {path.Name}", path.Length,
-                () => Interlocked.Read(ref sent),
-                () => client.ImportOverridesAsync(path.FullName, options, new ImportCommand.Progress(bytes => Interlocked.Exchange(ref sent, bytes)), token),
-                "Server checking every row and storing").ConfigureAwait(false);
+            var result = await RowImport.UploadAsync(host, path, progress => client.ImportOverridesAsync(path.FullName, options, progress, token)).ConfigureAwait(false);
 
             if (parse.GetValue(json))
             {
@@ -84,25 +76,12 @@ internal static class OverridesCommand
         return command;
     }
 
-    /// <summary>
-    /// The server names every bad row as "line N: problem" after a first line that counts them; the CLI prints them
-    /// under the file's name, one a line, so that they read like a compiler's errors.
-    /// </summary>
-    private static RejectionAdvice? ImportAdvice(GeoAssignException error, FileInfo file)
-    {
-        var lines = error.ServerMessage.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        if (error.StatusCode is not (StatusCode.InvalidArgument or StatusCode.FailedPrecondition) || lines.Length < 2
-            || !lines[1].StartsWith("line ", StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        var text = $"{file.Name}: {lines[0]}" + string.Concat(lines.Skip(1).Select(line => $"\n  {file.Name} {line}"));
-        var hint = error.StatusCode == StatusCode.FailedPrecondition
-            ? "Create the territories these rows name first, or leave their territory_id empty; then import again."
-            : $"Fix these rows (line 1 is the header {string.Join(',', CsvColumns)}) and import again.";
-        return new RejectionAdvice(hint, text);
-    }
+    private static RejectionAdvice? ImportAdvice(GeoAssignException error, FileInfo file) =>
+        error.StatusCode is StatusCode.InvalidArgument or StatusCode.FailedPrecondition && RowImport.BadRows(error, file) is { } text
+            ? new RejectionAdvice(error.StatusCode == StatusCode.FailedPrecondition
+                ? "Create the territories these rows name first, or leave their territory_id empty; then import again."
+                : $"Fix these rows (line 1 is the header {string.Join(',', CsvColumns)}) and import again.", text)
+            : null;
 
     private static Command List(GlobalOptions global)
     {
