@@ -140,13 +140,17 @@ internal static class JsonBodyCheck
         }
     }
 
-    // The reader is on the object's StartObject; returns with it on its EndObject.
-    private static Found? Message(ref Utf8JsonReader reader, MessageDescriptor message)
-    {
-        var fields = FieldsByName.GetOrAdd(message, static m => m.Fields.InDeclarationOrder()
+    /// <summary>The fields of <paramref name="message"/> by JSON name and by proto name, as the transcoding reads them (cached).</summary>
+    internal static FrozenDictionary<string, FieldDescriptor> FieldsOf(MessageDescriptor message) =>
+        FieldsByName.GetOrAdd(message, static m => m.Fields.InDeclarationOrder()
             .SelectMany(f => new[] { KeyValuePair.Create(f.JsonName, f), KeyValuePair.Create(f.Name, f) })
             .DistinctBy(p => p.Key, StringComparer.Ordinal)
             .ToFrozenDictionary(StringComparer.Ordinal));
+
+    // The reader is on the object's StartObject; returns with it on its EndObject.
+    private static Found? Message(ref Utf8JsonReader reader, MessageDescriptor message)
+    {
+        var fields = FieldsOf(message);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var name = reader.GetString()!;

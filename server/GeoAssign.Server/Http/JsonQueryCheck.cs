@@ -59,8 +59,7 @@ internal static class JsonQueryCheck
         var segments = name.Split('.');
         for (var i = 0; i < segments.Length; i++)
         {
-            var field = Find(current, segments[i]);
-            if (field is null)
+            if (!JsonBodyCheck.FieldsOf(current).TryGetValue(segments[i], out var field))
             {
                 return false;
             }
@@ -79,19 +78,6 @@ internal static class JsonQueryCheck
         }
 
         return false;
-    }
-
-    private static FieldDescriptor? Find(MessageDescriptor message, string name)
-    {
-        foreach (var field in message.Fields.InDeclarationOrder())
-        {
-            if (string.Equals(field.JsonName, name, StringComparison.Ordinal) || string.Equals(field.Name, name, StringComparison.Ordinal))
-            {
-                return field;
-            }
-        }
-
-        return null;
     }
 
     // The JSON names a caller can use, nested messages (not well-known types, which take a single value) spelled out with dots.
