@@ -57,6 +57,7 @@ internal sealed class ProposalSearch
     private readonly double[] centreZ;
     private readonly double[] compactMass;
     private readonly double compactScale;
+    private readonly double referenceKm;
     private readonly double disruptionScale;
     private readonly long movedCap;
     private readonly long iterationBudget;
@@ -118,8 +119,8 @@ internal sealed class ProposalSearch
 
         // Compactness is measured in units of the side of a territory-sized square, so its weight means
         // the same for counties and for H3 cells, and counted k times (the balance term sums k territories).
-        var reference = graph.TotalAreaKm2 > 0 ? Math.Sqrt(graph.TotalAreaKm2 / k) : 100;
-        compactScale = options.CompactnessWeight * k / (massTotal * reference);
+        referenceKm = graph.TotalAreaKm2 > 0 ? Math.Sqrt(graph.TotalAreaKm2 / k) : 100;
+        compactScale = options.CompactnessWeight * k / (massTotal * referenceKm);
         disruptionScale = graph.AccountCount > 0 ? options.DisruptionWeight / graph.AccountCount : 0;
         movedCap = options.MaxMovedShare is { } share ? (long)Math.Floor(share * graph.AccountCount) : long.MaxValue;
         iterationBudget = options.IterationBudget ?? (1000L * n);
@@ -137,6 +138,7 @@ internal sealed class ProposalSearch
         Recompute();
         var best = (int[])assign.Clone();
         BestScore = Score();
+        Debug("start");
         Report("improving", force: true);
         var stall = 0;
         var full = true;
@@ -188,7 +190,9 @@ internal sealed class ProposalSearch
             stop = null;
             polishing = true;
             Report("polishing", force: true);
+            Debug("search");
             Polish(tolerance);
+            Debug("polish");
             Array.Copy(assign, best, n);
             BestScore = Score();
             reason = stop ?? reason;
@@ -209,12 +213,160 @@ internal sealed class ProposalSearch
             var before = iterations;
             var movedBefore = moves;
             LocalSearch(full: true, tolerance);
-            if (moves == movedBefore || iterations == before)
+            if (stop is not null || iterations == before)
+            {
+                return;
+            }
+
+            // Single moves exhausted: swaps trade blocks between territories held at the tolerance.
+            if (moves == movedBefore && !SwapPass(tolerance))
             {
                 return;
             }
         }
     }
+
+    /// <summary>
+    /// One pass of pair swaps: every unlocked block, in a seeded order, is swapped with a block of a
+    /// neighbouring territory (one of its neighbours or theirs, bordering the block's territory elsewhere) when
+    /// that lowers the compactness and disruption terms, keeps both territories within the tolerance (or their
+    /// own deviation), both contiguous, and the moved count within the cap. Returns whether anything moved;
+    /// the centres are fresh at the end.
+    /// </summary>
+    private bool SwapPass(double tolerance)
+    {
+        var swapped = false;
+        Shuffle();
+        for (var i = 0; i < n; i++)
+        {
+            if (++iterations % ClockEvery == 0 && CheckStop())
+            {
+                break;
+            }
+
+            var b = order[i];
+            var t = assign[b];
+            if (graph.Locked[b] >= 0 || blockCount[t] < 2)
+            {
+                continue;
+            }
+
+            for (var e = graph.Offsets[b]; e < graph.Offsets[b + 1]; e++)
+            {
+                var u = assign[graph.Neighbours[e]];
+                if (u == t || SeenEarlier(b, e, u))
+                {
+                    continue;
+                }
+
+                if (TrySwap(b, t, u, tolerance))
+                {
+                    swapped = true;
+                    break;
+                }
+            }
+        }
+
+        UpdateCentres();
+        return swapped;
+    }
+
+    /// <summary>Whether an earlier neighbour of b (before edge e) is already in territory u.</summary>
+    private bool SeenEarlier(int b, int e, int u)
+    {
+        for (var f = graph.Offsets[b]; f < e; f++)
+        {
+            if (assign[graph.Neighbours[f]] == u)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Swaps block b (in t) with the best partner block of u, when one lowers the polish objective; see <see cref="SwapPass"/>.</summary>
+    private bool TrySwap(int b, int t, int u, double tolerance)
+    {
+        var wb = graph.FreeWeight[b];
+        var changeB = graph.Moved(b, u) - graph.Moved(b, t);
+        var gainB = compactScale * compactMass[b] * (DistanceTo(b, u) - DistanceTo(b, t));
+        var partner = -1;
+        var partnerDelta = -Epsilon;
+        for (var e = graph.Offsets[b]; e < graph.Offsets[b + 1]; e++)
+        {
+            var m = graph.Neighbours[e];
+            if (assign[m] == u)
+            {
+                Consider(m);
+            }
+
+            for (var f = graph.Offsets[m]; f < graph.Offsets[m + 1]; f++)
+            {
+                var c = graph.Neighbours[f];
+                if (assign[c] == u)
+                {
+                    Consider(c);
+                }
+            }
+        }
+
+        if (partner < 0 || !CanRemove(b, t))
+        {
+            return false;
+        }
+
+        Apply(b, t, u);
+        if (!CanRemove(partner, u))
+        {
+            Apply(b, u, t);
+            return false;
+        }
+
+        Apply(partner, u, t);
+        moves += 2;
+        return true;
+
+        void Consider(int c)
+        {
+            if (graph.Locked[c] >= 0 || c == partner)
+            {
+                return;
+            }
+
+            var wc = graph.FreeWeight[c];
+            var change = changeB + graph.Moved(c, t) - graph.Moved(c, u);
+            if ((change > 0 && moved + change > movedCap) || !WithinTolerance(t, wc - wb, tolerance) || !WithinTolerance(u, wb - wc, tolerance))
+            {
+                return;
+            }
+
+            var delta = gainB + (compactScale * compactMass[c] * (DistanceTo(c, t) - DistanceTo(c, u))) + (disruptionScale * change);
+            if (delta < partnerDelta && BordersBesides(c, t, b))
+            {
+                partnerDelta = delta;
+                partner = c;
+            }
+        }
+    }
+
+    /// <summary>Whether block c has a neighbour in territory t other than block b (so it still borders t once b has left).</summary>
+    private bool BordersBesides(int c, int t, int b)
+    {
+        for (var e = graph.Offsets[c]; e < graph.Offsets[c + 1]; e++)
+        {
+            var m = graph.Neighbours[e];
+            if (m != b && assign[m] == t)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private double DistanceTo(int b, int t) =>
+        Sphere.DistanceKm(graph.MassX[b], graph.MassY[b], graph.MassZ[b], centreX[t], centreY[t], centreZ[t]);
 
     /// <summary>Locked blocks, the live map (repaired to contiguity) and one seed block per territory still without one.</summary>
     private void Start()
@@ -227,10 +379,14 @@ internal sealed class ProposalSearch
             rebalance |= block.CurrentTerritory >= 0;
         }
 
-        if (rebalance)
+        if (!rebalance)
         {
-            KeepMainComponents();
+            // From scratch: balanced Lloyd cells (k-means centres, power diagram tuned for balance); the
+            // pieces cut off from their territory's main one are grown again like a live map's.
+            Array.Copy(BalancedLloyd.Assign(graph, compactMass, referenceKm, random), assign, n);
         }
+
+        KeepMainComponents();
 
         Recompute();
         var needSeed = new List<int>();
@@ -1137,6 +1293,16 @@ internal sealed class ProposalSearch
         }
 
         return (options.BalanceWeight * balance) + (compactScale * compact) + (disruptionScale * moved);
+    }
+
+    private void Debug(string what)
+    {
+        if (Environment.GetEnvironmentVariable("GEOASSIGN_DEBUG") is null) return;
+        UpdateCentres();
+        double c = 0, m = 0; var within = 0;
+        for (var b = 0; b < n; b++) { c += compactMass[b] * Sphere.DistanceKm(graph.MassX[b], graph.MassY[b], graph.MassZ[b], centreX[assign[b]], centreY[assign[b]], centreZ[assign[b]]); m += compactMass[b]; }
+        for (var t = 0; t < k; t++) { if (Math.Abs(Deviation(t)) <= 0.05) within++; }
+        Console.Error.WriteLine($"{what}: {stopwatch.Elapsed.TotalSeconds:0.0}s km {c / m:0.0} maxdev {MaxDeviation():P1} within {within} score {Score():0.0000} it {iterations}");
     }
 
     private double MaxDeviation()
