@@ -13,7 +13,7 @@ namespace GeoAssign.Proposals;
 internal static class BalancedLloyd
 {
     /// <summary>Nearest centres a block may go to (the others are too far to matter for balance).</summary>
-    private const int Candidates = 24;
+    private const int Candidates = 16;
 
     /// <summary>Lloyd rounds: balanced assignment, then fresh centres.</summary>
     private const int LloydRounds = 10;
@@ -144,14 +144,6 @@ internal static class BalancedLloyd
             }
 
             PowerAssign(graph, assign, candidates, near, distance, additive, weight);
-            if (Environment.GetEnvironmentVariable("GEOASSIGN_DEBUG") is not null)
-            {
-                double md = 0, dsum = 0, msum = 0; var w5 = 0;
-                for (var t = 0; t < k; t++) { md = Math.Max(md, Math.Abs(weight[t] - graph.Target[t]) / graph.Target[t]); if (Math.Abs(weight[t] - graph.Target[t]) <= 0.05 * graph.Target[t]) w5++; }
-                for (var b = 0; b < n; b++) { var t = assign[b]; dsum += mass[b] * Sphere.DistanceKm(graph.MassX[b], graph.MassY[b], graph.MassZ[b], cx[t], cy[t], cz[t]); msum += mass[b]; }
-                Console.Error.WriteLine($"lloyd {round}: within5 {w5} maxdev {md:P1} km {dsum / msum:0.0} amax {additive.Max():0} amin {additive.Min():0}");
-            }
-
             Array.Clear(sum);
             for (var b = 0; b < n; b++)
             {

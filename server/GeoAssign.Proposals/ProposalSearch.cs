@@ -138,7 +138,6 @@ internal sealed class ProposalSearch
         Recompute();
         var best = (int[])assign.Clone();
         BestScore = Score();
-        Debug("start");
         Report("improving", force: true);
         var stall = 0;
         var full = true;
@@ -190,9 +189,7 @@ internal sealed class ProposalSearch
             stop = null;
             polishing = true;
             Report("polishing", force: true);
-            Debug("search");
             Polish(tolerance);
-            Debug("polish");
             Array.Copy(assign, best, n);
             BestScore = Score();
             reason = stop ?? reason;
@@ -1293,16 +1290,6 @@ internal sealed class ProposalSearch
         }
 
         return (options.BalanceWeight * balance) + (compactScale * compact) + (disruptionScale * moved);
-    }
-
-    private void Debug(string what)
-    {
-        if (Environment.GetEnvironmentVariable("GEOASSIGN_DEBUG") is null) return;
-        UpdateCentres();
-        double c = 0, m = 0; var within = 0;
-        for (var b = 0; b < n; b++) { c += compactMass[b] * Sphere.DistanceKm(graph.MassX[b], graph.MassY[b], graph.MassZ[b], centreX[assign[b]], centreY[assign[b]], centreZ[assign[b]]); m += compactMass[b]; }
-        for (var t = 0; t < k; t++) { if (Math.Abs(Deviation(t)) <= 0.05) within++; }
-        Console.Error.WriteLine($"{what}: {stopwatch.Elapsed.TotalSeconds:0.0}s km {c / m:0.0} maxdev {MaxDeviation():P1} within {within} score {Score():0.0000} it {iterations}");
     }
 
     private double MaxDeviation()
