@@ -1,13 +1,14 @@
-// Draws balanced, contiguous, compact territories from blocks: seeded region growing, then local search.
+// Draws balanced, contiguous, compact territories from blocks: balanced Lloyd start, local search, polish.
 using System.Diagnostics;
 
 namespace GeoAssign.Proposals;
 
 /// <summary>
-/// The redistricting engine. See docs/proposals.md for the algorithm: seeds (locked blocks, the live
-/// map, home bases, weighted k-means++ over the blocks), region growing that always feeds the lightest
-/// territory, then iterated local search moving border blocks between neighbouring territories while
-/// both stay contiguous, with perturbation and return to the best plan.
+/// The redistricting engine. See docs/proposals.md for the algorithm: a start (locked blocks, the live
+/// map, or from scratch balanced Lloyd cells: k-means centres and a power diagram tuned for balance),
+/// contiguity repair by region growing that always feeds the lightest territory, then iterated local
+/// search moving border blocks between neighbouring territories while both stay contiguous, with
+/// perturbation and return to the best plan, and a compactness polish of single moves and pair swaps.
 /// </summary>
 /// <remarks>Stateless and thread-safe: every call works on its own state.</remarks>
 public static class ProposalEngine

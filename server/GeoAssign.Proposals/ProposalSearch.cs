@@ -132,9 +132,49 @@ internal sealed class ProposalSearch
     internal (int[] Assignment, ProposalStopReason Reason, long Iterations) Run()
     {
         Report("seeding", force: true);
-        Start();
+        var fromScratch = Start(balanced: true);
         Report("growing", force: true);
         Grow();
+        var best = Improve();
+
+        // From scratch, a converged search has time left: a second start (k-means++ seeds grown by balance)
+        // often finds another optimum — the better-balanced one when compactness weighs little, the more
+        // compact one when it weighs much. The better score wins.
+        if (fromScratch && stop == ProposalStopReason.Converged)
+        {
+            var first = best;
+            var firstScore = BestScore;
+            stop = null;
+            Start(balanced: false);
+            Grow();
+            best = Improve();
+            if (firstScore <= BestScore)
+            {
+                best = first;
+                BestScore = firstScore;
+            }
+        }
+
+        var reason = stop ?? ProposalStopReason.Converged;
+        if (options.BalanceTolerance is { } tolerance && reason != ProposalStopReason.Cancelled)
+        {
+            Array.Copy(best, assign, n);
+            Recompute();
+            stop = null;
+            polishing = true;
+            Report("polishing", force: true);
+            Polish(tolerance);
+            Array.Copy(assign, best, n);
+            BestScore = Score();
+            reason = stop ?? reason;
+        }
+
+        return (best, reason, iterations);
+    }
+
+    /// <summary>Iterated local search from the current (complete) plan until convergence or a stop; returns the best plan and sets <see cref="BestScore"/>.</summary>
+    private int[] Improve()
+    {
         Recompute();
         var best = (int[])assign.Clone();
         BestScore = Score();
@@ -162,13 +202,13 @@ internal sealed class ProposalSearch
             Report("improving", force: false);
             if (stop is not null)
             {
-                break;
+                return best;
             }
 
             if (stall >= StallRounds)
             {
                 stop = ProposalStopReason.Converged;
-                break;
+                return best;
             }
 
             Perturb();
@@ -180,22 +220,6 @@ internal sealed class ProposalSearch
                 EnqueueChanged(best);
             }
         }
-
-        var reason = stop.Value;
-        if (options.BalanceTolerance is { } tolerance && reason != ProposalStopReason.Cancelled)
-        {
-            Array.Copy(best, assign, n);
-            Recompute();
-            stop = null;
-            polishing = true;
-            Report("polishing", force: true);
-            Polish(tolerance);
-            Array.Copy(assign, best, n);
-            BestScore = Score();
-            reason = stop ?? reason;
-        }
-
-        return (best, reason, iterations);
     }
 
     /// <summary>
@@ -365,8 +389,11 @@ internal sealed class ProposalSearch
     private double DistanceTo(int b, int t) =>
         Sphere.DistanceKm(graph.MassX[b], graph.MassY[b], graph.MassZ[b], centreX[t], centreY[t], centreZ[t]);
 
-    /// <summary>Locked blocks, the live map (repaired to contiguity) and one seed block per territory still without one.</summary>
-    private void Start()
+    /// <summary>
+    /// Locked blocks, the live map or from scratch (when balanced) the balanced Lloyd cells, repaired to
+    /// contiguity, and one seed block per territory still without one. Returns whether the run is from scratch.
+    /// </summary>
+    private bool Start(bool balanced)
     {
         var rebalance = false;
         for (var b = 0; b < n; b++)
@@ -376,7 +403,7 @@ internal sealed class ProposalSearch
             rebalance |= block.CurrentTerritory >= 0;
         }
 
-        if (!rebalance)
+        if (!rebalance && balanced)
         {
             // From scratch: balanced Lloyd cells (k-means centres, power diagram tuned for balance); the
             // pieces cut off from their territory's main one are grown again like a live map's.
@@ -397,7 +424,7 @@ internal sealed class ProposalSearch
 
         if (needSeed.Count == 0)
         {
-            return;
+            return !rebalance;
         }
 
         // Free blocks: not assigned yet. Home bases take the nearest free block; the others get weighted
@@ -454,6 +481,8 @@ internal sealed class ProposalSearch
                 StealSeed(t);
             }
         }
+
+        return !rebalance;
     }
 
     private bool TakeNearestFree(int t, double x, double y, double z)
