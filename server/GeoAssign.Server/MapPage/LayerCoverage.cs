@@ -148,13 +148,14 @@ internal sealed class LayerCoverage
             }
         }
 
-        // The edges: split anew for territories near a change or beside one whose cleanliness changed.
+        // The edges: split anew for territories near a change or beside one that joined or left the coverage.
         var split = (bool[])near.Clone();
         if (!scratch)
         {
             for (var i = 0; i < n; i++)
             {
-                if (!near[i] && clean[i] != previous!.Clean[oldIndex[i]])
+                // A neighbour's border with a territory that joined or left the coverage is now shared or outer.
+                if (near[i] && oldIndex[i] >= 0 && clean[i] != previous!.Clean[oldIndex[i]])
                 {
                     foreach (var k in tree.Query(envelopes[i]))
                     {

@@ -7,7 +7,6 @@ using System.Text.Json;
 using GeoAssign.Index;
 using GeoAssign.Index.Model;
 using Microsoft.Extensions.Caching.Memory;
-using NetTopologySuite.Coverage;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Precision;
 using NetTopologySuite.Simplify;
@@ -17,15 +16,19 @@ namespace GeoAssign.Server.MapPage;
 /// <summary>
 /// Draws a layer of a map as a GeoJSON FeatureCollection (properties id, name, owner, parent) whose
 /// geometries are simplified for a web-map zoom level: about half a screen pixel of tolerance and
-/// coordinates rounded to what that zoom can show. The layer is simplified as a coverage (NTS
-/// <see cref="CoverageSimplifier"/>): a border two territories share is simplified once, so neighbours
-/// keep sharing it (no hairline gaps or overlaps) and no ring collapses or crosses another. Territories
-/// that do not form a clean coverage with their neighbours (overlaps, mismatched borders, found by
-/// <see cref="CoverageValidator"/> once per map version and layer) are simplified alone, topology-preserving
-/// as before. The page never receives the full resolution, however far it zooms in: zoom levels above
-/// <see cref="MaxZoom"/> get the <see cref="MaxZoom"/> drawing. Answers (the JSON, its gzip and an ETag)
-/// are cached by (map version, plan, layer, zoom) in the server's memory cache; a new version makes new
-/// keys, so an entry is never stale. Lookups never go through here. Thread-safe.
+/// coordinates rounded to what that zoom can show. The layer is simplified as a coverage: its
+/// territories are split at their nodes into edges (<see cref="LayerCoverage"/>), a border two
+/// territories share being one edge simplified once, so neighbours keep sharing it (no hairline gaps
+/// or overlaps); an edge that then crosses or touches another, or leaves a territory invalid, takes
+/// the next finer level (<see cref="EdgeConflicts"/>). Territories that do not form a clean coverage
+/// with their neighbours (overlaps, mismatched borders, found by <see cref="NetTopologySuite.Coverage.CoverageValidator"/>)
+/// are simplified alone, topology-preserving. A new map version is built from the latest one drawn:
+/// edges, their simplifications and the coverage check carry over for every territory the edit did not
+/// reach, and the drawing is the same as one built from scratch. The page never receives the full
+/// resolution, however far it zooms in: zoom levels above <see cref="MaxZoom"/> get the
+/// <see cref="MaxZoom"/> drawing. Answers (the JSON, its gzip and an ETag) are cached by (map version,
+/// plan, layer, zoom) in the server's memory cache; a new version makes new keys, so an entry is never
+/// stale. Lookups never go through here. Thread-safe.
 /// </summary>
 internal sealed partial class TerritoryDrawing(IMemoryCache cache, ILogger<TerritoryDrawing> logger)
 {
@@ -252,7 +255,7 @@ internal sealed partial class TerritoryDrawing(IMemoryCache cache, ILogger<Terri
             var reassemble = new HashSet<int>();
             foreach (var e in redraw)
             {
-                drawn[e] = Rounded(edges[e].At(stage[e], Counters), decimals, edges[e].IsRing);
+                drawn[e] = Rounded(edges[e].At(stage[e], Counters), decimals);
                 foreach (var i in territoriesOf[e] ?? [])
                 {
                     reassemble.Add(i);
@@ -302,7 +305,7 @@ internal sealed partial class TerritoryDrawing(IMemoryCache cache, ILogger<Terri
     }
 
     // Points rounded to the decimals, without repeats (a closed edge stays closed).
-    private static Coordinate[] Rounded(double[] xy, int decimals, bool isRing)
+    private static Coordinate[] Rounded(double[] xy, int decimals)
     {
         var points = new List<Coordinate>(xy.Length / 2);
         for (var k = 0; k < xy.Length; k += 2)
@@ -314,7 +317,6 @@ internal sealed partial class TerritoryDrawing(IMemoryCache cache, ILogger<Terri
             }
         }
 
-        _ = isRing;
         return [.. points];
     }
 
