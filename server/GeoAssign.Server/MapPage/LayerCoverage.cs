@@ -17,8 +17,9 @@ namespace GeoAssign.Server.MapPage;
 /// </summary>
 internal sealed class LayerCoverage
 {
-    private LayerCoverage(long version, Territory[] territories, bool[] clean, EdgeRef[][][]?[] rings, CoverageEdge[] edges, int[] touched)
+    private LayerCoverage(long version, Territory[] territories, bool[] clean, EdgeRef[][][]?[] rings, CoverageEdge[] edges, int[] touched, TimeSpan checking)
     {
+        Checking = checking;
         Version = version;
         Territories = territories;
         Clean = clean;
@@ -44,6 +45,9 @@ internal sealed class LayerCoverage
 
     /// <summary>The territories checked and split anew for this version (all of them when built from scratch).</summary>
     public int[] Touched { get; }
+
+    /// <summary>How long the coverage check took (the rest of the build is splitting into edges).</summary>
+    public TimeSpan Checking { get; }
 
     /// <summary>Builds the coverage of <paramref name="territories"/> (sorted by id), from <paramref name="previous"/> where it can.</summary>
     public static LayerCoverage Build(long version, Territory[] territories, LayerCoverage? previous, DrawingCounters counters, Action<Exception> validationFailed)
@@ -121,6 +125,7 @@ internal sealed class LayerCoverage
 
         var check = Indexes(near);
         counters.CountChecked(check.Length);
+        var checkClock = System.Diagnostics.Stopwatch.StartNew();
         if (check.Length > 0)
         {
             var scope = scratch ? check : WithNeighbours(check, envelopes, tree);
@@ -147,6 +152,8 @@ internal sealed class LayerCoverage
                 }
             }
         }
+
+        var checking = checkClock.Elapsed;
 
         // The edges: split anew for territories near a change or beside one that joined or left the coverage.
         var split = (bool[])near.Clone();
@@ -220,7 +227,7 @@ internal sealed class LayerCoverage
             }
         }
 
-        return new LayerCoverage(version, territories, clean, rings, [.. ordered], Indexes(near.Zip(split, (a, b) => a || b).ToArray()));
+        return new LayerCoverage(version, territories, clean, rings, [.. ordered], Indexes(near.Zip(split, (a, b) => a || b).ToArray()), checking);
     }
 
     private static bool SameShape(Geometry before, Geometry after) => ReferenceEquals(before, after) || before.EqualsExact(after);

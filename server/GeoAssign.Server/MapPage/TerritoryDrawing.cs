@@ -174,7 +174,7 @@ internal sealed partial class TerritoryDrawing(IMemoryCache cache, ILogger<Terri
             LogNotACoverage(logger, map.Version, layer, alone, territories.Length, string.Join(", ", territories.Where((_, i) => !prepared.Clean[i]).Take(5).Select(t => t.Id)));
         }
 
-        LogCoverage(logger, map.Version, plan, layer, (long)clock.Elapsed.TotalMilliseconds, prepared.Touched.Length, territories.Length, prepared.Edges.Length, previous?.Version ?? 0);
+        LogCoverage(logger, map.Version, plan, layer, (long)clock.Elapsed.TotalMilliseconds, (long)prepared.Checking.TotalMilliseconds, prepared.Touched.Length, territories.Length, prepared.Edges.Length, previous?.Version ?? 0);
         _latest.AddOrUpdate((plan, layer), prepared, (_, existing) => existing.Version > prepared.Version ? existing : prepared);
         cache.Set(key, prepared, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromMinutes(5) });
         return prepared;
@@ -464,14 +464,11 @@ internal sealed partial class TerritoryDrawing(IMemoryCache cache, ILogger<Terri
     [LoggerMessage(Level = LogLevel.Warning, Message = "Map version {Version}, layer {Layer}: {Alone} of {Count} territories overlap or do not match their neighbours' borders (e.g. {Examples}); they are simplified alone on the map page, so hairline gaps may show beside them")]
     private static partial void LogNotACoverage(ILogger logger, long version, string layer, int alone, int count, string examples);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Map version {Version}, layer {Layer}: the coverage check failed; every territory is simplified alone on the map page")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Map version {Version}, layer {Layer}: the coverage check failed; the territories it checked are simplified alone on the map page")]
     private static partial void LogValidationFailed(ILogger logger, Exception exception, long version, string layer);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Map version {Version}, layer {Layer}: simplifying the layer as a coverage at tolerance {Tolerance} failed; its territories are simplified alone")]
-    private static partial void LogCoverageSimplificationFailed(ILogger logger, Exception exception, long version, string layer, double tolerance);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Map page drawing coverage of version {Version} plan {Plan} layer {Layer}: {Milliseconds} ms, {Touched} of {Count} territories checked or split anew (from version {Previous}; 0: from scratch), {Edges} edges")]
-    private static partial void LogCoverage(ILogger logger, long version, string plan, string layer, long milliseconds, int touched, int count, int edges, long previous);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Map page drawing coverage of version {Version} plan {Plan} layer {Layer}: {Milliseconds} ms ({CheckMilliseconds} ms of them the coverage check, the rest splitting into edges), {Touched} of {Count} territories checked or split anew (from version {Previous}; 0: from scratch), {Edges} edges")]
+    private static partial void LogCoverage(ILogger logger, long version, string plan, string layer, long milliseconds, long checkMilliseconds, int touched, int count, int edges, long previous);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Map version {Version}, layer {Layer}, zoom {Zoom}: {Count} territories stay invalid drawn from their borders even at full resolution; they are simplified alone")]
     private static partial void LogSpoilt(ILogger logger, long version, string layer, int zoom, int count);
