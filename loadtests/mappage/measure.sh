@@ -4,7 +4,7 @@
 # map of 3,000 districts with 5 million vertices; then zoom steps. Writes a Markdown table to
 # loadtests/results/<date>-mappage.md and stdout. See docs/map-page.md ("Scale").
 #
-#   bash loadtests/mappage/measure.sh                 # about 5 minutes on 2 cores
+#   bash loadtests/mappage/measure.sh                 # about 10 minutes on 2 cores
 #   RUNS=5 bash loadtests/mappage/measure.sh          # more page loads per map
 #
 # Environment: RUNS (cold/warm load pairs per map, default 3), DISTRICTS (default 3000), VERTICES
@@ -14,7 +14,9 @@
 # For each map it starts a fresh GeoAssign server (Release) on free loopback ports with data in a
 # temporary folder, imports the map, and opens the page: the first load is the first drawing that
 # server makes of that version (nothing is cached on either side); later cold loads find the
-# drawing in the server's cache but not in the browser's.
+# drawing in the server's cache but not in the browser's. Then it moves one vertex of a border two
+# territories share (loadtests/mappage/edit-border.py), imports that edit and opens the page on the
+# new version at once; then restarts the server over its stored map and opens the page at once.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -67,27 +69,44 @@ mkdir -p "$(dirname "$out")"
 } >"$work/table.md"
 
 # measure LABEL FILE IMPORT-OPTIONS...
-measure() {
-  local label=$1 file=$2
-  shift 2
-  local grpc_port http_port
+# start_server LABEL: a GeoAssign server on fresh free ports over the label's data folder (kept across restarts).
+start_server() {
+  local label=$1
   grpc_port=$(free_port)
   http_port=$(free_port)
   say "$label: starting GeoAssign (gRPC :$grpc_port, HTTP/1.1 :$http_port)"
   env GeoAssign__DataDirectory="$work/data-$label" GeoAssign__Http1Url="http://127.0.0.1:$http_port" Logging__LogLevel__Default=Warning \
     'Logging__LogLevel__GeoAssign.Server.MapPage=Information' \
-    dotnet server/GeoAssign.Server/bin/Release/net10.0/GeoAssign.Server.dll --urls "http://127.0.0.1:$grpc_port" >"$work/server-$label.log" 2>&1 &
+    dotnet server/GeoAssign.Server/bin/Release/net10.0/GeoAssign.Server.dll --urls "http://127.0.0.1:$grpc_port" >>"$work/server-$label.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 600); do
     if (exec 3<>"/dev/tcp/127.0.0.1/$http_port") 2>/dev/null; then break; fi
     kill -0 "$server_pid" 2>/dev/null || { cat "$work/server-$label.log" >&2; exit 1; }
     sleep 0.1
   done
+}
+
+# measure LABEL FILE IMPORT-OPTIONS...: the first drawing of an imported map, then of the version after
+# an edit of one border (two territories), then after a restart of the server over the stored map.
+measure() {
+  local label=$1 file=$2
+  shift 2
+  start_server "$label"
   say "$label: importing $file"
   local started=$SECONDS
   "${load_tool[@]}" import "$file" "$@" --target "http://127.0.0.1:$grpc_port" >&2
   say "$label: imported in $((SECONDS - started)) s; opening the page"
   "${load_tool[@]}" map-page --page-url "http://127.0.0.1:$http_port" --label "$label" --runs "$runs" --markdown "$work/rows.md" >/dev/null
+
+  say "$label: editing one border (load average $(loadavg))"
+  python3 loadtests/mappage/edit-border.py "$file" "$work/edit.geojson" >&2
+  "${load_tool[@]}" import "$work/edit.geojson" "$@" --target "http://127.0.0.1:$grpc_port" >&2
+  "${load_tool[@]}" map-page --page-url "http://127.0.0.1:$http_port" --label "$label, after a border edit" --runs 1 --markdown "$work/rows.md" >/dev/null
+
+  stop_server
+  say "$label: restarting the server over the stored map (load average $(loadavg))"
+  start_server "$label"
+  "${load_tool[@]}" map-page --page-url "http://127.0.0.1:$http_port" --label "$label, after a restart" --runs 1 --markdown "$work/rows.md" >/dev/null
   grep "Map page drawing" "$work/server-$label.log" | sed 's/^/    server: /' >&2 || true
   stop_server
 }

@@ -129,7 +129,7 @@ public sealed class CoverageDrawingTests(ITestOutputHelper output)
     }
 
     // The drawing's features as NTS geometries, in the drawing's order.
-    private static List<(string Id, Geometry Shape)> Read(byte[] json)
+    internal static List<(string Id, Geometry Shape)> Read(byte[] json)
     {
         using var document = JsonDocument.Parse(json);
         var result = new List<(string, Geometry)>();

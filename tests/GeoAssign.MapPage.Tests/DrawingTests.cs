@@ -95,6 +95,47 @@ public sealed class DrawingTests
         Assert.Contains("q9", await noPlan.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Page_assets_carry_a_content_hash_so_a_browser_keeps_them_and_revalidates_the_page()
+    {
+        await using var server = await TestServer.StartAsync(http1: true);
+        using var http = new HttpClient { BaseAddress = server.Http1Address };
+
+        using var page = await http.GetAsync("/map");
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Equal("no-cache", page.Headers.CacheControl?.ToString());
+        var pageTag = page.Headers.ETag!;
+        using var again = new HttpRequestMessage(HttpMethod.Get, "/map") { Headers = { IfNoneMatch = { pageTag } } };
+        Assert.Equal(HttpStatusCode.NotModified, (await http.SendAsync(again)).StatusCode);
+
+        // The page names each asset with the hash of its content; that URL is kept for a year.
+        var script = System.Text.RegularExpressions.Regex.Match(html, "/map/assets/leaflet\\.js\\?v=([0-9a-f]+)");
+        Assert.True(script.Success, html);
+        using var asset = await http.GetAsync(script.Value);
+        Assert.Equal(HttpStatusCode.OK, asset.StatusCode);
+        Assert.True(asset.Headers.CacheControl is { Public: true, MaxAge.TotalDays: >= 365 }, asset.Headers.CacheControl?.ToString());
+        Assert.Equal($"\"{script.Groups[1].Value}\"", asset.Headers.ETag?.Tag);
+        var content = await asset.Content.ReadAsByteArrayAsync();
+        Assert.Equal(script.Groups[1].Value, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content).AsSpan(0, 8)));
+
+        // Asked for without the hash (or with an old one) it is revalidated; a browser that has it gets a 304.
+        using var plain = await http.GetAsync("/map/assets/leaflet.js?v=old");
+        Assert.Equal("no-cache", plain.Headers.CacheControl?.ToString());
+        using var revalidate = new HttpRequestMessage(HttpMethod.Get, "/map/assets/leaflet.js") { Headers = { IfNoneMatch = { asset.Headers.ETag! } } };
+        using var notModified = await http.SendAsync(revalidate);
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        Assert.Empty(await notModified.Content.ReadAsByteArrayAsync());
+
+        // Gzipped for browsers, the same bytes once decompressed.
+        using var gzipped = new HttpRequestMessage(HttpMethod.Get, script.Value) { Headers = { AcceptEncoding = { new("gzip") } } };
+        using var compressed = await http.SendAsync(gzipped);
+        Assert.Equal("gzip", compressed.Content.Headers.ContentEncoding.Single());
+        await using var unzip = new System.IO.Compression.GZipStream(await compressed.Content.ReadAsStreamAsync(), System.IO.Compression.CompressionMode.Decompress);
+        using var copy = new MemoryStream();
+        await unzip.CopyToAsync(copy);
+        Assert.Equal(content, copy.ToArray());
+    }
+
     private static Task<HttpResponseMessage> SendAsync(HttpClient http, string path, string key)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, path);

@@ -1,5 +1,8 @@
 // The map page: its HTML, scripts and styles (embedded in the server) and the drawing of a layer it loads.
 using System.Collections.Frozen;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
 using GeoAssign.Index.Model;
 using GeoAssign.Replication.Replicas;
 using GeoAssign.Server.Http;
@@ -26,8 +29,8 @@ internal static class MapPageEndpoints
 
     private const string ResourcePrefix = "MapPage/";
 
-    // The embedded files by their path under /map/assets/, with their media types.
-    private static readonly FrozenDictionary<string, (string Resource, string MediaType)> Assets = LoadAssetNames();
+    // The embedded files by their path under /map/assets/: content, media type and an ETag of the content.
+    private static readonly FrozenDictionary<string, PageAsset> Assets = LoadAssets();
 
     /// <summary>Adds the drawing's and the ancestry's cache users, and the drawing ahead.</summary>
     public static void AddMapPage(this IServiceCollection services)
@@ -41,26 +44,45 @@ internal static class MapPageEndpoints
     public static void MapMapPage(this IEndpointRouteBuilder endpoints)
     {
         // Not routes of the API: the OpenAPI document lists the gRPC routes only.
-        endpoints.MapGet(PagePath, () => Assets.ContainsKey("leaflet.js")
-            ? Asset("index.html")
+        endpoints.MapGet(PagePath, (HttpContext context) => Assets.ContainsKey("leaflet.js")
+            ? Asset(context, "index.html")
             : Results.Text("The map page was built without Leaflet: Node.js and npm were missing when the server was built. "
                 + "Install them (bash tests/run.sh does, or apt-get install nodejs npm) and rebuild the server; everything else works without them.\n",
                 "text/plain; charset=utf-8", statusCode: StatusCodes.Status503ServiceUnavailable)).ExcludeFromDescription();
-        endpoints.MapGet(PagePath + "/assets/{**path}", (string path) => Asset(path)).ExcludeFromDescription();
+        endpoints.MapGet(PagePath + "/assets/{**path}", (HttpContext context, string path) => Asset(context, path)).ExcludeFromDescription();
         endpoints.MapGet(DrawingPath, Draw).ExcludeFromDescription();
         endpoints.MapGet(IndexCells.Path, IndexCells.Get).ExcludeFromDescription();
         endpoints.MapGet(TerritoryAncestry.Path, TerritoryAncestry.Get).ExcludeFromDescription();
     }
 
-    private static IResult Asset(string path)
+    // The page and its assets carry an ETag of their content, so a browser that has them gets a 304.
+    // index.html names each asset with its hash (?v=), and an asset asked for with its current hash
+    // never changes: the browser keeps it for a year without asking. Anything else is revalidated.
+    private static IResult Asset(HttpContext context, string path)
     {
         if (!Assets.TryGetValue(path, out var asset))
         {
             return Results.NotFound();
         }
 
-        var stream = typeof(MapPageEndpoints).Assembly.GetManifestResourceStream(asset.Resource)!;
-        return Results.Stream(stream, asset.MediaType);
+        var headers = context.Response.Headers;
+        headers.ETag = asset.ETag;
+        headers.CacheControl = string.Equals(context.Request.Query["v"], asset.Hash, StringComparison.Ordinal)
+            ? "public, max-age=31536000, immutable"
+            : "no-cache";
+        headers.Vary = "Accept-Encoding";
+        if (context.Request.Headers.IfNoneMatch.Contains(asset.ETag))
+        {
+            return Results.StatusCode(StatusCodes.Status304NotModified);
+        }
+
+        if (AcceptsGzip(context.Request))
+        {
+            headers.ContentEncoding = "gzip";
+            return Results.Bytes(asset.Gzip, asset.MediaType);
+        }
+
+        return Results.Bytes(asset.Content, asset.MediaType);
     }
 
     private static IResult Draw(HttpContext context, MapReplica maps, ApiKeyRegistry keys, TerritoryDrawing drawing,
@@ -117,10 +139,34 @@ internal static class MapPageEndpoints
         return false;
     }
 
-    private static FrozenDictionary<string, (string, string)> LoadAssetNames() =>
-        typeof(MapPageEndpoints).Assembly.GetManifestResourceNames()
+    private static FrozenDictionary<string, PageAsset> LoadAssets()
+    {
+        var assembly = typeof(MapPageEndpoints).Assembly;
+        var assets = assembly.GetManifestResourceNames()
             .Where(name => name.StartsWith(ResourcePrefix, StringComparison.Ordinal))
-            .ToFrozenDictionary(name => name[ResourcePrefix.Length..], name => (name, MediaType(name)), StringComparer.Ordinal);
+            .ToDictionary(name => name[ResourcePrefix.Length..], name => PageAsset.Of(Read(assembly, name), MediaType(name)), StringComparer.Ordinal);
+        if (assets.TryGetValue("index.html", out var page))
+        {
+            // The page names each asset with its hash, so that a new build's assets are new URLs.
+            var html = Encoding.UTF8.GetString(page.Content);
+            foreach (var (path, asset) in assets)
+            {
+                html = html.Replace($"\"/map/assets/{path}\"", $"\"/map/assets/{path}?v={asset.Hash}\"", StringComparison.Ordinal);
+            }
+
+            assets["index.html"] = PageAsset.Of(Encoding.UTF8.GetBytes(html), page.MediaType);
+        }
+
+        return assets.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
+    private static byte[] Read(System.Reflection.Assembly assembly, string name)
+    {
+        using var stream = assembly.GetManifestResourceStream(name)!;
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
 
     private static string MediaType(string name) => Path.GetExtension(name) switch
     {
@@ -130,4 +176,21 @@ internal static class MapPageEndpoints
         ".png" => "image/png",
         _ => "text/plain; charset=utf-8",
     };
+}
+
+/// <summary>One file of the page as served: its bytes, their gzip, media type, content hash and ETag. Immutable.</summary>
+internal sealed record PageAsset(byte[] Content, byte[] Gzip, string MediaType, string Hash, string ETag)
+{
+    /// <summary>The asset of <paramref name="content"/>, hashed and gzipped.</summary>
+    public static PageAsset Of(byte[] content, string mediaType)
+    {
+        var hash = Convert.ToHexStringLower(SHA256.HashData(content).AsSpan(0, 8));
+        using var gzip = new MemoryStream();
+        using (var compressor = new GZipStream(gzip, CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            compressor.Write(content);
+        }
+
+        return new PageAsset(content, gzip.ToArray(), mediaType, hash, $"\"{hash}\"");
+    }
 }
