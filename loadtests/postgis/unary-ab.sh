@@ -11,7 +11,8 @@
 #          after-no-scope=server/GeoAssign.Server/bin/Release/net10.0,Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics=Warning
 #
 # SERVER_DIR holds a built GeoAssign.Server.dll (copy bin/Release/net10.0 aside before changing the
-# code). The variant name "minimal" with SERVER_DIR "-" runs loadtests/MinimalGrpc instead.
+# code). The variant name "minimal" with SERVER_DIR "-" runs loadtests/MinimalGrpc instead (the
+# ENV=VALUE settings apply to it too, e.g. DOTNET_gcServer=0 for the runtime's part of a knob).
 # Environment: CLIENTS (default "1 2 4 16"), ROUNDS (default 5), DURATION (s, default 3), WARMUP
 # (s, default 1), POINT_LAT / POINT_LNG (default a point in Denver), PATH_KIND=json for GET
 # /v1/resolve over h2c instead of gRPC, KEEP_WORK=1.
@@ -79,7 +80,7 @@ for spec in "$@"; do
   envs=("${parts[@]:1}")
   port=$(free_port)
   if [ "$dir" = - ]; then
-    dotnet loadtests/MinimalGrpc/bin/Release/net10.0/MinimalGrpc.dll --urls "http://127.0.0.1:$port" >"$work/$name.log" 2>&1 &
+    env "${envs[@]}" dotnet loadtests/MinimalGrpc/bin/Release/net10.0/MinimalGrpc.dll --urls "http://127.0.0.1:$port" >"$work/$name.log" 2>&1 &
   else
     cp -r "$work/map" "$work/map-$name"
     env "${envs[@]}" GeoAssign__DataDirectory="$work/map-$name" GeoAssign__Http1Url="" Logging__LogLevel__Default=Warning \

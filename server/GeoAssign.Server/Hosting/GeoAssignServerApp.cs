@@ -71,6 +71,12 @@ public static partial class GeoAssignServerApp
                 options.Connections.ApplyTo(kestrel.Limits);
             }
         });
+        // Invalid values stop the start through the options validator, as above.
+        if (options.Transport.Problems().Count == 0)
+        {
+            builder.WebHost.UseSockets(options.Transport.ApplyTo);
+        }
+
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
 
         builder.Services.AddOptions<GeoAssignServerOptions>().Bind(section).ValidateOnStart();

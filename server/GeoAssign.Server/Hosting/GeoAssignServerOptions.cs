@@ -127,6 +127,9 @@ public sealed class GeoAssignServerOptions
     /// <summary>Limits on client connections (<c>GeoAssign:Connections</c>).</summary>
     public ConnectionOptions Connections { get; set; } = new();
 
+    /// <summary>How Kestrel's socket transport schedules I/O (<c>GeoAssign:Transport</c>).</summary>
+    public TransportOptions Transport { get; set; } = new();
+
     /// <summary>Metric exporters.</summary>
     public TelemetryOptions Telemetry { get; set; } = new();
 
@@ -355,6 +358,43 @@ public sealed class ConnectionOptions
     }
 }
 
+/// <summary>
+/// How Kestrel's socket transport schedules I/O (<c>GeoAssign:Transport</c>), applied to
+/// <c>SocketTransportOptions</c>. The defaults are Kestrel's; docs/operations.md says what each
+/// setting gave for unary calls on a 2-core machine.
+/// </summary>
+public sealed class TransportOptions
+{
+    /// <summary>
+    /// Kestrel's <c>UnsafePreferInlineScheduling</c>: runs connection processing, and application code
+    /// up to its first asynchronous wait, on the socket's I/O thread instead of handing it to the
+    /// thread pool. Saves a thread hop per read, but a handler that computes for long there stalls
+    /// every connection of that I/O queue. Default false.
+    /// </summary>
+    public bool InlineScheduling { get; set; }
+
+    /// <summary>
+    /// Kestrel's <c>IOQueueCount</c>: the number of queues that process socket I/O; 0 hands I/O to
+    /// the thread pool directly. Default: Kestrel's (the processor count, at most 16).
+    /// </summary>
+    public int? IOQueueCount { get; set; }
+
+    /// <summary>What is wrong with these settings, each problem naming its setting; empty when nothing is.</summary>
+    public List<string> Problems() => IOQueueCount is < 0 or > 64
+        ? [$"GeoAssign:Transport:IOQueueCount must be between 0 and 64 (it is {IOQueueCount})."]
+        : [];
+
+    /// <summary>Sets these on the socket transport's options; call only when <see cref="Problems"/> finds none.</summary>
+    public void ApplyTo(Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions transport)
+    {
+        transport.UnsafePreferInlineScheduling = InlineScheduling;
+        if (IOQueueCount is { } count)
+        {
+            transport.IOQueueCount = count;
+        }
+    }
+}
+
 /// <summary>Where metrics go (<c>GeoAssign:Telemetry</c>). Nothing is exported unless configured.</summary>
 public sealed class TelemetryOptions
 {
@@ -499,6 +539,7 @@ internal sealed class GeoAssignServerOptionsValidator : IValidateOptions<GeoAssi
         }
 
         failures.AddRange(options.Connections.Problems());
+        failures.AddRange(options.Transport.Problems());
 
         if (options.Telemetry.ExportInterval <= TimeSpan.Zero)
         {
