@@ -2,6 +2,7 @@
 using System.Collections.Immutable;
 using GeoAssign.H3;
 using NetTopologySuite.Geometries;
+using NetTopologySuite.Geometries.Prepared;
 using NetTopologySuite.Geometries.Utilities;
 using NetTopologySuite.Operation.Overlay;
 using NetTopologySuite.Operation.OverlayNG;
@@ -82,7 +83,9 @@ public static class BlockSplit
     /// <param name="targetWeight">The target weight a share is taken of (the smallest territory target), above 0.</param>
     /// <param name="options">The share and the limits; null for the defaults.</param>
     /// <exception cref="ArgumentException">A bad account (see <see cref="AccountPlacement"/>), a target or share not above 0.</exception>
-    public static BlockSplitResult Split(BlockSet blocks, IReadOnlyList<AccountPoint> accounts, double targetWeight, BlockSplitOptions? options = null)
+    /// <param name="placement">The accounts already placed into <paramref name="blocks"/>, or null to place them here.</param>
+    public static BlockSplitResult Split(BlockSet blocks, IReadOnlyList<AccountPoint> accounts, double targetWeight, BlockSplitOptions? options = null,
+        AccountPlacementResult? placement = null)
     {
         ArgumentNullException.ThrowIfNull(blocks);
         ArgumentNullException.ThrowIfNull(accounts);
@@ -97,7 +100,12 @@ public static class BlockSplit
             throw new ArgumentException($"The target weight {targetWeight} is not a number above 0.", nameof(targetWeight));
         }
 
-        var placement = AccountPlacement.Place(blocks, accounts);
+        if (placement is not null && placement.BlockOf.Length != accounts.Count)
+        {
+            throw new ArgumentException($"The placement has {placement.BlockOf.Length} accounts; there are {accounts.Count}.", nameof(placement));
+        }
+
+        placement ??= AccountPlacement.Place(blocks, accounts);
         var limit = options.Share * targetWeight;
         var members = new Dictionary<int, List<int>>();
         for (var a = 0; a < accounts.Count; a++)
@@ -187,24 +195,20 @@ public static class BlockSplit
             resolution++;
         }
 
-        var cut = Clip(block, resolution);
-        while (resolution < finest && Heaviest(cut.Cells, accounts, resolution) > limit)
+        // The resolution is chosen from the accounts' cells and the number of cells meeting the block; only the chosen
+        // resolution is clipped.
+        while (resolution < finest && Heaviest(accounts, resolution) > limit)
         {
-            // The next level has about seven times the cells; stop before it passes the part limit.
-            if (cut.Geometries.Length * 7 > options.MaxPartsPerBlock && block.AreaKm2 / MeanCellAreaKm2(resolution + 1) > options.MaxPartsPerBlock)
+            // The cells that may meet the block bound its parts: stop before they pass the part limit.
+            if (H3Blocks.CellsMeeting(block.Geometry, resolution + 1).Count > options.MaxPartsPerBlock)
             {
                 break;
             }
 
-            var finer = Clip(block, resolution + 1);
-            if (finer.Geometries.Length > options.MaxPartsPerBlock)
-            {
-                break;
-            }
-
-            (cut, resolution) = (finer, resolution + 1);
+            resolution++;
         }
 
+        var cut = Clip(block, resolution);
         var ids = cut.Cells.Select(c => $"{block.Id}#{c}").ToArray();
         return (cut.Geometries, ids, resolution);
     }
@@ -214,14 +218,23 @@ public static class BlockSplit
     {
         var polygon = block.Geometry;
         var factory = polygon.Factory;
+        var prepared = PreparedGeometryFactory.Prepare(polygon);
         var canon = new H3Blocks.VertexCanon();
         var geometries = new List<NtsGeometry>();
         var cells = new List<H3Index>();
         foreach (var cell in H3Blocks.CellsMeeting(polygon, resolution).Order())
         {
             var shape = H3Blocks.CellPolygon(cell, factory, canon);
-            if (!shape.EnvelopeInternal.Intersects(polygon.EnvelopeInternal))
+            if (!shape.EnvelopeInternal.Intersects(polygon.EnvelopeInternal) || !prepared.Intersects(shape))
             {
+                continue;
+            }
+
+            // A cell wholly inside is its own sub-block, vertices shared exactly with its neighbours; the others are clipped.
+            if (prepared.ContainsProperly(shape))
+            {
+                geometries.Add(shape);
+                cells.Add(cell);
                 continue;
             }
 
@@ -243,9 +256,9 @@ public static class BlockSplit
     }
 
     // The weight of the heaviest cell, accounts counted by the cell they fall in (the stopping rule only).
-    private static double Heaviest(H3Index[] cells, List<AccountPoint> accounts, int resolution)
+    private static double Heaviest(List<AccountPoint> accounts, int resolution)
     {
-        var weight = new Dictionary<H3Index, double>(cells.Length);
+        var weight = new Dictionary<H3Index, double>();
         var heaviest = 0.0;
         foreach (var account in accounts)
         {
