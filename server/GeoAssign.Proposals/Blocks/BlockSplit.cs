@@ -75,6 +75,9 @@ public sealed record BlockSplitResult(BlockSet Blocks, AccountPlacementResult Pl
 /// </remarks>
 public static class BlockSplit
 {
+    /// <summary>A node of a divided block's border within this many degrees of another block's segment lies on it.</summary>
+    public const double NodeToleranceDegrees = 1e-11;
+
     private const double EarthAreaKm2 = 510_065_621.724;
 
     /// <summary>Divides the heavy blocks.</summary>
@@ -148,6 +151,47 @@ public static class BlockSplit
             }
         }
 
+        // The nodes where cell edges cross a divided block's border (with the cells' vertices: every coordinate that is
+        // not the block's) go into every ring they lie on: the parts of the other divided blocks and the undivided neighbours.
+        var original = new HashSet<Coordinate>();
+        var nodes = new NetTopologySuite.Index.Strtree.STRtree<Coordinate>();
+        var nodeCount = 0;
+        foreach (var (b, cut) in parts)
+        {
+            original.Clear();
+            original.UnionWith(blocks.Blocks[b].Geometry.Coordinates);
+            var seen = new HashSet<Coordinate>();
+            foreach (var piece in cut.Geometries)
+            {
+                foreach (var c in piece.Coordinates)
+                {
+                    if (!original.Contains(c) && seen.Add(c))
+                    {
+                        nodes.Insert(new Envelope(c), c);
+                        nodeCount++;
+                    }
+                }
+            }
+        }
+
+        if (nodeCount > 0)
+        {
+            var touched = new HashSet<int>();
+            foreach (var b in parts.Keys)
+            {
+                touched.Add(b);
+                touched.UnionWith(blocks.Blocks[b].Neighbours);
+            }
+
+            foreach (var b in touched)
+            {
+                for (var i = firstOf[b]; i < firstOf[b] + (parts.TryGetValue(b, out var cut) ? cut.Geometries.Length : 1); i++)
+                {
+                    geometries[i] = WithNodes(geometries[i], nodes);
+                }
+            }
+        }
+
         var neighbours = Adjacency(blocks, parts, firstOf, parent, geometries, options.ToleranceDegrees);
         var shapes = ImmutableArray.CreateBuilder<BlockShape>(parent.Count);
         for (var i = 0; i < parent.Count; i++)
@@ -156,7 +200,7 @@ public static class BlockSplit
             var list = neighbours[i].ToImmutableArray();
             shapes.Add(parts.TryGetValue(b, out var cut)
                 ? BlockSet.Shape(cut.Ids[i - firstOf[b]], geometries[i], list)
-                : blocks.Blocks[b] with { Neighbours = list });
+                : blocks.Blocks[b] with { Geometry = geometries[i], Neighbours = list });
         }
 
         var result = new BlockSet(shapes.MoveToImmutable());
@@ -220,8 +264,8 @@ public static class BlockSplit
         var factory = polygon.Factory;
         var prepared = PreparedGeometryFactory.Prepare(polygon);
         var canon = new H3Blocks.VertexCanon();
-        var geometries = new List<NtsGeometry>();
-        var cells = new List<H3Index>();
+        var inside = new Dictionary<H3Index, NtsGeometry>();
+        var crossing = new List<(H3Index Cell, Polygon Shape)>();
         foreach (var cell in H3Blocks.CellsMeeting(polygon, resolution).Order())
         {
             var shape = H3Blocks.CellPolygon(cell, factory, canon);
@@ -230,29 +274,116 @@ public static class BlockSplit
                 continue;
             }
 
-            // A cell wholly inside is its own sub-block, vertices shared exactly with its neighbours; the others are clipped.
+            // A cell wholly inside is its own sub-block, vertices shared exactly with its neighbours.
             if (prepared.ContainsProperly(shape))
             {
-                geometries.Add(shape);
-                cells.Add(cell);
-                continue;
+                inside.Add(cell, shape);
             }
-
-            var piece = OverlayNGRobust.Overlay(shape, polygon, SpatialFunction.Intersection);
-            if (!piece.IsValid)
+            else
             {
-                piece = GeometryFixer.Fix(piece);
-            }
-
-            piece = LayerBlocks.Polygonal(piece);
-            if (!piece.IsEmpty && piece.Area > 0)
-            {
-                geometries.Add(piece);
-                cells.Add(cell);
+                crossing.Add((cell, shape));
             }
         }
 
-        return ([.. geometries], [.. cells]);
+        // Cells crossing the border: the block's boundary and their rings noded together once, so that two pieces
+        // meeting where a cell edge crosses the border share that node exactly; each face inside the block goes to
+        // the crossing cell holding it.
+        var lines = new List<NtsGeometry> { polygon.Boundary };
+        var tree = new NetTopologySuite.Index.Strtree.STRtree<int>();
+        for (var i = 0; i < crossing.Count; i++)
+        {
+            lines.Add(crossing[i].Shape.ExteriorRing);
+            tree.Insert(crossing[i].Shape.EnvelopeInternal, i);
+        }
+
+        var faces = new List<Polygon>[crossing.Count];
+        if (crossing.Count > 0)
+        {
+            var noded = NetTopologySuite.Operation.Union.UnaryUnionOp.Union(factory.BuildGeometry(lines));
+            var polygonizer = new NetTopologySuite.Operation.Polygonize.Polygonizer();
+            polygonizer.Add(noded);
+            foreach (var face in polygonizer.GetPolygons().Cast<Polygon>())
+            {
+                var point = face.InteriorPoint;
+                if (face.Area <= 0 || !prepared.Contains(point))
+                {
+                    continue;
+                }
+
+                foreach (var i in tree.Query(point.EnvelopeInternal))
+                {
+                    if (crossing[i].Shape.Contains(point))
+                    {
+                        (faces[i] ??= []).Add(face);
+                        break;
+                    }
+                }
+            }
+        }
+
+        var pieces = new SortedDictionary<H3Index, NtsGeometry>(inside);
+        for (var i = 0; i < crossing.Count; i++)
+        {
+            if (faces[i] is { Count: > 0 } own)
+            {
+                var piece = own.Count == 1 ? own[0] : OverlayNGRobust.Union(own, factory);
+                pieces.Add(crossing[i].Cell, LayerBlocks.Polygonal(piece.IsValid ? piece : GeometryFixer.Fix(piece)));
+            }
+        }
+
+        return ([.. pieces.Values], [.. pieces.Keys]);
+    }
+
+    // Inserts into the rings of the given geometries every node (of another divided block's border) that lies on one of
+    // their segments, so that neighbours share those nodes exactly instead of overlapping by rounding slivers.
+    private static NtsGeometry WithNodes(NtsGeometry geometry, NetTopologySuite.Index.Strtree.STRtree<Coordinate> nodes)
+    {
+        var changed = false;
+        LinearRing Ring(LinearRing ring)
+        {
+            var source = ring.Coordinates;
+            var result = new List<Coordinate>(source.Length);
+            for (var k = 0; k + 1 < source.Length; k++)
+            {
+                var (p, q) = (source[k], source[k + 1]);
+                result.Add(p);
+                var envelope = new Envelope(p, q);
+                envelope.ExpandBy(NodeToleranceDegrees);
+                var on = new List<(double T, Coordinate C)>();
+                foreach (var c in nodes.Query(envelope))
+                {
+                    if (!c.Equals2D(p) && !c.Equals2D(q) && NetTopologySuite.Algorithm.DistanceComputer.PointToSegment(c, p, q) <= NodeToleranceDegrees)
+                    {
+                        var t = new LineSegment(p, q).ProjectionFactor(c);
+                        if (t > 0 && t < 1)
+                        {
+                            on.Add((t, c));
+                        }
+                    }
+                }
+
+                if (on.Count > 0)
+                {
+                    changed = true;
+                    on.Sort(static (a, b) => a.T.CompareTo(b.T));
+                    result.AddRange(on.Select(static o => o.C.Copy()));
+                }
+            }
+
+            result.Add(source[^1]);
+            return changed ? ring.Factory.CreateLinearRing([.. result]) : ring;
+        }
+
+        Polygon PolygonOf(Polygon polygon) =>
+            polygon.Factory.CreatePolygon(Ring((LinearRing)polygon.ExteriorRing), [.. polygon.InteriorRings.Select(static r => (LinearRing)r).Select(Ring)]);
+
+        var rebuilt = geometry switch
+        {
+            Polygon polygon => (NtsGeometry)PolygonOf(polygon),
+            MultiPolygon multi => multi.Factory.CreateMultiPolygon([.. Enumerable.Range(0, multi.NumGeometries).Select(g => PolygonOf((Polygon)multi.GetGeometryN(g)))]),
+            _ => geometry,
+        };
+        return changed ? rebuilt : geometry;
     }
 
     // The weight of the heaviest cell, accounts counted by the cell they fall in (the stopping rule only).
