@@ -55,8 +55,10 @@ public sealed record BlockSplitResult(BlockSet Blocks, AccountPlacementResult Pl
 /// </summary>
 /// <remarks>
 /// <para>
-/// <b>Rule.</b> A heavy block is cut along the H3 cells of one resolution: every cell meeting the block is
-/// intersected with the block's polygon (OverlayNG), and each non-empty intersection is a sub-block with the id
+/// <b>Rule.</b> A heavy block is cut along the H3 cells of one resolution: a cell inside the block is a sub-block as it
+/// is; the cells crossing its border are clipped to it (their rings and the block's boundary noded once and
+/// polygonized, so neighbouring pieces share their border nodes, which are also inserted into the neighbouring
+/// blocks' rings they lie on), and each non-empty piece is a sub-block with the id
 /// <c>BLOCK#CELL</c> (a cell whose intersection has several parts stays one sub-block, as a county with islands is
 /// one block). The resolution starts at the coarsest one with room for enough cells (block area ≥ mean cell area ×
 /// max(2, ⌈weight / limit⌉)) and is refined one level at a time while a sub-block (accounts counted by their H3
