@@ -109,6 +109,20 @@ public sealed partial class GeoAssignClient
             settings.MaxMovedShare = share;
         }
 
+        if (request.SplitHeavyBlocks is { } split)
+        {
+            settings.SplitHeavyBlocks = split;
+        }
+
+        settings.SplitShare = request.SplitShare ?? 0;
+        if (request.BalanceTolerance is { } tolerance)
+        {
+            settings.BalanceTolerance = tolerance;
+        }
+
+        settings.SkipPolish = request.SkipPolish;
+        settings.IterationBudget = (ulong)Math.Max(0, request.IterationBudget ?? 0);
+
         if (request.Objective is { } objective)
         {
             settings.Objective = new V1.ProposalObjective { Balance = objective.Balance, Compactness = objective.Compactness, Disruption = objective.Disruption };
@@ -149,7 +163,12 @@ public sealed partial class GeoAssignClient
         (int)outcome.CreatedCount,
         (int)outcome.ReplacedCount,
         (int)outcome.DeletedCount,
-        [.. outcome.SwallowedBlockIds]);
+        [.. outcome.SwallowedBlockIds])
+    {
+        SplitBlocks = [.. outcome.SplitBlocks.Select(static s => new ProposalSplitBlock(s.BlockId, s.Name, s.Weight, s.Targets, (int)s.Parts, (int)s.Resolution,
+            s.HeaviestPartWeight, [.. s.TerritoryIds]))],
+        SplitLimit = outcome.SplitLimit,
+    };
 
     private static ProposalFigures ToFigures(V1.ProposalFigures figures) => new(
         [.. figures.Territories.Select(t => new ProposalTerritoryFigures(t.TerritoryId, t.OwnerId, t.Weight, (long)t.AccountCount, t.Target, t.Deviation,

@@ -57,7 +57,38 @@ public sealed record PlanProposalRequest(string Name)
 
     /// <summary>Why: recorded with the plan.</summary>
     public string? Message { get; init; }
+
+    /// <summary>
+    /// Divide blocks heavier than <see cref="SplitShare"/> of the smallest target into sub-blocks (H3 cells clipped to
+    /// the block) before the search: <see langword="true"/> always, <see langword="false"/> never, <see langword="null"/>:
+    /// the server divides only when a block outweighs a whole target.
+    /// </summary>
+    public bool? SplitHeavyBlocks { get; init; }
+
+    /// <summary>The share of the target above which a block is divided; <see langword="null"/>: the server's (0.5).</summary>
+    public double? SplitShare { get; init; }
+
+    /// <summary>Relative deviation from target the compactness polish may spend; <see langword="null"/>: the server's (0.05).</summary>
+    public double? BalanceTolerance { get; init; }
+
+    /// <summary>Skip the compactness polish.</summary>
+    public bool SkipPolish { get; init; }
+
+    /// <summary>Block visits after which the search stops (deterministic); <see langword="null"/>: 1,000 per block.</summary>
+    public long? IterationBudget { get; init; }
 }
+
+/// <summary>A block divided into sub-blocks before the search. Immutable.</summary>
+/// <param name="BlockId">The block's id.</param>
+/// <param name="Name">The layer territory's name, or empty for an H3 block.</param>
+/// <param name="Weight">Its accounts' weight.</param>
+/// <param name="Targets">That weight over the smallest target.</param>
+/// <param name="Parts">Sub-blocks it became.</param>
+/// <param name="Resolution">H3 resolution of the cells it was cut along.</param>
+/// <param name="HeaviestPartWeight">Weight of its heaviest sub-block.</param>
+/// <param name="TerritoryIds">The proposed territories holding its sub-blocks (more than one: the block is shared).</param>
+public sealed record ProposalSplitBlock(string BlockId, string Name, double Weight, double Targets, int Parts, int Resolution, double HeaviestPartWeight,
+    IReadOnlyList<string> TerritoryIds);
 
 /// <summary>How a proposal is getting on. Immutable value.</summary>
 /// <param name="Phase">"blocks", "baseline", "seeding", "growing", "improving", "polishing", "done", "writing".</param>
@@ -95,4 +126,11 @@ public sealed record PlanProposal(
     int CreatedCount,
     int ReplacedCount,
     int DeletedCount,
-    IReadOnlyList<string> SwallowedBlockIds);
+    IReadOnlyList<string> SwallowedBlockIds)
+{
+    /// <summary>Blocks divided into sub-blocks before the search, in block order (empty when none was).</summary>
+    public IReadOnlyList<ProposalSplitBlock> SplitBlocks { get; init; } = [];
+
+    /// <summary>The weight above which a block was divided; 0 when none was.</summary>
+    public double SplitLimit { get; init; }
+}

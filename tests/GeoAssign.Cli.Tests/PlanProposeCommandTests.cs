@@ -90,4 +90,40 @@ public sealed class PlanProposeCommandTests : IAsyncLifetime
         CliAssert.Exit(ExitCodes.Rejected, result);
         CliAssert.Contains("13 territories cannot be drawn from 12 blocks", result.Error, result);
     }
+
+    [Fact]
+    public async Task Split_heavy_divides_the_squares_and_the_output_names_the_shared_ones()
+    {
+        // Each square carries about a quarter of a target of three: above a share of 0.2, all are divided.
+        var result = CliAssert.Exit(0, await CliRunner.RunAsync(_server, "plan", "propose", "fy29", "--accounts", _accounts, "--blocks", "layer:geo",
+            "--territories", "3", "--split-heavy", "20%", "--balance-tolerance", "off", "--iteration-budget", "200000", "--time-limit", "20s"));
+        CliAssert.Contains("Divided blocks", result.Out, result);
+        CliAssert.Contains("blocks heavier than", result.Out, result);
+        CliAssert.Contains("are shared by several territories", result.Out, result);
+
+        var plain = CliAssert.Exit(0, await CliRunner.RunAsync(_server, "plan", "propose", "fy30", "--accounts", _accounts, "--blocks", "layer:geo",
+            "--territories", "3", "--split-heavy", "off", "--time-limit", "5s"));
+        Assert.DoesNotContain("Divided blocks", plain.Out, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData("off", 0.0)]
+    [InlineData("0.3", 0.3)]
+    [InlineData("30%", 0.3)]
+    [InlineData("30", 0.3)]
+    public void Split_shares_read_as_numbers_or_percentages(string? text, double? expected) =>
+        Assert.Equal(expected, Commands.PlanProposeCommand.SplitShare(text));
+
+    [Theory]
+    [InlineData("--split-heavy", "0", "--split-heavy 0")]
+    [InlineData("--split-heavy", "lots", "--split-heavy lots")]
+    [InlineData("--balance-tolerance", "x", "--balance-tolerance x")]
+    [InlineData("--iteration-budget", "0", "--iteration-budget 0")]
+    public async Task Bad_split_tolerance_and_budget_values_are_input_errors(string option, string value, string expected)
+    {
+        var result = CliAssert.Exit(ExitCodes.InputError, await CliRunner.RunAsync(_server, "plan", "propose", "p", "--accounts", _accounts, "--blocks", "layer:geo",
+            "--territories", "2", option, value));
+        CliAssert.Contains(expected, result.Error, result);
+    }
 }

@@ -265,4 +265,127 @@ public sealed class ProposePlanTests
         Assert.Empty(layer.Gaps);
         Assert.True(union.Area > denver.Geometry.Area * 0.8 && union.Area < denver.Geometry.Area * 1.2);
     }
+
+    [Fact]
+    public async Task A_county_heavier_than_a_target_is_divided_shared_and_reported_and_the_plan_still_tiles_the_counties()
+    {
+        await using var server = await TestServer.StartAsync();
+        var counties = Counties();
+        await server.ImportAsync(counties);
+
+        // Most accounts within 15 km of downtown Denver: Denver county alone outweighs a target of six.
+        var random = new Random(21);
+        var accounts = Accounts(1500, 8);
+        for (var i = 0; i < 6000; i++)
+        {
+            var r = 15 / 111.32 * Math.Sqrt(random.NextDouble());
+            var angle = random.NextDouble() * 2 * Math.PI;
+            accounts.Add(($"metro-{i}", 39.74 + (r * Math.Sin(angle)), -104.99 + (r * Math.Cos(angle) / Math.Cos(39.74 * Math.PI / 180)), 1));
+        }
+
+        var settings = new ProposalSettings { Name = "metro", BlocksLayer = "geo", TerritoryCount = 6, TimeLimitSeconds = 20, Seed = 2, IterationBudget = 200_000 };
+        var whole = settings.Clone();
+        whole.Name = "metro-whole";
+        whole.SplitHeavyBlocks = false;
+        var (_, wholeResult) = await ProposeAsync(server, whole, accounts);
+        Assert.NotNull(wholeResult);
+        Assert.Empty(wholeResult.SplitBlocks);
+        Assert.Equal((uint)counties.Count, wholeResult.BlockCount);
+        Assert.True(wholeResult.Figures.MaxDeviationLowerBound > 0.3, $"bound {wholeResult.Figures.MaxDeviationLowerBound:P1}");
+
+        // Unset: divided because a county outweighs a whole target.
+        var (_, result) = await ProposeAsync(server, settings, accounts);
+        Assert.NotNull(result);
+        var denver = Assert.Single(result.SplitBlocks, static s => s.BlockId == "08031");
+        Assert.Equal("Denver", denver.Name);
+        Assert.True(denver.Targets > 1.3, $"{denver.Targets} targets");
+        Assert.True(denver.Parts > 1);
+        Assert.True(denver.TerritoryIds.Count > 1, "Denver should be shared");
+        Assert.Equal(result.SplitLimit, 0.5 * result.Figures.Territories[0].Target, 6);
+        Assert.All(result.SplitBlocks, s => Assert.True(s.Weight > result.SplitLimit && s.HeaviestPartWeight <= result.SplitLimit, s.BlockId));
+        Assert.Equal((uint)(counties.Count - result.SplitBlocks.Count + result.SplitBlocks.Sum(static s => (int)s.Parts)), result.BlockCount);
+        Assert.True(result.Figures.AllContiguous);
+        Assert.Equal(0, result.Figures.MaxDeviationLowerBound);
+        Assert.True(result.Figures.MaxDeviation < wholeResult.Figures.MaxDeviationLowerBound,
+            $"divided {result.Figures.MaxDeviation:P1}, whole counties at best {wholeResult.Figures.MaxDeviationLowerBound:P1}");
+
+        // The territories holding Denver's parts are the ones whose polygons cover them; they tile the counties.
+        var replica = server.App.Services.GetRequiredService<MapReplica>();
+        var proposed = replica.State.Plans["metro"].Map.Territories.Values.Select(static t => t.Territory).Where(static t => t.Layer == "geo").ToList();
+        Assert.All(proposed, t => Assert.True(t.Geometry.IsValid, t.Id));
+        var denverGeometry = counties.Single(static c => c.Id == "08031").Geometry;
+        var holding = proposed.Where(t => t.Geometry.Intersection(denverGeometry).Area > denverGeometry.Area * 1e-9).Select(static t => t.Id).Order(StringComparer.Ordinal);
+        Assert.Equal(denver.TerritoryIds.Order(StringComparer.Ordinal), holding);
+        var countiesArea = counties.Sum(static c => EllipsoidArea.AreaKm2(c.Geometry));
+        Assert.Equal(countiesArea, proposed.Sum(static t => EllipsoidArea.AreaKm2(t.Geometry)), countiesArea * 1e-6);
+        var union = CascadedPolygonUnion.Union(counties.Select(static c => c.Geometry).ToList());
+        var coverage = await new PlanService.PlanServiceClient(server.Channel).CheckCoverageAsync(new CheckCoverageRequest
+        {
+            Plan = "metro",
+            Layer = "geo",
+            CoverageGeojson = GeoJson(union),
+        });
+        var layer = Assert.Single(coverage.Layers);
+        Assert.Empty(layer.Overlaps);
+        Assert.Empty(layer.Gaps);
+
+        // The figures count each account once, in the territory whose polygon covers it.
+        foreach (var t in result.Figures.Territories)
+        {
+            var polygon = proposed.Single(p => p.Id == t.TerritoryId).Geometry;
+            var inside = accounts.Where(a => polygon.Covers(new Point(a.Lng, a.Lat))).ToList();
+            Assert.Equal((ulong)inside.Count, t.AccountCount);
+        }
+
+        var bad = settings.Clone();
+        bad.Name = "metro-bad";
+        bad.SplitShare = -1;
+        var error = await Assert.ThrowsAsync<RpcException>(() => ProposeAsync(server, bad, accounts));
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("split_share", error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_balance_tolerance_reaches_the_compactness_polish()
+    {
+        await using var server = await TestServer.StartAsync();
+        await server.ImportAsync(Counties());
+        var accounts = Accounts(3000, 5);
+        async Task<ProposalOutcome> Run(string name, double? tolerance, bool skip)
+        {
+            var settings = Settings(name);
+            settings.IterationBudget = 100_000;
+            settings.TimeLimitSeconds = 60;
+            settings.SkipPolish = skip;
+            if (tolerance is { } t)
+            {
+                settings.BalanceTolerance = t;
+            }
+
+            var (_, result) = await ProposeAsync(server, settings, accounts);
+            Assert.NotNull(result);
+            Assert.NotEqual("time_limit", result.StopReason);
+            return result;
+        }
+
+        var none = await Run("no-polish", null, skip: true);
+        var strict = await Run("strict", 0, skip: false);
+        var standard = await Run("standard", null, skip: false);
+        var loose = await Run("loose", 0.4, skip: false);
+
+        // Tolerance 0: the polish may not let any deviation grow, so the largest one does not.
+        Assert.True(strict.Figures.MaxDeviation <= none.Figures.MaxDeviation + 1e-12, $"strict {strict.Figures.MaxDeviation:P2}, none {none.Figures.MaxDeviation:P2}");
+
+        // 40 %: another plan than the default 5 % (the budget makes both deterministic), and no territory beyond 40 % or
+        // the deviation the search left.
+        static string Weights(ProposalOutcome o) => string.Join(",", o.Figures.Territories.Select(static t => t.Weight.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.NotEqual(Weights(standard), Weights(loose));
+        Assert.True(loose.Figures.MaxDeviation <= Math.Max(0.4, none.Figures.MaxDeviation) + 1e-12, $"loose {loose.Figures.MaxDeviation:P2}");
+
+        var bad = Settings("bad-tolerance");
+        bad.BalanceTolerance = double.NaN;
+        var error = await Assert.ThrowsAsync<RpcException>(() => ProposeAsync(server, bad, accounts));
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("balance_tolerance", error.Status.Detail, StringComparison.Ordinal);
+    }
 }

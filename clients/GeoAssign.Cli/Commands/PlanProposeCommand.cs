@@ -27,16 +27,34 @@ internal static class PlanProposeCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the search: the same input and seed give the same plan", HelpName = "N", DefaultValueFactory = _ => 1 };
         var outputLayer = new Option<string?>("--output-layer") { Description = "The layer the proposed territories replace in the plan (default geo)", HelpName = "LAYER" };
         var message = new Option<string?>("--message") { Description = "Why: shown with the plan", HelpName = "TEXT" };
+        var splitHeavy = new Option<string?>("--split-heavy")
+        {
+            Description = "Divide blocks heavier than SHARE of a territory's target (default 0.5; a number or a percentage such as 50%) into H3 cells clipped to the block, "
+                + "so one heavy county can be shared; off: never. Without the option the server divides only when a block outweighs a whole target",
+            HelpName = "SHARE|off",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var balanceTolerance = new Option<string?>("--balance-tolerance") { Description = "Deviation from target the compactness polish may spend (0.05 or 5%, default 5%); off: no polish", HelpName = "P|off" };
+        var iterationBudget = new Option<long?>("--iteration-budget") { Description = "Stop the search after N block visits: the same plan for a seed whatever the machine's speed (default 1,000 per block)", HelpName = "N" };
         var json = new Option<bool>("--json") { Description = "Print the outcome as JSON instead of tables" };
         var skipInvalid = ReassignCommand.SkipInvalid();
         var command = new Command("propose", "Draw balanced, contiguous, compact territories from blocks and your accounts and write them as a new plan; needs an editor key")
         {
-            name, accounts, blocks, coverage, territories, owners, weight, locks, maxMoved, timeLimit, seed, outputLayer, message, json, skipInvalid,
+            name, accounts, blocks, coverage, territories, owners, weight, locks, maxMoved, timeLimit, seed, outputLayer, message, splitHeavy, balanceTolerance,
+            iterationBudget, json, skipInvalid,
         };
         command.SetAction((parse, cancellationToken) => global.RunAsync(parse, cancellationToken, (client, settings, token) =>
         {
             var request = Request(parse.GetValue(name)!, parse.GetValue(blocks)!, parse.GetValue(coverage), parse.GetValue(territories), parse.GetValue(owners),
-                parse.GetValue(locks) ?? [], parse.GetValue(maxMoved), parse.GetValue(timeLimit), parse.GetValue(seed), parse.GetValue(outputLayer), parse.GetValue(message));
+                parse.GetValue(locks) ?? [], parse.GetValue(maxMoved), parse.GetValue(timeLimit), parse.GetValue(seed), parse.GetValue(outputLayer), parse.GetValue(message))
+                with
+            {
+                SplitHeavyBlocks = parse.GetResult(splitHeavy) is null ? null : SplitShare(parse.GetValue(splitHeavy)) is not 0,
+                SplitShare = parse.GetResult(splitHeavy) is null ? null : SplitShare(parse.GetValue(splitHeavy)) is > 0 and var share ? share : null,
+                BalanceTolerance = Tolerance(parse.GetValue(balanceTolerance)),
+                SkipPolish = parse.GetValue(balanceTolerance) is "off",
+                IterationBudget = parse.GetValue(iterationBudget) is { } budget ? budget > 0 ? budget : throw new CliInputException($"--iteration-budget {budget}: give a number of visits above 0.") : null,
+            };
             return RunAsync(global.Host, client, request, parse.GetValue(accounts)!, parse.GetValue(weight), parse.GetValue(skipInvalid), parse.GetValue(json), token);
         }, error => error.StatusCode switch
         {
@@ -95,6 +113,43 @@ internal static class PlanProposeCommand
         }
 
         throw new CliInputException($"--blocks {blocks}: write layer:LAYER (e.g. layer:county) or h3:RES with RES 1 to 15 (e.g. h3:5).");
+    }
+
+    /// <summary>
+    /// The share of <c>--split-heavy</c>: null for the option alone (the server's default share), 0 for off, else the
+    /// number (a percentage such as 50% or a number above 1 and at most 100 is read as percent).
+    /// </summary>
+    internal static double? SplitShare(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (text.Equals("off", StringComparison.OrdinalIgnoreCase))
+        {
+            return 0;
+        }
+
+        return Share(text) is { } share && share > 0 ? share
+            : throw new CliInputException($"--split-heavy {text}: give the share of a target above which blocks are divided, e.g. 0.5 or 50%, or off.");
+    }
+
+    /// <summary>The relative tolerance of <c>--balance-tolerance</c> (0.05, 5%), or null for none or off.</summary>
+    internal static double? Tolerance(string? text) => text is null || text.Equals("off", StringComparison.OrdinalIgnoreCase) ? null
+        : Share(text) is { } share && share >= 0 ? share
+        : throw new CliInputException($"--balance-tolerance {text}: give a relative deviation such as 0.05 or 5%, or off.");
+
+    private static double? Share(string text)
+    {
+        var percent = text.EndsWith('%');
+        var number = percent ? text[..^1] : text;
+        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
+        {
+            return null;
+        }
+
+        return percent || value is > 1 and <= 100 ? value / 100 : value;
     }
 
     internal static List<ProposalOwner> ReadOwners(FileInfo file)
@@ -252,6 +307,24 @@ internal static class PlanProposeCommand
         if (p.PinnedCount > 0)
         {
             host.Out.MarkupLine(Markup.Escape($"{TextFormat.Count(p.PinnedCount)} accounts kept by protected overrides ({TextFormat.Count(p.PinnedElsewhereCount)} of them with owners outside the proposal)."));
+        }
+
+        if (p.SplitBlocks.Count > 0)
+        {
+            // A sales manager must see which blocks (counties) are now shared between territories.
+            var shared = p.SplitBlocks.Count(static s => s.TerritoryIds.Count > 1);
+            var divided = new Table().Title("Divided blocks").AddColumn("Block").AddColumn("Name").AddColumn(new TableColumn("Targets").RightAligned())
+                .AddColumn(new TableColumn("Parts").RightAligned()).AddColumn(new TableColumn("H3 res").RightAligned()).AddColumn("Territories");
+            foreach (var s in p.SplitBlocks)
+            {
+                divided.AddRow(Markup.Escape(s.BlockId), Markup.Escape(s.Name), s.Targets.ToString("0.00", CultureInfo.InvariantCulture), TextFormat.Count(s.Parts),
+                    s.Resolution.ToString(CultureInfo.InvariantCulture), Markup.Escape(string.Join(", ", s.TerritoryIds)));
+            }
+
+            host.Out.Write(divided);
+            host.Out.MarkupLine(Markup.Escape(
+                $"{p.SplitBlocks.Count} blocks heavier than {p.SplitLimit.ToString("N2", CultureInfo.InvariantCulture)} were divided into {TextFormat.Count(p.SplitBlocks.Sum(static s => s.Parts))} sub-blocks (H3 cells clipped to the block); "
+                + $"{shared} of them are shared by several territories."));
         }
 
         host.Out.MarkupLine(Markup.Escape($"Layer {p.OutputLayer} in the plan: {p.CreatedCount} territories created, {p.ReplacedCount} replaced, {p.DeletedCount} deleted."));

@@ -45,9 +45,10 @@ internal static class ProposeBenchCommand
         var timeLimit = new Option<double>("--time-limit") { Description = "Seconds per proposal run", DefaultValueFactory = _ => 60 };
         var maxMoved = new Option<double>("--max-moved-share") { Description = "Cap of the rebalancing run", DefaultValueFactory = _ => 0.10 };
         var compactness = new Option<double>("--compactness-weight") { Description = "Weight of compactness in the proposal objective", DefaultValueFactory = _ => new ProposalOptions().CompactnessWeight };
+        var split = new Option<double>("--split-heavy") { Description = "Counties: also run with blocks heavier than this share of the target divided into H3 cells (0: no such run)", DefaultValueFactory = _ => BlockSplitOptions.DefaultShare };
         var command = new Command("propose-bench", "Redistricting proposals against the k-means baseline: US counties (50 territories, from scratch and rebalancing) and H3 res 5 over Europe (100 territories). Prints Markdown.")
         {
-            scenario, accounts, timeLimit, maxMoved, compactness,
+            scenario, accounts, timeLimit, maxMoved, compactness, split,
         };
         command.SetAction((parse, token) => LoadTestCli.GuardAsync(host, token, () =>
         {
@@ -61,7 +62,7 @@ internal static class ProposeBenchCommand
             output.WriteLine(FormattableString.Invariant($"propose-bench: {count:N0} accounts (seed {seed}), time limit {limit.TotalSeconds:0} s, {Environment.ProcessorCount} cores, load average {LoadAverage()}"));
             if (which is "counties" or "rebalance" or "all")
             {
-                Counties(output, cities, count, seed, limit, parse.GetValue(maxMoved), which != "counties", which != "rebalance", token);
+                Counties(output, cities, count, seed, limit, parse.GetValue(maxMoved), which != "counties", which != "rebalance", parse.GetValue(split), token);
             }
 
             if (which is "europe" or "all")
@@ -74,7 +75,8 @@ internal static class ProposeBenchCommand
         return command;
     }
 
-    private static void Counties(TextWriter output, string cities, int count, int seed, TimeSpan limit, double maxMoved, bool rebalance, bool scratch, CancellationToken token)
+    private static void Counties(TextWriter output, string cities, int count, int seed, TimeSpan limit, double maxMoved, bool rebalance, bool scratch, double splitShare,
+        CancellationToken token)
     {
         var watch = Stopwatch.StartNew();
         var blocks = LayerBlocks.Build(TestDatasets.UsCountiesFull()).Blocks;
@@ -96,6 +98,11 @@ internal static class ProposeBenchCommand
             Row(output, "proposal from scratch", problem, fromScratch);
         }
 
+        if (scratch && splitShare > 0)
+        {
+            Divided(output, blocks, cities, count, seed, territories, splitShare, token);
+        }
+
         if (!rebalance)
         {
             return;
@@ -115,6 +122,48 @@ internal static class ProposeBenchCommand
         var rebalanced = ProposalEngine.Propose(liveProblem, Weights with { MaxMovedShare = maxMoved }, cancellationToken: token);
         Row(output, FormattableString.Invariant($"rebalanced, cap {maxMoved:P0}"), liveProblem, rebalanced);
         Row(output, "from scratch (vs live)", liveProblem, new ProposalResult(fromScratch!.BlockTerritory, ProposalFigures.Compute(liveProblem, fromScratch.BlockTerritory), fromScratch.StopReason, fromScratch.Iterations, fromScratch.Elapsed));
+    }
+
+    // The same counties and accounts with the counties heavier than the share of the target divided into H3 cells.
+    private static void Divided(TextWriter output, BlockSet blocks, string cities, int count, int seed, List<ProposalTerritory> territories, double share,
+        CancellationToken token)
+    {
+        var points = new CityPoints(cities, ["US"]).Generate(count, seed).Select(p => new AccountPoint(p.Lat, p.Lng, 1)).ToList();
+        var watch = Stopwatch.StartNew();
+        var placed = AccountPlacement.Place(blocks, points);
+        var target = placed.BlockWeight.Sum() / territories.Count;
+        var split = BlockSplit.Split(blocks, points, target, new BlockSplitOptions(share));
+        var elapsed = watch.Elapsed;
+        var problemAccounts = new List<ProposalAccount>(points.Count);
+        for (var i = 0; i < points.Count; i++)
+        {
+            if (split.Placement.BlockOf[i] >= 0)
+            {
+                problemAccounts.Add(new ProposalAccount(split.Placement.BlockOf[i], points[i].Lat, points[i].Lng, 1));
+            }
+        }
+
+        var problem = ProposalProblem.Create(split.Blocks.ToProposalBlocks(), territories, problemAccounts);
+        output.WriteLine();
+        output.WriteLine(FormattableString.Invariant(
+            $"### Counties heavier than {share:0.##} target divided into H3 cells: {split.Split.Length} counties into {split.Split.Sum(static s => s.Parts):N0} sub-blocks, {split.Blocks.Count:N0} blocks (divided in {elapsed.TotalSeconds:0.0} s)"));
+        output.WriteLine();
+        Header(output);
+        Row(output, "k-means baseline, divided blocks", problem, KMeansBaseline.Propose(problem, seed, token));
+        var result = ProposalEngine.Propose(problem, Weights, cancellationToken: token);
+        Row(output, "proposal from scratch, divided blocks", problem, result);
+
+        // Which counties were divided, and how many territories share each.
+        output.WriteLine();
+        output.WriteLine("| divided county | weight (targets) | parts | resolution | heaviest part (targets) | territories sharing it |");
+        output.WriteLine("|---|---|---|---|---|---|");
+        foreach (var s in split.Split.OrderByDescending(static s => s.Weight))
+        {
+            var sharing = Enumerable.Range(s.FirstPart, s.Parts).Select(i => result.BlockTerritory[i]).Distinct().Count();
+            output.WriteLine(FormattableString.Invariant($"| {s.Id} | {s.Weight / target:0.00} | {s.Parts:N0} | {s.Resolution} | {s.HeaviestPart / target:0.00} | {sharing} |"));
+        }
+
+        output.Flush();
     }
 
     private static void Europe(TextWriter output, string cities, int count, int seed, TimeSpan limit, CancellationToken token)

@@ -55,7 +55,7 @@ public static class H3Blocks
             throw new ArgumentException("The coverage area must be a non-empty Polygon or MultiPolygon.", nameof(coverage));
         }
 
-        var cells = CellsIn(coverage, resolution);
+        var (cells, _) = CellsIn(coverage, resolution);
         if (cells.Count == 0)
         {
             throw new ArgumentException($"No H3 cell of resolution {resolution} has its centre in the coverage area; use a finer resolution.", nameof(coverage));
@@ -91,7 +91,19 @@ public static class H3Blocks
         return new BlockSet(shapes.MoveToImmutable());
     }
 
-    private static HashSet<H3Index> CellsIn(NtsGeometry coverage, int resolution)
+    /// <summary>
+    /// Every cell of <paramref name="resolution"/> that can meet <paramref name="area"/>: the cells whose centre lies in
+    /// it and every cell within two steps of a boundary sample (a cell meeting the area without its centre inside
+    /// holds a boundary point, so it is one of those). A superset: clip to find the cells that really meet it.
+    /// </summary>
+    internal static HashSet<H3Index> CellsMeeting(NtsGeometry area, int resolution)
+    {
+        var (inside, seen) = CellsIn(area, resolution);
+        seen.UnionWith(inside);
+        return seen;
+    }
+
+    private static (HashSet<H3Index> Inside, HashSet<H3Index> Seen) CellsIn(NtsGeometry coverage, int resolution)
     {
         var locator = new IndexedPointInAreaLocator(coverage);
         var envelope = coverage.EnvelopeInternal;
@@ -152,7 +164,7 @@ public static class H3Blocks
             }
         }
 
-        return inside;
+        return (inside, seen);
     }
 
     private static bool Keep(H3Index cell, IndexedPointInAreaLocator locator, HashSet<H3Index> inside)
@@ -172,7 +184,7 @@ public static class H3Blocks
         return true;
     }
 
-    private static Polygon CellPolygon(H3Index cell, GeometryFactory factory, VertexCanon vertices)
+    internal static Polygon CellPolygon(H3Index cell, GeometryFactory factory, VertexCanon vertices)
     {
         var boundary = H3Api.CellToBoundary(cell);
         var ring = new Coordinate[boundary.Count + 1];
@@ -194,7 +206,7 @@ public static class H3Blocks
     }
 
     // Merges vertices closer than VertexMergeDegrees: looks in the bucket of the vertex and the 8 around it.
-    private sealed class VertexCanon
+    internal sealed class VertexCanon
     {
         private readonly Dictionary<(long, long), List<Coordinate>> _buckets = [];
 

@@ -129,18 +129,34 @@ public static class LayerBlocks
             return !geometries[loser].IsEmpty;
         }
 
+        return SharesBorder(geometries[i], geometries[j], matrix, ref buffers[j], tolerance);
+    }
+
+    /// <summary>
+    /// Whether two blocks that do not overlap share a border by the rule of the remarks: the exact boundary/boundary
+    /// dimension is 1, or the part of <paramref name="a"/>'s boundary within <paramref name="tolerance"/> of
+    /// <paramref name="b"/> is at least <see cref="MinSharedLengthFactor"/> tolerances long.
+    /// </summary>
+    /// <param name="a">One block's geometry.</param>
+    /// <param name="b">The other's.</param>
+    /// <param name="matrix">Their DE-9IM relation when the caller has it, else null.</param>
+    /// <param name="bufferOfB"><paramref name="b"/> buffered by the tolerance, computed on first need and kept by the caller.</param>
+    /// <param name="tolerance">Gap tolerance, degrees; 0 for exact borders only.</param>
+    internal static bool SharesBorder(NtsGeometry a, NtsGeometry b, IntersectionMatrix? matrix, ref NtsGeometry? bufferOfB, double tolerance)
+    {
+        matrix ??= RelateNG.Relate(a, b);
         if (matrix.Get(Location.Boundary, Location.Boundary) == Dimension.Curve)
         {
             return true;
         }
 
-        if (tolerance == 0 || !DistanceOp.IsWithinDistance(geometries[i], geometries[j], tolerance))
+        if (tolerance == 0 || !DistanceOp.IsWithinDistance(a, b, tolerance))
         {
             return false;
         }
 
-        var buffer = buffers[j] ??= geometries[j].Buffer(tolerance);
-        var near = OverlayNGRobust.Overlay(geometries[i].Boundary, buffer, SpatialFunction.Intersection);
+        bufferOfB ??= b.Buffer(tolerance);
+        var near = OverlayNGRobust.Overlay(a.Boundary, bufferOfB, SpatialFunction.Intersection);
         return near.Length >= MinSharedLengthFactor * tolerance;
     }
 

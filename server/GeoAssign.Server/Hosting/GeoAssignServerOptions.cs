@@ -193,6 +193,15 @@ public sealed class PlanOptions
 {
     /// <summary>What an activation does about new overlaps (two owners for one place). Default <see cref="NewOverlapPolicy.Refuse"/>.</summary>
     public NewOverlapPolicy NewOverlaps { get; set; } = NewOverlapPolicy.Refuse;
+
+    /// <summary>Search time of a ProposePlan call that names none, seconds. Default 30.</summary>
+    public double ProposalDefaultSeconds { get; set; } = 30;
+
+    /// <summary>Longest search a ProposePlan call may ask for, seconds (longer requests are cut to it). Default 300.</summary>
+    public double ProposalMaxSeconds { get; set; } = 300;
+
+    /// <summary>Most accounts one ProposePlan call takes (RESOURCE_EXHAUSTED beyond). Default 2,000,000.</summary>
+    public int ProposalMaxAccounts { get; set; } = 2_000_000;
 }
 
 /// <summary>How much history of the live map is kept, for ListVersions, as-of answers, rollbacks and plans from a past version (<c>GeoAssign:History</c>).</summary>
@@ -482,6 +491,17 @@ internal sealed class GeoAssignServerOptionsValidator : IValidateOptions<GeoAssi
             {
                 failures.Add($"GeoAssign:ApiKeys:{i}:Role must be \"reader\" or \"editor\" (it is \"{key.Role}\").");
             }
+        }
+
+        if (!(options.Plans.ProposalDefaultSeconds > 0) || !(options.Plans.ProposalMaxSeconds >= options.Plans.ProposalDefaultSeconds)
+            || !double.IsFinite(options.Plans.ProposalMaxSeconds))
+        {
+            failures.Add($"GeoAssign:Plans:ProposalDefaultSeconds must be above 0 and ProposalMaxSeconds finite and at least as large (they are {options.Plans.ProposalDefaultSeconds} and {options.Plans.ProposalMaxSeconds}).");
+        }
+
+        if (options.Plans.ProposalMaxAccounts < 1)
+        {
+            failures.Add($"GeoAssign:Plans:ProposalMaxAccounts must be at least 1 (it is {options.Plans.ProposalMaxAccounts}).");
         }
 
         if (options.History.KeepChanges < 1)

@@ -41,8 +41,17 @@ internal sealed record ProposalSetup(
     int PinnedElsewhereCount,
     bool HasCurrent)
 {
-    /// <summary>Most accounts one call takes.</summary>
-    public const int MaxAccounts = 2_000_000;
+    /// <summary>Blocks divided before the search (heavier than the split limit), in block order; empty when none was.</summary>
+    public ImmutableArray<SplitBlock> Split { get; init; } = [];
+
+    /// <summary>The weight above which a block was divided; 0 when none was.</summary>
+    public double SplitLimit { get; init; }
+
+    /// <summary>The smallest territory target the split share is taken of.</summary>
+    public double SplitTarget { get; init; }
+
+    /// <summary>Names of the layer territories the blocks were made of, by id (empty for H3 blocks).</summary>
+    public IReadOnlyDictionary<string, string> BlockNames { get; init; } = new Dictionary<string, string>();
 
     /// <summary>
     /// Builds the blocks, the territories and the accounts from one live map. CPU-bound (seconds for
@@ -53,7 +62,7 @@ internal sealed record ProposalSetup(
     {
         var outputLayer = RequestChecks.Layer(settings.OutputLayer, "settings.output_layer");
         var territories = Territories(settings, name);
-        var (blocks, swallowed) = BuildBlocks(settings, live, outputLayer);
+        var (blocks, swallowed, names) = BuildBlocks(settings, live, outputLayer);
         if (territories.Count > blocks.Count)
         {
             throw RpcErrors.InvalidArgument($"{territories.Count} territories cannot be drawn from {blocks.Count} blocks: every territory needs at least one block. Ask for fewer territories or finer blocks.");
@@ -72,6 +81,16 @@ internal sealed record ProposalSetup(
             }
         }
 
+        // Heavy blocks are divided before anything refers to block indexes.
+        var placement = AccountPlacement.Place(blocks, accounts.Points);
+        var (split, splitLimit, splitTarget) = (ImmutableArray<SplitBlock>.Empty, 0.0, 0.0);
+        splitTarget = placement.BlockWeight.Sum() * territories.Min(static t => t.Capacity) / territories.Sum(static t => t.Capacity);
+        if (Splitting(settings, placement, splitTarget) is { } share)
+        {
+            var divided = BlockSplit.Split(blocks, accounts.Points, splitTarget, new BlockSplitOptions(share), placement);
+            (blocks, placement, split, splitLimit) = (divided.Blocks, divided.Placement, divided.Split, divided.Split.IsEmpty ? 0 : divided.Limit);
+        }
+
         // Today's territory of each block: the owner of output_layer at a point inside it.
         var blockCurrent = new int[blocks.Count];
         var hasCurrent = false;
@@ -83,8 +102,7 @@ internal sealed record ProposalSetup(
             hasCurrent |= blockCurrent[b] >= 0;
         }
 
-        var locked = Locks(settings, blocks, index, blockCurrent);
-        var placement = AccountPlacement.Place(blocks, accounts.Points);
+        var locked = Locks(settings, blocks, split, index, blockCurrent);
         var problemAccounts = new List<ProposalAccount>(accounts.Points.Count);
         var ticks = now.UtcTicks;
         int pinned = 0, pinnedElsewhere = 0;
@@ -140,7 +158,28 @@ internal sealed record ProposalSetup(
             throw RpcErrors.InvalidArgument(e.Message);
         }
 
-        return new ProposalSetup(problem, blocks, swallowed, outputLayer, placement, pinned, pinnedElsewhere, hasCurrent);
+        return new ProposalSetup(problem, blocks, swallowed, outputLayer, placement, pinned, pinnedElsewhere, hasCurrent)
+        {
+            Split = split,
+            SplitLimit = splitLimit,
+            SplitTarget = splitTarget,
+            BlockNames = names,
+        };
+    }
+
+    /// <summary>Default share of the target above which blocks are divided.</summary>
+    public const double DefaultSplitShare = BlockSplitOptions.DefaultShare;
+
+    // The share to divide at, or null for no dividing: unset means only when a whole block outweighs a target.
+    private static double? Splitting(ProposalSettings settings, AccountPlacementResult placement, double target)
+    {
+        if (!(target > 0) || (settings.HasSplitHeavyBlocks && !settings.SplitHeavyBlocks))
+        {
+            return null;
+        }
+
+        var share = settings.SplitShare == 0 ? DefaultSplitShare : settings.SplitShare;
+        return settings.HasSplitHeavyBlocks || placement.BlockWeight.Any(w => w > target) ? share : null;
     }
 
     private static List<ProposalTerritory> Territories(ProposalSettings settings, string name)
@@ -200,7 +239,8 @@ internal sealed record ProposalSetup(
         return result;
     }
 
-    private static (BlockSet Blocks, ImmutableArray<string> Swallowed) BuildBlocks(ProposalSettings settings, TerritoryMap live, string outputLayer)
+    private static (BlockSet Blocks, ImmutableArray<string> Swallowed, Dictionary<string, string> Names) BuildBlocks(ProposalSettings settings, TerritoryMap live,
+        string outputLayer)
     {
         if (settings.H3Resolution == 0)
         {
@@ -217,7 +257,7 @@ internal sealed record ProposalSetup(
             }
 
             var built = LayerBlocks.Build(territories);
-            return (built.Blocks, built.Swallowed);
+            return (built.Blocks, built.Swallowed, territories.ToDictionary(static t => t.Id, static t => t.Name, StringComparer.Ordinal));
         }
 
         if (settings.BlocksLayer.Length != 0)
@@ -252,7 +292,7 @@ internal sealed record ProposalSetup(
 
         try
         {
-            return (H3Blocks.Cover(coverage, (int)settings.H3Resolution), []);
+            return (H3Blocks.Cover(coverage, (int)settings.H3Resolution), [], []);
         }
         catch (ArgumentException e)
         {
@@ -260,17 +300,23 @@ internal sealed record ProposalSetup(
         }
     }
 
-    private static int[] Locks(ProposalSettings settings, BlockSet blocks, Dictionary<string, int> territories, int[] blockCurrent)
+    private static int[] Locks(ProposalSettings settings, BlockSet blocks, ImmutableArray<SplitBlock> split, Dictionary<string, int> territories, int[] blockCurrent)
     {
         var locked = new int[blocks.Count];
         Array.Fill(locked, -1);
         foreach (var id in settings.Locks)
         {
             var block = blocks.IndexOf(id);
-            if (block >= 0)
+            var divided = block >= 0 ? null : split.FirstOrDefault(s => s.Id == id);
+            if (block >= 0 || divided is not null)
             {
-                locked[block] = blockCurrent[block] >= 0 ? blockCurrent[block]
-                    : throw RpcErrors.InvalidArgument($"settings.locks: block \"{RequestChecks.Shorten(id)}\" has no current owner among the proposed territories, so there is nothing to keep it with.");
+                // A divided block: each of its sub-blocks stays with its own current territory.
+                var (first, count) = divided is null ? (block, 1) : (divided.FirstPart, divided.Parts);
+                for (var b = first; b < first + count; b++)
+                {
+                    locked[b] = blockCurrent[b] >= 0 ? blockCurrent[b]
+                        : throw RpcErrors.InvalidArgument($"settings.locks: block \"{RequestChecks.Shorten(blocks.Blocks[b].Id)}\" has no current owner among the proposed territories, so there is nothing to keep it with.");
+                }
             }
             else if (territories.TryGetValue(id, out var territory))
             {

@@ -18,12 +18,6 @@ namespace GeoAssign.Server.Services;
 
 internal sealed partial class PlanService
 {
-    /// <summary>Search time when the request names none.</summary>
-    public static readonly TimeSpan DefaultProposalTime = TimeSpan.FromSeconds(30);
-
-    /// <summary>Longest search a request may ask for.</summary>
-    public static readonly TimeSpan MaxProposalTime = TimeSpan.FromMinutes(5);
-
     /// <summary>Outside accounts listed by id in the answer.</summary>
     public const int MaxListedOutside = 100;
 
@@ -108,13 +102,18 @@ internal sealed partial class PlanService
             throw edits.Rejected(rpc, e);
         }
 
-        var options = new ProposalOptions(
+        var limits = options.Value.Plans;
+        var engineOptions = new ProposalOptions(
             Seed: settings.Seed,
-            TimeLimit: settings.TimeLimitSeconds == 0 ? DefaultProposalTime : TimeSpan.FromSeconds(Math.Min(settings.TimeLimitSeconds, MaxProposalTime.TotalSeconds)),
+            TimeLimit: TimeSpan.FromSeconds(settings.TimeLimitSeconds == 0 ? limits.ProposalDefaultSeconds : Math.Min(settings.TimeLimitSeconds, limits.ProposalMaxSeconds)),
             BalanceWeight: settings.Objective?.Balance ?? 1,
             CompactnessWeight: settings.Objective?.Compactness ?? 0.1,
             DisruptionWeight: settings.Objective?.Disruption ?? 0.1,
-            MaxMovedShare: settings.HasMaxMovedShare ? settings.MaxMovedShare : null);
+            MaxMovedShare: settings.HasMaxMovedShare ? settings.MaxMovedShare : null)
+        {
+            BalanceTolerance = settings.SkipPolish ? null : settings.HasBalanceTolerance ? settings.BalanceTolerance : new ProposalOptions().BalanceTolerance,
+            IterationBudget = settings.IterationBudget == 0 ? null : (long)Math.Min(settings.IterationBudget, long.MaxValue),
+        };
 
         ProposalResult? baseline = null;
         if (settings.IncludeBaseline)
@@ -129,7 +128,7 @@ internal sealed partial class PlanService
         {
             try
             {
-                return ProposalEngine.Propose(setup.Problem, options, new ChannelProgress(reports.Writer), cancellationToken);
+                return ProposalEngine.Propose(setup.Problem, engineOptions, new ChannelProgress(reports.Writer), cancellationToken);
             }
             finally
             {
@@ -196,6 +195,29 @@ internal sealed partial class PlanService
         };
         outcome.OutsideAccountIds.AddRange(setup.Placement.Outside.Take(MaxListedOutside).Select(a => accounts.Ids[a]));
         outcome.SwallowedBlockIds.AddRange(setup.Swallowed);
+        outcome.SplitLimit = setup.SplitLimit;
+        foreach (var split in setup.Split)
+        {
+            var message = new ProposalSplitBlock
+            {
+                BlockId = split.Id,
+                Name = setup.BlockNames.GetValueOrDefault(split.Id, ""),
+                Weight = split.Weight,
+                Targets = setup.SplitTarget > 0 ? split.Weight / setup.SplitTarget : 0,
+                Parts = (uint)split.Parts,
+                Resolution = (uint)split.Resolution,
+                HeaviestPartWeight = split.HeaviestPart,
+            };
+            var holders = new SortedSet<int>();
+            for (var b = split.FirstPart; b < split.FirstPart + split.Parts; b++)
+            {
+                holders.Add(result.BlockTerritory[b]);
+            }
+
+            message.TerritoryIds.AddRange(holders.Select(t => setup.Problem.Territories[t].Id));
+            outcome.SplitBlocks.Add(message);
+        }
+
         await responseStream.WriteAsync(new ProposePlanResponse { Result = outcome }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -258,8 +280,18 @@ internal sealed partial class PlanService
         return message;
     }
 
-    private static void CheckSettings(ProposalSettings settings)
+    private void CheckSettings(ProposalSettings settings)
     {
+        if (!double.IsFinite(settings.SplitShare) || settings.SplitShare < 0)
+        {
+            throw RpcErrors.InvalidArgument($"settings.split_share {RequestChecks.Format(settings.SplitShare)} is not a share of the target of 0 or more (0: the default, {ProposalSetup.DefaultSplitShare}).");
+        }
+
+        if (settings.HasBalanceTolerance && (!double.IsFinite(settings.BalanceTolerance) || settings.BalanceTolerance < 0))
+        {
+            throw RpcErrors.InvalidArgument($"settings.balance_tolerance {RequestChecks.Format(settings.BalanceTolerance)} is not a relative deviation of 0 or more (0.05 = 5 %).");
+        }
+
         if (settings.HasMaxMovedShare && !(settings.MaxMovedShare >= 0 && settings.MaxMovedShare <= 1))
         {
             throw RpcErrors.InvalidArgument($"settings.max_moved_share {RequestChecks.Format(settings.MaxMovedShare)} is not a share between 0 and 1.");
@@ -267,7 +299,7 @@ internal sealed partial class PlanService
 
         if (!double.IsFinite(settings.TimeLimitSeconds) || settings.TimeLimitSeconds < 0)
         {
-            throw RpcErrors.InvalidArgument($"settings.time_limit_seconds {RequestChecks.Format(settings.TimeLimitSeconds)} is not a number of seconds of 0 or more (0: the default, {DefaultProposalTime.TotalSeconds:F0} s).");
+            throw RpcErrors.InvalidArgument($"settings.time_limit_seconds {RequestChecks.Format(settings.TimeLimitSeconds)} is not a number of seconds of 0 or more (0: the default, {options.Value.Plans.ProposalDefaultSeconds:F0} s).");
         }
 
         if (settings.Objective is { } o && (Bad(o.Balance) || Bad(o.Compactness) || Bad(o.Disruption)))
@@ -286,9 +318,9 @@ internal sealed partial class PlanService
             throw RpcErrors.ResourceExhausted($"The message has {count} accounts; the limit is {options.Value.MaxPointsPerMessage} per message (GeoAssign:MaxPointsPerMessage). Send smaller chunks.");
         }
 
-        if (firstIndex + count > ProposalSetup.MaxAccounts)
+        if (firstIndex + count > options.Value.Plans.ProposalMaxAccounts)
         {
-            throw RpcErrors.ResourceExhausted($"More than {ProposalSetup.MaxAccounts:N0} accounts; a proposal takes at most that many.");
+            throw RpcErrors.ResourceExhausted($"More than {options.Value.Plans.ProposalMaxAccounts:N0} accounts; a proposal takes at most that many (GeoAssign:Plans:ProposalMaxAccounts).");
         }
 
         if (accounts.Lat.Count != count || accounts.Lng.Count != count || (accounts.Weights.Count != 0 && accounts.Weights.Count != count))
