@@ -178,6 +178,43 @@ public sealed class PostalBatchTests
         Assert.Equal(before, past.MapVersion);
     }
 
+    [Fact]
+    public async Task Get_and_list_postal_codes_read_a_past_version_or_instant_and_a_plan_reads_the_live_gazetteer()
+    {
+        await using var server = await StartAsync();
+        var before = (await server.Territories.GetMapInfoAsync(new GetMapInfoRequest())).MapVersion;
+        var added = await ImportAsync(server, Row("US", "10001", 40.75, -73.99, "New York"));
+        await new PlanService.PlanServiceClient(server.Channel).CreatePlanAsync(new CreatePlanRequest { Name = "q3" });
+
+        var past = await RpcAssert.FailsAsync(StatusCode.NotFound,
+            () => server.Territories.GetPostalCodeAsync(new GetPostalCodeRequest { Country = "US", PostalCode = "10001", Version = before }));
+        Assert.Contains($"US \"10001\" at map version {before}", past.Status.Detail);
+        var now = await server.Territories.GetPostalCodeAsync(new GetPostalCodeRequest { Country = "us", PostalCode = "10001-2345", Version = added });
+        Assert.Equal(("10001", added), (now.PostalCode.PostalCode, now.MapVersion));
+        var plan = await server.Territories.GetPostalCodeAsync(new GetPostalCodeRequest { Country = "US", PostalCode = "10001", Plan = "q3" });
+        Assert.Equal(("New York", added), (plan.PostalCode.PlaceName, plan.MapVersion));
+        await RpcAssert.FailsAsync(StatusCode.NotFound,
+            () => server.Territories.GetPostalCodeAsync(new GetPostalCodeRequest { Country = "US", PostalCode = "10001", Plan = "nope" }));
+        var both = await RpcAssert.FailsAsync(StatusCode.InvalidArgument,
+            () => server.Territories.GetPostalCodeAsync(new GetPostalCodeRequest { Country = "US", PostalCode = "10001", Plan = "q3", Version = added }));
+        Assert.Contains("at most one", both.Status.Detail);
+
+        var listedBefore = await server.Territories.ListPostalCodesAsync(new ListPostalCodesRequest { Country = "US", Version = before });
+        Assert.Equal(["02139", "94105"], listedBefore.PostalCodes.Select(c => c.PostalCode));
+        Assert.Equal((2ul, before), (listedBefore.CountryCount, listedBefore.MapVersion));
+        var history = await server.Territories.ListVersionsAsync(new ListVersionsRequest());
+        var addedAt = history.Versions.Single(v => v.Version == added).Time;
+        var listedAt = await server.Territories.ListPostalCodesAsync(new ListPostalCodesRequest { Country = "US", AsOf = addedAt, PageSize = 2 });
+        Assert.Equal(["02139", "10001"], listedAt.PostalCodes.Select(c => c.PostalCode));
+        Assert.Equal(3ul, listedAt.CountryCount);
+        var next = await server.Territories.ListPostalCodesAsync(new ListPostalCodesRequest { Country = "US", AsOf = addedAt, PageSize = 2, PageToken = listedAt.NextPageToken });
+        Assert.Equal(["94105"], next.PostalCodes.Select(c => c.PostalCode));
+        var listedPlan = await server.Territories.ListPostalCodesAsync(new ListPostalCodesRequest { Country = "US", Plan = "q3" });
+        Assert.Equal(3, listedPlan.PostalCodes.Count);
+        await RpcAssert.FailsAsync(StatusCode.FailedPrecondition,
+            () => server.Territories.ListPostalCodesAsync(new ListPostalCodesRequest { Country = "US", Version = added + 100 }));
+    }
+
     [Theory]
     [InlineData("lengths", "2 countries but 1 postal_codes")]
     [InlineData("lat-length", "2 countries but 1 lat values")]
