@@ -241,6 +241,7 @@ internal sealed class ChunkResolver
             {
                 locationRefs.Add(locationRef);
             }
+
             if (accounts.Count != 0 && TryGetOverride(accounts[i], out var entry))
             {
                 if (!anyOverride)
