@@ -1,4 +1,4 @@
-// The answer for a postal code: the assignment of its point, and the gazetteer entry that gave the point.
+// The answer for a postal code (the assignment of its point, and the gazetteer entry that gave it), and a page of a listing.
 namespace GeoAssign.Client;
 
 /// <summary>A postal code of the server's gazetteer and the point that stands for it. Immutable.</summary>
@@ -18,3 +18,9 @@ public sealed record PostalCodeLocation(string Country, string PostalCode, doubl
 /// <param name="Assignment">The answer for the point, with the request's id.</param>
 /// <param name="Location">The gazetteer entry whose point was resolved.</param>
 public sealed record AddressAssignment(Assignment Assignment, PostalCodeLocation Location);
+
+/// <summary>One page of a postal-code listing (<see cref="GeoAssignClient.ListPostalCodePagesAsync"/>). Immutable.</summary>
+/// <param name="PostalCodes">The page's codes, in ordinal order of their normal form.</param>
+/// <param name="MapVersion">The map version the page was read from.</param>
+/// <param name="CountryCount">The country's codes in all at that version (not only the prefix's).</param>
+public sealed record PostalCodePage(IReadOnlyList<PostalCodeLocation> PostalCodes, ulong MapVersion, long CountryCount);

@@ -35,6 +35,12 @@ public sealed record Assignment(
     /// </summary>
     public AssignmentOverride? Override { get; init; }
 
+    /// <summary>
+    /// For a postal-code row (<see cref="GeoPoint.ForPostalCode"/>): the gazetteer entry whose point was resolved;
+    /// <see langword="null"/> for a point and for a code the gazetteer does not know.
+    /// </summary>
+    public PostalCodeLocation? Location { get; init; }
+
     /// <summary>True when an account override decided the owner (<see cref="Override"/> is set).</summary>
     public bool IsOverridden => Override is not null;
 

@@ -19,6 +19,9 @@ public enum AssignmentReason
     /// <summary>No territory of the layer covers the point.</summary>
     Unassigned = 4,
 
-    /// <summary>A postal code's point (ResolveAddress) lies in the territory.</summary>
+    /// <summary>A postal code's point (ResolveAddress, or a postal-code row of a batch) lies in the territory.</summary>
     PostalCode = 5,
+
+    /// <summary>A postal-code row of a batch named a code the server's gazetteer does not know: no territory, no owner.</summary>
+    PostalCodeNotFound = 6,
 }

@@ -94,11 +94,33 @@ public sealed partial class GeoAssignClient
     /// <param name="postalCode">The code as written.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="GeoAssignException">NOT_FOUND naming the code when the gazetteer has no such code, INVALID_ARGUMENT, …</exception>
-    public async Task<PostalCodeLocation> GetPostalCodeAsync(string country, string postalCode, CancellationToken cancellationToken = default)
+    public Task<PostalCodeLocation> GetPostalCodeAsync(string country, string postalCode, CancellationToken cancellationToken = default) =>
+        GetPostalCodeAsync(country, postalCode, null, cancellationToken);
+
+    /// <summary>
+    /// Reads one postal code of the gazetteer of the map <paramref name="view"/> names: the live map's, that of a past
+    /// version or instant, or for a plan (which has none of its own) the live map's. Thread-safe.
+    /// </summary>
+    /// <param name="country">ISO 3166-1 alpha-2, any case.</param>
+    /// <param name="postalCode">The code as written.</param>
+    /// <param name="view">The map to read from; <see langword="null"/> is the live map.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="GeoAssignException">NOT_FOUND naming the code when the gazetteer has no such code (or the plan does
+    /// not exist), FAILED_PRECONDITION for a version older than the history kept, INVALID_ARGUMENT, …</exception>
+    public async Task<PostalCodeLocation> GetPostalCodeAsync(string country, string postalCode, MapView? view, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(country);
         ArgumentNullException.ThrowIfNull(postalCode);
-        var request = new V1.GetPostalCodeRequest { Country = country, PostalCode = postalCode, MinVersion = MinReadVersion };
+        view ??= MapView.Live;
+        var request = new V1.GetPostalCodeRequest
+        {
+            Country = country,
+            PostalCode = postalCode,
+            MinVersion = MinReadVersion,
+            Plan = view.Plan ?? "",
+            Version = view.Version ?? 0,
+            AsOf = ProtoMapping.ToTimestamp(view.AsOf),
+        };
         var response = await UnaryAsync("GetPostalCode", CallSafety.Read, request,
             (r, options) => _territories.GetPostalCodeAsync(r, options), cancellationToken).ConfigureAwait(false);
         return Location(response.PostalCode);
@@ -114,18 +136,53 @@ public sealed partial class GeoAssignClient
     public async IAsyncEnumerable<PostalCodeLocation> ListPostalCodesAsync(string country, string? prefix = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        await foreach (var page in ListPostalCodePagesAsync(country, prefix, null, null, cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var location in page.PostalCodes)
+            {
+                yield return location;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Lists the postal codes of one country page by page, each page with the version it was read from and the
+    /// country's count (for progress), from the gazetteer of the map <paramref name="view"/> names (as
+    /// <see cref="GetPostalCodeAsync(string, string, MapView?, CancellationToken)"/>). Pages are fetched as they are
+    /// enumerated. Thread-safe.
+    /// </summary>
+    /// <param name="country">ISO 3166-1 alpha-2, any case.</param>
+    /// <param name="prefix">Only codes whose normal form starts with this (trimmed, upper case); <see langword="null"/> lists all.</param>
+    /// <param name="view">The map to read from; <see langword="null"/> is the live map.</param>
+    /// <param name="pageSize">Codes per page; <see langword="null"/> is <see cref="GeoAssignClientOptions.PageSize"/>. The server caps it.</param>
+    /// <param name="cancellationToken">Cancels the listing.</param>
+    public async IAsyncEnumerable<PostalCodePage> ListPostalCodePagesAsync(string country, string? prefix, MapView? view, int? pageSize,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
         ArgumentNullException.ThrowIfNull(country);
+        if (pageSize is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(pageSize), pageSize, "A page holds at least one code.");
+        }
+
+        view ??= MapView.Live;
         var token = "";
         do
         {
-            var request = new V1.ListPostalCodesRequest { Country = country, Prefix = prefix ?? "", PageSize = Options.PageSize, PageToken = token, MinVersion = MinReadVersion };
+            var request = new V1.ListPostalCodesRequest
+            {
+                Country = country,
+                Prefix = prefix ?? "",
+                PageSize = pageSize ?? Options.PageSize,
+                PageToken = token,
+                MinVersion = MinReadVersion,
+                Plan = view.Plan ?? "",
+                Version = view.Version ?? 0,
+                AsOf = ProtoMapping.ToTimestamp(view.AsOf),
+            };
             var page = await UnaryAsync("ListPostalCodes", CallSafety.Read, request,
                 (r, options) => _territories.ListPostalCodesAsync(r, options), cancellationToken).ConfigureAwait(false);
-            foreach (var location in page.PostalCodes)
-            {
-                yield return Location(location);
-            }
-
+            yield return new PostalCodePage([.. page.PostalCodes.Select(Location)], page.MapVersion, (long)page.CountryCount);
             token = page.NextPageToken;
         }
         while (token.Length > 0);

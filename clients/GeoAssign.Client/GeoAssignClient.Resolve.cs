@@ -76,7 +76,9 @@ public sealed partial class GeoAssignClient
     /// <summary>
     /// Resolves many points and yields their assignments in input order, each with the point's id. A point with
     /// an <see cref="GeoPoint.AccountId"/> gets the owner of the account's override when one is in force
-    /// (<see cref="Assignment.Override"/>). Up to
+    /// (<see cref="Assignment.Override"/>). A row made by <see cref="GeoPoint.ForPostalCode"/> is resolved at its
+    /// code's point (<see cref="Assignment.Location"/>), or answered <see cref="AssignmentReason.PostalCodeNotFound"/>
+    /// when the server's gazetteer does not know the code. Up to
     /// <see cref="GeoAssignClientOptions.BatchThreshold"/> points go in one ResolveBatch call; more
     /// go over one ResolveStream, written and read at once in chunks of
     /// <see cref="GeoAssignClientOptions.ChunkSize"/> with at most
@@ -208,6 +210,18 @@ public sealed partial class GeoAssignClient
             overrides[o] = new AssignmentOverride(entry.AccountId, entry.OwnerId, ProtoMapping.NullIfEmpty(entry.TerritoryId), entry.Protected);
         }
 
+        var locationRefs = answers.LocationRefs;
+        if (locationRefs.Count != 0 && locationRefs.Count != answers.Count)
+        {
+            throw ProtocolError(method, $"{locationRefs.Count:N0} location references came for {answers.Count:N0} answers");
+        }
+
+        var locations = new PostalCodeLocation[answers.Locations.Count];
+        for (var l = 0; l < locations.Length; l++)
+        {
+            locations[l] = Location(answers.Locations[l]);
+        }
+
         var territories = new (string Id, string? Owner, IReadOnlyList<string> Ancestors)[answers.Territories.Count];
         for (var t = 0; t < territories.Length; t++)
         {
@@ -245,6 +259,17 @@ public sealed partial class GeoAssignClient
                 throw ProtocolError(method, $"answer {i} refers to override {overrideRef} but the chunk lists {overrides.Length}");
             }
 
+            var locationRef = locationRefs.Count == 0 ? 0 : locationRefs[i];
+            if (locationRef > (uint)locations.Length)
+            {
+                throw ProtocolError(method, $"answer {i} refers to location {locationRef} but the chunk lists {locations.Length}");
+            }
+
+            if (locationRef != 0)
+            {
+                assignment = assignment with { Location = locations[locationRef - 1] };
+            }
+
             // The territory's owner stays on the answer beside the override's, so callers can see both.
             assignments[i] = overrideRef == 0
                 ? assignment
@@ -259,7 +284,8 @@ public sealed partial class GeoAssignClient
 
     /// <summary>
     /// Points of one request message, with the callers' ids kept here (they are not sent); account ids are sent,
-    /// as a column that starts with the first point that has one (the points before it get "", no account).
+    /// as a column that starts with the first point that has one (the points before it get "", no account);
+    /// postal codes likewise (PointChunk.AddPostalCode keeps the columns one length).
     /// </summary>
     private sealed class PointBatch
     {
@@ -296,7 +322,14 @@ public sealed partial class GeoAssignClient
                 Points.AccountIds.Add(point.AccountId ?? "");
             }
 
-            Points.Add(point.Lat, point.Lng);
+            if (point.IsPostalCode)
+            {
+                Points.AddPostalCode(point.Country!, point.PostalCode ?? "");
+            }
+            else
+            {
+                Points.AddPoint(point.Lat, point.Lng);
+            }
         }
 
         public string? IdAt(int index) => _ids?[index];

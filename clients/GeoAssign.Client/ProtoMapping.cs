@@ -19,6 +19,7 @@ internal static class ProtoMapping
         V1.Reason.AccountOverride => AssignmentReason.AccountOverride,
         V1.Reason.Unassigned => AssignmentReason.Unassigned,
         V1.Reason.PostalCode => AssignmentReason.PostalCode,
+        V1.Reason.PostalCodeNotFound => AssignmentReason.PostalCodeNotFound,
         _ => AssignmentReason.Unspecified,
     };
 

@@ -103,4 +103,39 @@ public sealed partial class AssignmentChunk
 
         return Overrides[(int)reference - 1];
     }
+
+    /// <summary>
+    /// The gazetteer entry whose point answered postal-code row <paramref name="index"/>, or <see langword="null"/>
+    /// for a point row and for a code the gazetteer does not know (reason <see cref="Reason.PostalCodeNotFound"/>).
+    /// Allocates nothing.
+    /// </summary>
+    /// <param name="index">Zero-based position of the row in the chunk.</param>
+    /// <exception cref="InvalidDataException">The chunk refers to a location it does not list.</exception>
+    public PostalCodeLocation? GetLocation(int index)
+    {
+        if (LocationRefs.Count == 0)
+        {
+            return null;
+        }
+
+        if (LocationRefs.Count != TerritoryRefs.Count)
+        {
+            throw new InvalidDataException(
+                $"The chunk has {TerritoryRefs.Count} territory references but {LocationRefs.Count} location references.");
+        }
+
+        var reference = LocationRefs[index];
+        if (reference == 0)
+        {
+            return null;
+        }
+
+        if (reference > (uint)Locations.Count)
+        {
+            throw new InvalidDataException(
+                $"Answer {index} refers to location {reference} but the chunk lists {Locations.Count}.");
+        }
+
+        return Locations[(int)reference - 1];
+    }
 }

@@ -1,4 +1,4 @@
-// GetPostalCodeAsync and ListPostalCodesAsync (auto-paging) against the US ZIP sample, and GetMapInfoAsync's per-country counts.
+// GetPostalCodeAsync and ListPostalCodesAsync (auto-paging) against the US ZIP sample, GetMapInfoAsync's per-country counts, and postal rows in ResolveManyAsync.
 using GeoAssign.Testing;
 using GeoAssign.Testing.Servers;
 using Grpc.Core;
@@ -34,5 +34,43 @@ public sealed class GazetteerReadTests
 
         var info = await client.GetMapInfoAsync();
         Assert.Equal([new GazetteerCountry("US", codes.Count)], info.Gazetteer);
+    }
+
+    [Theory]
+    [InlineData(10)]
+    [InlineData(20_000)]
+    public async Task Postal_rows_mixed_with_points_resolve_in_order_in_one_batch_or_one_stream(int rows)
+    {
+        await using var server = await TestServer.StartAsync();
+        using var client = server.Client(configure: o => o.ChunkSize = 1_000);
+        await client.ImportGeoJsonAsync(TestData.SamplePath);
+        var imported = await client.ImportGazetteerAsync(ZipSample);
+
+        // Every third row a point (Denver), every third a known ZIP+4 (Cambridge, MA), every third an unknown code.
+        var input = Enumerable.Range(0, rows).Select(i => (i % 3) switch
+        {
+            0 => new GeoPoint(39.7392, -104.9903, $"p{i}"),
+            1 => GeoPoint.ForPostalCode(i % 2 == 0 ? "us" : "US", "02139-4307", $"z{i}"),
+            _ => GeoPoint.ForPostalCode("US", "00000", $"u{i}"),
+        });
+        var answers = new List<Assignment>();
+        await foreach (var answer in client.ResolveManyAsync(input))
+        {
+            answers.Add(answer);
+        }
+
+        Assert.Equal(rows, answers.Count);
+        for (var i = 0; i < rows; i++)
+        {
+            var (id, territory, reason, code) = (answers[i].Id, answers[i].TerritoryId, answers[i].Reason, answers[i].Location?.PostalCode);
+            var expected = (i % 3) switch
+            {
+                0 => ($"p{i}", "08", AssignmentReason.InteriorCell, (string?)null),
+                1 => ($"z{i}", "25", AssignmentReason.PostalCode, "02139"),
+                _ => ($"u{i}", (string?)null, AssignmentReason.PostalCodeNotFound, (string?)null),
+            };
+            Assert.Equal(expected, (id, territory, reason, code));
+            Assert.Equal(imported.MapVersion, answers[i].MapVersion);
+        }
     }
 }

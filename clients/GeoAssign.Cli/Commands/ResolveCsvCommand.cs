@@ -125,12 +125,12 @@ internal static class ResolveCsvCommand
         return command;
     }
 
-    // Postal codes have no batch RPC: each row is one ResolveAddress call, a bounded number in flight, written in input
-    // order. A code the gazetteer does not know is a row with reason postal_code_not_found, not the end of the run.
+    // Postal codes go the way points do (ResolveManyAsync: one batch, or a stream for more), so a file of a million
+    // codes is one call. A code the gazetteer does not know is a row with reason postal_code_not_found, not the end
+    // of the run; a malformed row is caught while reading, named by its line.
     private static async Task<int> ResolveAddressesAsync(CliHost host, Client.GeoAssignClient client, InputRows rows, FileInfo source, FileInfo target,
         string? layer, Client.MapView view, bool json, CancellationToken token)
     {
-        const int InFlight = 16;
         var accounts = rows.HasColumn(InputRows.AccountColumn);
         var progress = new RowProgress();
         long assigned = 0, notFound = 0, overridden = 0;
@@ -142,59 +142,35 @@ internal static class ResolveCsvCommand
         {
             await progress.RunAsync(host.Error, $"Resolving {source.Name}", rows.Length, () => rows.BytesRead, async () =>
             {
-                var pending = new Queue<Task<(string Id, Client.AddressAssignment? Answer)>>();
-                async Task<(string, Client.AddressAssignment?)> OneAsync(string id, string country, string code, string? account)
+                var versionText = "";
+                var codes = rows.Addresses().Select(row => Client.GeoPoint.ForPostalCode(row.Country, row.PostalCode, row.Id, row.AccountId));
+                await foreach (var a in client.ResolveManyAsync(codes, layer, view, token).ConfigureAwait(false))
                 {
-                    try
+                    if (a.MapVersion != version)
                     {
-                        return (id, await client.ResolveAddressAsync(country, code, layer, view, account, id, token).ConfigureAwait(false));
-                    }
-                    catch (Client.GeoAssignException e) when (e.StatusCode == Grpc.Core.StatusCode.NotFound && e.ServerMessage.StartsWith("The gazetteer has no postal code", StringComparison.Ordinal))
-                    {
-                        return (id, null);
-                    }
-                }
-
-                void Write((string Id, Client.AddressAssignment? Answer) done)
-                {
-                    if (done.Answer is not { } answer)
-                    {
-                        notFound++;
-                        var row = new string?[columns.Length];
-                        (row[0], row[3]) = (done.Id, "postal_code_not_found");
-                        file.Writer.WriteRecord(row);
-                    }
-                    else
-                    {
-                        var a = answer.Assignment;
                         version = a.MapVersion;
-                        string?[] fields = accounts
-                            ? [a.Id, a.TerritoryId, a.OwnerId, TextFormat.Reason(a.Reason), a.MapVersion.ToString(CultureInfo.InvariantCulture), answer.Location.PostalCode,
-                                answer.Location.Lat.ToString("R", CultureInfo.InvariantCulture), answer.Location.Lng.ToString("R", CultureInfo.InvariantCulture),
-                                a.TerritoryOwnerId, a.Override?.TerritoryId, a.Override is null ? null : TextFormat.Boolean(a.Override.Protected)]
-                            : [a.Id, a.TerritoryId, a.OwnerId, TextFormat.Reason(a.Reason), a.MapVersion.ToString(CultureInfo.InvariantCulture), answer.Location.PostalCode,
-                                answer.Location.Lat.ToString("R", CultureInfo.InvariantCulture), answer.Location.Lng.ToString("R", CultureInfo.InvariantCulture)];
-                        file.Writer.WriteRecord(fields);
-                        assigned += a.IsAssigned ? 1 : 0;
-                        overridden += a.Override is null ? 0 : 1;
+                        versionText = a.MapVersion.ToString(CultureInfo.InvariantCulture);
                     }
 
-                    progress.Add(1);
-                }
-
-                foreach (var (_, id, country, code, account) in rows.Addresses())
-                {
-                    if (pending.Count == InFlight)
+                    var location = a.Location;
+                    var row = new string?[columns.Length];
+                    (row[0], row[1], row[2], row[3], row[4]) = (a.Id, a.TerritoryId, a.OwnerId, TextFormat.Reason(a.Reason), versionText);
+                    if (location is not null)
                     {
-                        Write(await pending.Dequeue().ConfigureAwait(false));
+                        (row[5], row[6], row[7]) = (location.PostalCode, location.Lat.ToString("R", CultureInfo.InvariantCulture),
+                            location.Lng.ToString("R", CultureInfo.InvariantCulture));
                     }
 
-                    pending.Enqueue(OneAsync(id, country, code, account));
-                }
+                    if (accounts)
+                    {
+                        (row[8], row[9], row[10]) = (a.TerritoryOwnerId, a.Override?.TerritoryId, a.Override is null ? null : TextFormat.Boolean(a.Override.Protected));
+                    }
 
-                while (pending.Count > 0)
-                {
-                    Write(await pending.Dequeue().ConfigureAwait(false));
+                    file.Writer.WriteRecord(row);
+                    notFound += a.Reason == Client.AssignmentReason.PostalCodeNotFound ? 1 : 0;
+                    assigned += a.IsAssigned ? 1 : 0;
+                    overridden += a.Override is null ? 0 : 1;
+                    progress.Add(1);
                 }
 
                 return 0;

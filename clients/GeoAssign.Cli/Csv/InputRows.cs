@@ -83,6 +83,9 @@ internal sealed class InputRows(string path, bool skipInvalid)
     /// <summary>The columns that name a postal code instead of lat and lng (resolve-csv by address).</summary>
     public const string CountryColumn = "country", PostalCodeColumn = "postal_code";
 
+    // The server's longest postal code (PostalCodes.MaxLength).
+    private const int MaxPostalCodeLength = 20;
+
     /// <summary>
     /// Addresses from a file with the columns id, country, postal_code and optionally account_id. The server
     /// normalises the code; here a row only needs both present.
@@ -95,6 +98,19 @@ internal sealed class InputRows(string path, bool skipInvalid)
             if (country.Length == 0 || code.Length == 0)
             {
                 Bad(line, country.Length == 0 ? "country is empty" : "postal_code is empty");
+                continue;
+            }
+
+            // The server's own checks (a batch fails as a whole on a malformed row), so the row is named by its line here.
+            if (country.Length != 2 || !char.IsAsciiLetter(country[0]) || !char.IsAsciiLetter(country[1]))
+            {
+                Bad(line, $"country \"{country}\" is not an ISO 3166-1 alpha-2 code (two letters, such as US or GB)");
+                continue;
+            }
+
+            if (string.Join(' ', code.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).Length > MaxPostalCodeLength || code.Any(char.IsControl))
+            {
+                Bad(line, $"postal_code \"{code}\" is not a postal code (at most {MaxPostalCodeLength} characters, no control characters)");
                 continue;
             }
 

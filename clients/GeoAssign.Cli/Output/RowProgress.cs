@@ -33,8 +33,10 @@ internal sealed class RowProgress(Func<long>? rows = null, bool bytes = false)
     /// <paramref name="position"/> out of <paramref name="total"/>. When <paramref name="afterwards"/> is
     /// given, a second, indeterminate line with that text appears once everything is sent and the work
     /// still runs (an import the server is validating and indexing), so a long wait does not look stuck.
+    /// When <paramref name="totalNow"/> is given, the total follows it (a listing learns it from its first page).
     /// </summary>
-    public async Task<T> RunAsync<T>(IAnsiConsole console, string description, long total, Func<long> position, Func<Task<T>> work, string? afterwards = null)
+    public async Task<T> RunAsync<T>(IAnsiConsole console, string description, long total, Func<long> position, Func<Task<T>> work, string? afterwards = null,
+        Func<long>? totalNow = null)
     {
         if (!console.Profile.Capabilities.Interactive)
         {
@@ -54,6 +56,12 @@ internal sealed class RowProgress(Func<long>? rows = null, bool bytes = false)
                 var gate = new Lock();
                 var timer = new Timer(_ =>
                 {
+                    if (totalNow is not null && totalNow() is > 0 and var known && known != total)
+                    {
+                        total = known;
+                        task.MaxValue = known;
+                    }
+
                     var done = Math.Min(position(), total);
                     task.Value = done;
                     lock (gate)

@@ -15,6 +15,7 @@ internal static class TextFormat
         AssignmentReason.AccountOverride => "account_override",
         AssignmentReason.Unassigned => "unassigned",
         AssignmentReason.PostalCode => "postal_code",
+        AssignmentReason.PostalCodeNotFound => "postal_code_not_found",
         _ => "unspecified",
     };
 

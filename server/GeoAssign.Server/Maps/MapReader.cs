@@ -35,15 +35,16 @@ internal sealed class MapReader(MapReplica maps, IOptions<GeoAssignServerOptions
     }
 
     /// <summary>
-    /// What a lookup answers from: the map <see cref="TargetAsync"/> names, the account overrides that
-    /// apply (the map's own for the live map and past versions, the live map's for a plan), and the
-    /// instant overrides must be in force at (<paramref name="asOf"/>, else now).
+    /// What a lookup answers from: the map <see cref="TargetAsync"/> names, the account overrides and
+    /// the gazetteer that apply (the map's own for the live map and past versions, the live map's for a
+    /// plan), and the instant overrides must be in force at (<paramref name="asOf"/>, else now).
     /// </summary>
     public async ValueTask<LookupTarget> LookupAsync(ulong minVersion, ServerCallContext context, string plan, ulong version, Timestamp? asOf)
     {
         var map = await TargetAsync(minVersion, context, plan, version, asOf).ConfigureAwait(false);
-        var overrides = plan.Length == 0 ? map.Overrides : maps.State.Live.Overrides;
-        return new LookupTarget(map, overrides, asOf is null ? null : asOf.ToDateTimeOffset().UtcTicks);
+        // A plan has neither overrides nor a gazetteer of its own: it uses the live map's.
+        var live = plan.Length == 0 ? map : maps.State.Live;
+        return new LookupTarget(map, live.Overrides, asOf is null ? null : asOf.ToDateTimeOffset().UtcTicks, live.Gazetteer);
     }
 
     /// <summary>
@@ -170,8 +171,11 @@ internal sealed class MapReader(MapReplica maps, IOptions<GeoAssignServerOptions
     }
 }
 
-/// <summary>The map a lookup answers from, the overrides that apply, and the instant they must be in force at (null: now).</summary>
-internal readonly record struct LookupTarget(TerritoryMap Map, Index.Accounts.OverrideBook Overrides, long? AtTicks)
+/// <summary>
+/// The map a lookup answers from, the overrides that apply, the instant they must be in force at (null: now), and
+/// the gazetteer postal codes are found in (the map's own; the live map's for a plan).
+/// </summary>
+internal readonly record struct LookupTarget(TerritoryMap Map, Index.Accounts.OverrideBook Overrides, long? AtTicks, Index.Gazetteer.PostalGazetteer Gazetteer)
 {
     /// <summary>The instant overrides must be in force at, as UTC ticks.</summary>
     public long Ticks => AtTicks ?? DateTime.UtcNow.Ticks;

@@ -1,5 +1,6 @@
-// AssignmentService: Resolve, ResolveBatch and ResolveStream over the current map.
+// AssignmentService: Resolve, ResolveAddress, ResolveBatch and ResolveStream over the current map.
 using System.Diagnostics;
+using GeoAssign.Index.Gazetteer;
 using GeoAssign.Protos.V1;
 using GeoAssign.Server.Hosting;
 using GeoAssign.Server.Maps;
@@ -54,8 +55,7 @@ internal sealed class AssignmentService(MapReader maps, GeoAssignMetrics metrics
         var country = PostalCodeMessages.Country(request.Country);
         var code = PostalCodeMessages.Code(country, request.PostalCode);
         var target = await maps.LookupAsync(request.MinVersion, context, request.Plan, request.Version, request.AsOf).ConfigureAwait(false);
-        // A plan has no gazetteer of its own: it uses the live map's, as it does the overrides.
-        var gazetteer = request.Plan.Length == 0 ? target.Map.Gazetteer : maps.Replica.State.Live.Gazetteer;
+        var gazetteer = target.Gazetteer;
         if (!gazetteer.TryGet(country, code, out var entry))
         {
             throw PostalCodeMessages.NotFound(gazetteer, country, code, target.Map.Version);
@@ -92,12 +92,12 @@ internal sealed class AssignmentService(MapReader maps, GeoAssignMetrics metrics
     public override async Task<ResolveBatchResponse> ResolveBatch(ResolveBatchRequest request, ServerCallContext context)
     {
         var layer = RequestChecks.Layer(request.Layer);
-        ChunkResolver.Check(request.Points, 0, _maxPoints);
+        var postal = ChunkResolver.Check(request.Points, 0, _maxPoints);
         var target = await maps.LookupAsync(request.MinVersion, context, request.Plan, request.Version, request.AsOf).ConfigureAwait(false);
         var resolver = ChunkResolver.For(target, layer);
         var start = Stopwatch.GetTimestamp();
         var counts = default(ReasonCounts);
-        var chunk = resolver.Resolve(request.Points, ref counts);
+        var chunk = resolver.Resolve(request.Points, postal, ref counts);
         metrics.Resolved("ResolveBatch", start, counts);
         return new ResolveBatchResponse { Assignments = chunk };
     }
@@ -114,10 +114,11 @@ internal sealed class AssignmentService(MapReader maps, GeoAssignMetrics metrics
         while (await requestStream.MoveNext(cancellationToken).ConfigureAwait(false))
         {
             var request = requestStream.Current;
+            PostalKey[]? postal;
             if (resolver is null)
             {
                 var layer = RequestChecks.Layer(request.Layer);
-                ChunkResolver.Check(request.Points, answered, _maxPoints);
+                postal = ChunkResolver.Check(request.Points, answered, _maxPoints);
                 var target = await maps.LookupAsync(request.MinVersion, context, request.Plan, request.Version, request.AsOf).ConfigureAwait(false);
                 resolver = ChunkResolver.For(target, layer);
             }
@@ -129,12 +130,12 @@ internal sealed class AssignmentService(MapReader maps, GeoAssignMetrics metrics
                         $"Message {messages} of the stream names layer \"{RequestChecks.Shorten(request.Layer)}\" but the stream resolves layer \"{resolver.Layer}\"; later messages leave layer empty.");
                 }
 
-                ChunkResolver.Check(request.Points, answered, _maxPoints);
+                postal = ChunkResolver.Check(request.Points, answered, _maxPoints);
             }
 
             var start = Stopwatch.GetTimestamp();
             var counts = default(ReasonCounts);
-            var chunk = resolver.Resolve(request.Points, ref counts);
+            var chunk = resolver.Resolve(request.Points, postal, ref counts);
             metrics.Resolved("ResolveStream", start, counts);
             await responseStream.WriteAsync(new ResolveStreamResponse { FirstIndex = (ulong)answered, Assignments = chunk }, cancellationToken)
                 .ConfigureAwait(false);

@@ -1,7 +1,8 @@
-// Resolves a column chunk of points against one layer of one map version.
+// Resolves a column chunk of points (or postal codes) against one layer of one map version.
 using GeoAssign.Index;
 using GeoAssign.Index.Accounts;
 using GeoAssign.Index.Cells;
+using GeoAssign.Index.Gazetteer;
 using GeoAssign.Protos.V1;
 using GeoAssign.Server.Maps;
 using GeoAssign.Server.Telemetry;
@@ -14,7 +15,8 @@ namespace GeoAssign.Server.Services;
 /// <summary>
 /// Answers chunks of points from one layer of one map version, as AssignmentChunks: each territory a
 /// chunk hits is listed once and points refer to it by position; a point whose account has an
-/// override in force gets the override's owner. The per-point loop allocates nothing (the
+/// override in force gets the override's owner; a postal-code row is answered at its gazetteer point,
+/// each entry listed once like the territories. The per-point loop allocates nothing (the
 /// territories' and overrides' messages are built once per call and shared by its chunks). One per
 /// call; not thread-safe.
 /// </summary>
@@ -28,14 +30,17 @@ internal sealed class ChunkResolver
     private Dictionary<IndexedTerritory, uint>? _refs;
     // By reference: a record's value equality would hash its five strings for every overridden point.
     private Dictionary<AccountOverride, uint>? _overrideRefs;
+    private Dictionary<PostalCodeEntry, uint>? _locationRefs;
+    private readonly PostalGazetteer _gazetteer;
 
-    private ChunkResolver(TerritoryMap map, string layer, LayerIndex index, OverrideBook overrides, long atTicks)
+    private ChunkResolver(TerritoryMap map, string layer, LayerIndex index, OverrideBook overrides, long atTicks, PostalGazetteer gazetteer)
     {
         Map = map;
         Layer = layer;
         _index = index;
         _overrides = overrides;
         _atTicks = atTicks;
+        _gazetteer = gazetteer;
     }
 
     public TerritoryMap Map { get; }
@@ -44,7 +49,7 @@ internal sealed class ChunkResolver
 
     /// <summary>A resolver for the layer of the target; NOT_FOUND (with the map version) when the layer holds no territory.</summary>
     public static ChunkResolver For(LookupTarget target, string layer) =>
-        new(target.Map, layer, IndexOf(target.Map, layer), target.Overrides, target.Ticks);
+        new(target.Map, layer, IndexOf(target.Map, layer), target.Overrides, target.Ticks, target.Gazetteer);
 
     /// <summary>The override of <paramref name="accountId"/> in force at the resolver's instant (none for an empty id).</summary>
     public bool TryGetOverride(string accountId, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out AccountOverride entry)
@@ -61,25 +66,39 @@ internal sealed class ChunkResolver
                 $"The layer \"{layer}\" holds no territory at map version {map.Version}.", map.Version);
 
     /// <summary>
-    /// Checks a chunk: at most <paramref name="maxPoints"/> points, columns of one length, every
-    /// coordinate valid. The message names the stream-wide index of the first bad point.
+    /// Checks a chunk: at most <paramref name="maxPoints"/> rows, columns of one length, every
+    /// coordinate valid, every postal-code row a two-letter country and a well-formed code, no row with
+    /// both or neither (see PointChunk in assignment.proto). The message names the stream-wide index of
+    /// the first bad row. Returns the postal-code rows' keys in their normal form (default for a point
+    /// row), or null when the chunk has no postal-code columns.
     /// </summary>
-    public static void Check(PointChunk? points, long firstIndex, int maxPoints)
+    public static PostalKey[]? Check(PointChunk? points, long firstIndex, int maxPoints)
     {
         if (points is null)
         {
-            return;
+            return null;
         }
 
-        var count = points.Lat.Count;
+        var count = points.Count;
         if (count > maxPoints)
         {
             throw RpcErrors.ResourceExhausted($"The message has {count} points; the limit is {maxPoints} per message (GeoAssign:MaxPointsPerMessage). Send smaller chunks.");
         }
 
-        if (points.Lng.Count != count)
+        var postal = points.Countries.Count != 0 || points.PostalCodes.Count != 0;
+        if (postal && points.PostalCodes.Count != points.Countries.Count)
         {
-            throw RpcErrors.InvalidArgument($"points has {count} lat values but {points.Lng.Count} lng values; the columns must have one length.");
+            throw RpcErrors.InvalidArgument($"points has {points.Countries.Count} countries but {points.PostalCodes.Count} postal_codes; give one of each per row (empty for a point row) or none.");
+        }
+
+        if (postal && points.Lat.Count != 0 && points.Lat.Count != count)
+        {
+            throw RpcErrors.InvalidArgument($"points has {points.Countries.Count} countries but {points.Lat.Count} lat values; give one per row (0 for a postal-code row) or none.");
+        }
+
+        if (points.Lng.Count != points.Lat.Count)
+        {
+            throw RpcErrors.InvalidArgument($"points has {points.Lat.Count} lat values but {points.Lng.Count} lng values; the columns must have one length.");
         }
 
         if (points.Ids.Count != 0 && points.Ids.Count != count)
@@ -94,25 +113,78 @@ internal sealed class ChunkResolver
 
         var lat = points.Lat;
         var lng = points.Lng;
+        if (!postal)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                if (RequestChecks.PointProblem(lat[i], lng[i]) is { } problem)
+                {
+                    throw RpcErrors.InvalidArgument($"points[{firstIndex + i}]: {problem}.");
+                }
+            }
+
+            return null;
+        }
+
+        return CheckPostal(points, firstIndex);
+    }
+
+    // The rows of a chunk with postal-code columns: each a postal code (lat, lng 0 when present) or a point.
+    private static PostalKey[] CheckPostal(PointChunk points, long firstIndex)
+    {
+        var count = points.Count;
+        var keys = new PostalKey[count];
+        var hasPoints = points.Lat.Count != 0;
         for (var i = 0; i < count; i++)
         {
-            if (RequestChecks.PointProblem(lat[i], lng[i]) is { } problem)
+            var country = points.Countries[i];
+            var code = points.PostalCodes[i];
+            if (country.Length != 0)
+            {
+                var normalCountry = PostalCodes.NormalizeCountry(country) ?? throw RpcErrors.InvalidArgument(
+                    $"points[{firstIndex + i}]: country \"{RequestChecks.Shorten(country)}\" is not an ISO 3166-1 alpha-2 code (two letters, such as US or GB).");
+                var normalCode = PostalCodes.Normalize(normalCountry, code) ?? throw RpcErrors.InvalidArgument(code.Trim().Length == 0
+                    ? $"points[{firstIndex + i}]: the postal code is empty; a row with a country needs its postal code."
+                    : $"points[{firstIndex + i}]: postal code \"{RequestChecks.Shorten(code)}\" is not a postal code (at most {PostalCodes.MaxLength} characters, no control characters).");
+                if (hasPoints && (points.Lat[i] != 0 || points.Lng[i] != 0))
+                {
+                    throw RpcErrors.InvalidArgument(
+                        $"points[{firstIndex + i}] has both a point and a postal code; give one (a postal-code row has lat and lng 0, or no lat and lng columns).");
+                }
+
+                keys[i] = new PostalKey(normalCountry, normalCode);
+            }
+            else if (code.Length != 0)
+            {
+                throw RpcErrors.InvalidArgument($"points[{firstIndex + i}] has a postal code but no country; give both, or a point.");
+            }
+            else if (!hasPoints)
+            {
+                throw RpcErrors.InvalidArgument($"points[{firstIndex + i}] has neither a point nor a postal code.");
+            }
+            else if (RequestChecks.PointProblem(points.Lat[i], points.Lng[i]) is { } problem)
             {
                 throw RpcErrors.InvalidArgument($"points[{firstIndex + i}]: {problem}.");
             }
         }
+
+        return keys;
     }
 
-    /// <summary>Answers a checked chunk.</summary>
-    public AssignmentChunk Resolve(PointChunk? points, ref ReasonCounts counts)
+    /// <summary>
+    /// Answers a checked chunk; <paramref name="postal"/> is what <see cref="Check"/> returned for it. A postal-code
+    /// row is answered at its gazetteer point (reason POSTAL_CODE when a territory covers it), or with
+    /// POSTAL_CODE_NOT_FOUND when the gazetteer does not know the code.
+    /// </summary>
+    public AssignmentChunk Resolve(PointChunk? points, PostalKey[]? postal, ref ReasonCounts counts)
     {
         var chunk = new AssignmentChunk { MapVersion = (ulong)Map.Version, Layer = Layer };
-        if (points is null || points.Lat.Count == 0)
+        if (points is null || points.Count == 0)
         {
             return chunk;
         }
 
-        var count = points.Lat.Count;
+        var count = points.Count;
         var lat = points.Lat;
         var lng = points.Lng;
         var refs = chunk.TerritoryRefs;
@@ -124,6 +196,13 @@ internal sealed class ChunkResolver
         var accounts = points.AccountIds;
         var overrideRefs = chunk.OverrideRefs;
         var anyOverride = false;
+        var locationRefs = chunk.LocationRefs;
+        if (postal is not null)
+        {
+            _locationRefs?.Clear();
+            locationRefs.Capacity = count;
+        }
+
         for (var i = 0; i < count; i++)
         {
             if (accounts.Count != 0)
@@ -131,7 +210,38 @@ internal sealed class ChunkResolver
                 PrefetchAhead(accounts, i + 1, count);
             }
 
-            var assignment = _index.Resolve(lat[i], lng[i]);
+            LayerAssignment assignment;
+            uint locationRef = 0;
+            // Point rows never read the postal columns: a chunk without them (postal null) takes the first branch.
+            if (postal is null || postal[i].Country is null)
+            {
+                assignment = _index.Resolve(lat[i], lng[i]);
+            }
+            else if (_gazetteer.TryGet(postal[i].Country, postal[i].Code, out var location))
+            {
+                locationRef = LocationRefOf(chunk, location);
+                assignment = _index.Resolve(location.Lat, location.Lng);
+            }
+            else
+            {
+                // An unknown code is this row's answer: no territory, no owner, no override.
+                counts.AddPostalCodeNotFound();
+                locationRefs.Add(0);
+                refs.Add(0);
+                reasons.Add(Reason.PostalCodeNotFound);
+                if (anyOverride)
+                {
+                    overrideRefs.Add(0);
+                }
+
+                continue;
+            }
+
+            if (postal is not null)
+            {
+                locationRefs.Add(locationRef);
+            }
+
             if (accounts.Count != 0 && TryGetOverride(accounts[i], out var entry))
             {
                 if (!anyOverride)
@@ -174,7 +284,7 @@ internal sealed class ChunkResolver
             }
 
             refs.Add(RefOf(chunk, territory));
-            reasons.Add(ToProto(assignment.Reason));
+            reasons.Add(locationRef != 0 ? Reason.PostalCode : ToProto(assignment.Reason));
         }
 
         if (points.Ids.Count != 0)
@@ -209,6 +319,20 @@ internal sealed class ChunkResolver
             chunk.Territories.Add(MessageFor(territory));
             reference = (uint)chunk.Territories.Count;
             _refs.Add(territory, reference);
+        }
+
+        return reference;
+    }
+
+    // The gazetteer entry's position (1-based) in the chunk's list, adding it on first use.
+    private uint LocationRefOf(AssignmentChunk chunk, PostalCodeEntry entry)
+    {
+        _locationRefs ??= new Dictionary<PostalCodeEntry, uint>(ReferenceEqualityComparer.Instance);
+        if (!_locationRefs.TryGetValue(entry, out var reference))
+        {
+            chunk.Locations.Add(PostalCodeMessages.ToMessage(entry));
+            reference = (uint)chunk.Locations.Count;
+            _locationRefs.Add(entry, reference);
         }
 
         return reference;

@@ -60,7 +60,7 @@ internal sealed partial class TerritoryService
     {
         var country = PostalCodeMessages.Country(request.Country);
         var code = PostalCodeMessages.Code(country, request.PostalCode);
-        var map = await maps.AtLeastAsync(request.MinVersion, context).ConfigureAwait(false);
+        var map = await GazetteerMapAsync(request.MinVersion, context, request.Plan, request.Version, request.AsOf).ConfigureAwait(false);
         if (!map.Gazetteer.TryGet(country, code, out var entry))
         {
             throw PostalCodeMessages.NotFound(map.Gazetteer, country, code, map.Version);
@@ -80,7 +80,7 @@ internal sealed partial class TerritoryService
         var prefix = PostalCodeMessages.Prefix(request.Prefix);
         var after = request.PageToken.Length == 0 ? null : PostalCodeMessages.ParseToken(request.PageToken, country, prefix);
         var pageSize = request.PageSize == 0 ? _options.DefaultPageSize : Math.Min(request.PageSize, _options.MaxPageSize);
-        var map = await maps.AtLeastAsync(request.MinVersion, context).ConfigureAwait(false);
+        var map = await GazetteerMapAsync(request.MinVersion, context, request.Plan, request.Version, request.AsOf).ConfigureAwait(false);
         var codes = SortedPostalCodes(map, country);
 
         // The first code after the token's, at or after the prefix: codes with a prefix are contiguous in ordinal order.
@@ -104,6 +104,15 @@ internal sealed partial class TerritoryService
         }
 
         return response;
+    }
+
+    // The map whose gazetteer a read answers from: the live map, a past version of it, or for a plan (which has no
+    // gazetteer of its own) the live map once the plan is known to exist.
+    private async ValueTask<TerritoryMap> GazetteerMapAsync(ulong minVersion, ServerCallContext context, string plan, ulong version,
+        Google.Protobuf.WellKnownTypes.Timestamp? asOf)
+    {
+        var map = await maps.TargetAsync(minVersion, context, plan, version, asOf).ConfigureAwait(false);
+        return plan.Length == 0 ? map : maps.Replica.State.Live;
     }
 
     // The index of the first code not ordinally less than the key.

@@ -8,7 +8,7 @@ namespace GeoAssign.Server.Telemetry;
 /// <summary>
 /// The metrics of the <c>GeoAssign</c> meter:
 /// <list type="bullet">
-/// <item><c>geoassign.lookups</c> (counter, points): points resolved, by <c>rpc</c> and <c>reason</c> (interior_cell, exact_test, unassigned, account_override).</item>
+/// <item><c>geoassign.lookups</c> (counter, points): points resolved, by <c>rpc</c> and <c>reason</c> (interior_cell, exact_test, unassigned, account_override, postal_code_not_found).</item>
 /// <item><c>geoassign.lookup.duration</c> (histogram, seconds): time to resolve one request message (one point for Resolve, one chunk otherwise), by <c>rpc</c>.</item>
 /// <item><c>geoassign.edits</c> (counter): edits by <c>rpc</c> and <c>outcome</c> (applied, rejected, conflict, failed, unknown).</item>
 /// <item><c>geoassign.map.version</c> (gauge): the map version served.</item>
@@ -76,6 +76,7 @@ internal sealed class GeoAssignMetrics : IDisposable
         Add(rpcTag, "exact_test", counts.Exact);
         Add(rpcTag, "unassigned", counts.Unassigned);
         Add(rpcTag, "account_override", counts.Override);
+        Add(rpcTag, "postal_code_not_found", counts.PostalCodeNotFound);
     }
 
     private void Add(KeyValuePair<string, object?> rpcTag, string reason, long count)
@@ -99,9 +100,13 @@ internal struct ReasonCounts
     public long Exact;
     public long Unassigned;
     public long Override;
+    public long PostalCodeNotFound;
 
     /// <summary>A point whose owner an account override decided.</summary>
     public void AddOverride() => Override++;
+
+    /// <summary>A row whose postal code the gazetteer does not know.</summary>
+    public void AddPostalCodeNotFound() => PostalCodeNotFound++;
 
     public void Add(AssignmentReason reason)
     {
