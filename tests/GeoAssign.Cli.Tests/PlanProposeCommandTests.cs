@@ -115,11 +115,40 @@ public sealed class PlanProposeCommandTests : IAsyncLifetime
     public void Split_shares_read_as_numbers_or_percentages(string? text, double? expected) =>
         Assert.Equal(expected, Commands.PlanProposeCommand.SplitShare(text));
 
+    [Fact]
+    public void Objective_weights_not_named_keep_the_defaults()
+    {
+        Assert.Null(Commands.PlanProposeCommand.Objective(null));
+        Assert.Equal((1.0, 30.0, 0.1), Commands.PlanProposeCommand.Objective("compactness=30"));
+        Assert.Equal((2.0, 0.5, 0.0), Commands.PlanProposeCommand.Objective(" Disruption=0 , balance=2,compactness=5e-1"));
+    }
+
+    [Fact]
+    public async Task An_objective_reaches_the_search()
+    {
+        // rep-a holds eight squares today: balance moves accounts away from rep-a, while disruption
+        // alone keeps every account with its owner. Different moved counts show that the weights reach
+        // the engine rather than being parsed and dropped.
+        var balanced = CliAssert.Exit(0, await CliRunner.RunAsync(_server, "plan", "propose", "obj-b", "--accounts", _accounts, "--blocks", "layer:geo",
+            "--owners", _owners, "--objective", "balance=1,compactness=0,disruption=0", "--iteration-budget", "200000", "--json"));
+        var still = CliAssert.Exit(0, await CliRunner.RunAsync(_server, "plan", "propose", "obj-d", "--accounts", _accounts, "--blocks", "layer:geo",
+            "--owners", _owners, "--objective", "balance=0,compactness=0,disruption=1", "--iteration-budget", "200000", "--json"));
+        Assert.True(Moved(balanced.Out) > 0, balanced.Out);
+        Assert.Equal(0, Moved(still.Out));
+
+        static long Moved(string json) => JsonDocument.Parse(json).RootElement.GetProperty("proposal").GetProperty("figures").GetProperty("moved_accounts").GetInt64();
+    }
+
     [Theory]
     [InlineData("--split-heavy", "0", "--split-heavy 0")]
     [InlineData("--split-heavy", "lots", "--split-heavy lots")]
     [InlineData("--balance-tolerance", "x", "--balance-tolerance x")]
     [InlineData("--iteration-budget", "0", "--iteration-budget 0")]
+    [InlineData("--objective", "compactness", "'compactness' is not NAME=WEIGHT")]
+    [InlineData("--objective", "compactness=-1", "'compactness=-1' is not NAME=WEIGHT")]
+    [InlineData("--objective", "shape=1", "'shape' is not an objective")]
+    [InlineData("--objective", "balance=1,balance=2", "balance is named twice")]
+    [InlineData("--objective", "balance=0,compactness=0,disruption=0", "at least one weight must be above 0")]
     public async Task Bad_split_tolerance_and_budget_values_are_input_errors(string option, string value, string expected)
     {
         var result = CliAssert.Exit(ExitCodes.InputError, await CliRunner.RunAsync(_server, "plan", "propose", "p", "--accounts", _accounts, "--blocks", "layer:geo",

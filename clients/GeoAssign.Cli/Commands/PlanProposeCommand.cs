@@ -36,12 +36,18 @@ internal static class PlanProposeCommand
         };
         var balanceTolerance = new Option<string?>("--balance-tolerance") { Description = "Deviation from target the compactness polish may spend (0.05 or 5%, default 5%); off: no polish", HelpName = "P|off" };
         var iterationBudget = new Option<long?>("--iteration-budget") { Description = "Stop the search after N block visits: the same plan for a seed whatever the machine's speed (default 1,000 per block)", HelpName = "N" };
+        var objective = new Option<string?>("--objective")
+        {
+            Description = "How much balance, compactness and disruption count, e.g. compactness=1 or balance=1,compactness=0.5,disruption=0 "
+                + "(unnamed ones keep the default: balance 1, compactness 0.1, disruption 0.1); more compactness costs balance",
+            HelpName = "NAME=W,...",
+        };
         var json = new Option<bool>("--json") { Description = "Print the outcome as JSON instead of tables" };
         var skipInvalid = ReassignCommand.SkipInvalid();
         var command = new Command("propose", "Draw balanced, contiguous, compact territories from blocks and your accounts and write them as a new plan; needs an editor key")
         {
             name, accounts, blocks, coverage, territories, owners, weight, locks, maxMoved, timeLimit, seed, outputLayer, message, splitHeavy, balanceTolerance,
-            iterationBudget, json, skipInvalid,
+            iterationBudget, objective, json, skipInvalid,
         };
         command.SetAction((parse, cancellationToken) => global.RunAsync(parse, cancellationToken, (client, settings, token) =>
         {
@@ -53,6 +59,7 @@ internal static class PlanProposeCommand
                 SplitShare = parse.GetResult(splitHeavy) is null ? null : SplitShare(parse.GetValue(splitHeavy)) is > 0 and var share ? share : null,
                 BalanceTolerance = Tolerance(parse.GetValue(balanceTolerance)),
                 SkipPolish = parse.GetValue(balanceTolerance) is "off",
+                Objective = Objective(parse.GetValue(objective)),
                 IterationBudget = parse.GetValue(iterationBudget) is { } budget ? budget > 0 ? budget : throw new CliInputException($"--iteration-budget {budget}: give a number of visits above 0.") : null,
             };
             return RunAsync(global.Host, client, request, parse.GetValue(accounts)!, parse.GetValue(weight), parse.GetValue(skipInvalid), parse.GetValue(json), token);
@@ -139,6 +146,53 @@ internal static class PlanProposeCommand
     internal static double? Tolerance(string? text) => text is null || text.Equals("off", StringComparison.OrdinalIgnoreCase) ? null
         : Share(text) is { } share && share >= 0 ? share
         : throw new CliInputException($"--balance-tolerance {text}: give a relative deviation such as 0.05 or 5%, or off.");
+
+    /// <summary>
+    /// Reads <c>--objective</c>: comma-separated <c>name=weight</c> pairs over balance, compactness and
+    /// disruption, each named at most once; the unnamed ones keep the server's defaults (1, 0.1, 0.1),
+    /// so that asking for more compactness does not silently drop the disruption term.
+    /// </summary>
+    internal static (double Balance, double Compactness, double Disruption)? Objective(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        double? balance = null, compactness = null, disruption = null;
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries))
+        {
+            var equals = part.IndexOf('=', StringComparison.Ordinal);
+            var name = equals < 0 ? part : part[..equals].Trim();
+            if (equals < 0 || !double.TryParse(part.AsSpan(equals + 1), NumberStyles.Float, CultureInfo.InvariantCulture, out var weight) || !double.IsFinite(weight) || weight < 0)
+            {
+                throw new CliInputException($"--objective {text}: '{part}' is not NAME=WEIGHT with a weight of 0 or more (e.g. compactness=0.5).");
+            }
+
+            var key = name.ToLowerInvariant();
+            var previous = key switch
+            {
+                "balance" => balance,
+                "compactness" => compactness,
+                "disruption" => disruption,
+                _ => throw new CliInputException($"--objective {text}: '{name}' is not an objective; name balance, compactness or disruption."),
+            };
+            if (previous is not null)
+            {
+                throw new CliInputException($"--objective {text}: {name} is named twice.");
+            }
+
+            _ = key switch
+            {
+                "balance" => balance = weight,
+                "compactness" => compactness = weight,
+                _ => disruption = weight,
+            };
+        }
+
+        var result = (balance ?? 1, compactness ?? 0.1, disruption ?? 0.1);
+        return result is (0, 0, 0) ? throw new CliInputException($"--objective {text}: at least one weight must be above 0.") : result;
+    }
 
     private static double? Share(string text)
     {
