@@ -14,7 +14,7 @@ namespace GeoAssign.Benchmarks;
 /// (<see cref="OverrideSets"/>, applied through <see cref="TerritoryMapWriter"/> like any change). Each
 /// invocation looks up the <see cref="IndexBenchmarks.PointCount"/> benchmark points; the account
 /// methods do per point what the server's ChunkResolver does — <see cref="OverrideBook.Prefetch"/> of
-/// the next three accounts, the index lookup, then <see cref="OverrideBook.TryGetInForce"/> — with account ids that are their own string instances
+/// the next two accounts, the index lookup, then <see cref="OverrideBook.TryFindInForce"/> — with account ids that are their own string instances
 /// (as parsed from a request, so the dictionary compares characters, not references):
 /// <list type="bullet">
 /// <item><see cref="Lookup"/>: the lookup alone (the Ratio baseline, the goal's "one without");</item>
@@ -129,7 +129,7 @@ public class OverrideBenchmarks
         return offset;
     }
 
-    // Per point as ChunkResolver: the override reads of the next three accounts started, the index
+    // Per point as ChunkResolver: the override reads of the next two accounts started, the index
     // lookup, then the override in force (an empty id has none).
     private int WithAccounts(string[] accounts, int offset)
     {
@@ -140,7 +140,7 @@ public class OverrideBenchmarks
         var acc = 0;
         for (var i = 0; i < points.Length; i++)
         {
-            for (var ahead = 1; ahead <= 3 && i + ahead < points.Length; ahead++)
+            for (var ahead = 1; ahead <= 2 && i + ahead < points.Length; ahead++)
             {
                 var next = accounts[offset + i + ahead];
                 if (next.Length != 0)
@@ -151,7 +151,7 @@ public class OverrideBenchmarks
 
             var result = layer.Resolve(points[i].Lat, points[i].Lng);
             var account = accounts[offset + i];
-            if (account.Length != 0 && book.TryGetInForce(account, ticks, out var entry))
+            if (account.Length != 0 && book.TryFindInForce(account, ticks, out var entry))
             {
                 acc += entry.OwnerId.Length + (result.Territory is null ? 0 : 4);
                 continue;

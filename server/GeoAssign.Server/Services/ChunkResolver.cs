@@ -26,8 +26,8 @@ internal sealed class ChunkResolver
     // Made on first use: a single-point call (Resolve, ResolveAddress, Reassign) needs none of them.
     private Dictionary<IndexedTerritory, AssignedTerritory>? _messages;
     private Dictionary<IndexedTerritory, uint>? _refs;
-    // By reference: a record's value equality would hash its five strings for every overridden point.
-    private Dictionary<AccountOverride, uint>? _overrideRefs;
+    // By account id: an account has one override in a book, so its answer is listed once per chunk.
+    private Dictionary<string, uint>? _overrideRefs;
 
     private ChunkResolver(TerritoryMap map, string layer, LayerIndex index, OverrideBook overrides, long atTicks)
     {
@@ -132,7 +132,7 @@ internal sealed class ChunkResolver
             }
 
             var assignment = _index.Resolve(lat[i], lng[i]);
-            if (accounts.Count != 0 && TryGetOverride(accounts[i], out var entry))
+            if (accounts.Count != 0 && accounts[i] is { Length: > 0 } account && _overrides.TryFindInForce(account, _atTicks, out var entry))
             {
                 if (!anyOverride)
                 {
@@ -145,12 +145,12 @@ internal sealed class ChunkResolver
                     }
                 }
 
-                _overrideRefs ??= new Dictionary<AccountOverride, uint>(ReferenceEqualityComparer.Instance);
-                if (!_overrideRefs.TryGetValue(entry, out var overrideRef))
+                _overrideRefs ??= new Dictionary<string, uint>(StringComparer.Ordinal);
+                if (!_overrideRefs.TryGetValue(account, out var overrideRef))
                 {
-                    chunk.Overrides.Add(new OverrideAnswer { AccountId = entry.AccountId, OwnerId = entry.OwnerId, TerritoryId = entry.TerritoryId ?? "", Protected = entry.Protected });
+                    chunk.Overrides.Add(new OverrideAnswer { AccountId = account, OwnerId = entry.OwnerId, TerritoryId = entry.TerritoryId ?? "", Protected = entry.Protected });
                     overrideRef = (uint)chunk.Overrides.Count;
-                    _overrideRefs.Add(entry, overrideRef);
+                    _overrideRefs.Add(account, overrideRef);
                 }
 
                 overrideRefs.Add(overrideRef);
@@ -185,12 +185,12 @@ internal sealed class ChunkResolver
         return chunk;
     }
 
-    // Starts the override reads of the next three accounts (from next) while this point is looked up,
+    // Starts the override reads of the next two accounts (from next) while this point is looked up,
     // each a stage further (OverrideBook.Prefetch): with a million overrides those reads miss the CPU
     // caches, and waiting for them after each lookup would cost more than the lookup.
     private void PrefetchAhead(Google.Protobuf.Collections.RepeatedField<string> accounts, int next, int count)
     {
-        for (var ahead = 1; ahead <= 3 && next + ahead - 1 < count; ahead++)
+        for (var ahead = 1; ahead <= 2 && next + ahead - 1 < count; ahead++)
         {
             var account = accounts[next + ahead - 1];
             if (account.Length != 0)
