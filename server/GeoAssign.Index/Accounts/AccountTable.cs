@@ -43,6 +43,15 @@ internal sealed class AccountTable
 
     /// <summary>A table of <paramref name="entries"/>, whose account ids are distinct.</summary>
     public AccountTable(IReadOnlyCollection<AccountOverride> entries)
+        : this(entries, AccountFilter.Hash)
+    {
+    }
+
+    /// <summary>
+    /// A table whose slots are keyed by <paramref name="hashOf"/> instead of <see cref="AccountFilter.Hash"/>:
+    /// tests force equal hashes with it (lookups take the hash from the caller).
+    /// </summary>
+    internal AccountTable(IReadOnlyCollection<AccountOverride> entries, Func<string, ulong> hashOf)
     {
         var wanted = (long)(entries.Count / MaxFill) + 1;
         if (wanted > MaxSlots)
@@ -64,7 +73,7 @@ internal sealed class AccountTable
                 throw new ArgumentException($"An account id has {entry.AccountId.Length:N0} characters; a book keeps ids of at most {ushort.MaxValue:N0}.", nameof(entries));
             }
 
-            var hash = AccountFilter.Hash(entry.AccountId);
+            var hash = hashOf(entry.AccountId);
             var i = Home(hash);
             while (SlotAt(i).Flags != 0)
             {

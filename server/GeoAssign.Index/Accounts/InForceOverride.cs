@@ -2,7 +2,7 @@
 namespace GeoAssign.Index.Accounts;
 
 /// <summary>
-/// The answer part of an override in force at a lookup's instant, as <see cref="OverrideBook.TryFindInForce"/>
+/// The answer part of an override in force at a lookup's instant, as <see cref="OverrideBook.TryFindInForce(string, long, out InForceOverride)"/>
 /// reads it without touching the override's record. Immutable and thread-safe.
 /// </summary>
 /// <param name="OwnerId">The owner while the override is in force.</param>

@@ -56,32 +56,46 @@ public sealed class OverrideBook
         return entry is not null;
     }
 
+    /// <summary>How many lookups ahead a caller starts its first <see cref="Prefetch(string, ulong, int)"/> hint.</summary>
+    public const int PrefetchDistance = 4;
+
     /// <summary>
-    /// A hint that <see cref="TryFindInForce"/> (or <see cref="TryGet"/>) of <paramref name="accountId"/>
-    /// follows after <paramref name="lookupsAhead"/> point lookups: starts loading into the CPU caches
-    /// what that step will read, so that the reads overlap the lookups before it instead of waiting
-    /// after them. A caller that answers a run of accounts calls it for the accounts 2 and 1 lookups
-    /// ahead of the current one (2 or more: the filter word and the table's slot lines, together; 1: the
-    /// id's characters, for the few ids too long to be kept in their slot). Changes nothing, allocates
-    /// nothing; a no-op where the CPU has no prefetch instruction.
+    /// The hash that lookups and hints key <paramref name="accountId"/> by: a caller that looks up a run
+    /// of accounts computes it once per account and hands it to <see cref="Prefetch(string, ulong, int)"/>
+    /// and <see cref="TryFindInForce(string, ulong, long, out InForceOverride)"/>. Thread-safe.
     /// </summary>
-    public void Prefetch(string accountId, int lookupsAhead)
+    public static ulong HashOf(string accountId) => AccountFilter.Hash(accountId);
+
+    /// <summary>The hint <see cref="Prefetch(string, ulong, int)"/>, hashing the id itself.</summary>
+    public void Prefetch(string accountId, int lookupsAhead) => Prefetch(accountId, HashOf(accountId), lookupsAhead);
+
+    /// <summary>
+    /// A hint that <see cref="TryFindInForce(string, ulong, long, out InForceOverride)"/> (or <see cref="TryGet"/>)
+    /// of <paramref name="accountId"/> (whose <see cref="HashOf"/> is <paramref name="hash"/>) follows after
+    /// <paramref name="lookupsAhead"/> point lookups: starts loading into the CPU caches what that step
+    /// will read, so that the reads overlap the lookups before it instead of waiting after them. A caller
+    /// that answers a run of accounts calls it for the accounts <see cref="PrefetchDistance"/>, 2 and 1
+    /// lookups ahead of the current one (4 or more: the filter word; 2: the table's slot lines, when the
+    /// filter passes — two lookups, so that they arrive even when memory is slow; 1: the id's characters,
+    /// for the few ids too long to be kept in their slot; 3: nothing). Changes nothing, allocates nothing;
+    /// a no-op where the CPU has no prefetch instruction.
+    /// </summary>
+    public void Prefetch(string accountId, ulong hash, int lookupsAhead)
     {
-        if (lookupsAhead >= 2)
+        if (lookupsAhead >= PrefetchDistance)
         {
-            // Both at once, not the slots after the filter: an account in force then waits for one
-            // memory round trip instead of two, and one without only costs the slots' bandwidth.
-            var hash = AccountFilter.Hash(accountId);
             _baseFilter.Prefetch(hash);
-            _base.PrefetchSlot(hash);
         }
-        else if (accountId.Length > AccountTable.InlineChars)
+        else if (lookupsAhead == 2)
         {
-            var hash = AccountFilter.Hash(accountId);
             if (_baseFilter.MayContain(hash))
             {
-                _base.PrefetchArena(accountId, hash);
+                _base.PrefetchSlot(hash);
             }
+        }
+        else if (lookupsAhead == 1 && accountId.Length > AccountTable.InlineChars && _baseFilter.MayContain(hash))
+        {
+            _base.PrefetchArena(accountId, hash);
         }
     }
 
@@ -103,9 +117,14 @@ public sealed class OverrideBook
     /// force at <paramref name="utcTicks"/>: the lookups' path, which reads one slot of the base table
     /// (and no override record) for an account not changed since the last fold. Allocates nothing.
     /// </summary>
-    public bool TryFindInForce(string accountId, long utcTicks, out InForceOverride answer)
+    public bool TryFindInForce(string accountId, long utcTicks, out InForceOverride answer) => TryFindInForce(accountId, HashOf(accountId), utcTicks, out answer);
+
+    /// <summary>
+    /// <see cref="TryFindInForce(string, long, out InForceOverride)"/> with the id's <see cref="HashOf"/>
+    /// computed by the caller (once for its hints and its lookup). Allocates nothing.
+    /// </summary>
+    public bool TryFindInForce(string accountId, ulong hash, long utcTicks, out InForceOverride answer)
     {
-        var hash = AccountFilter.Hash(accountId);
         if (_hasChanges && _changesFilter.MayContain(hash) && _changes.TryGetValue(accountId, out var changed))
         {
             if (changed is not null && changed.InForceAt(utcTicks))

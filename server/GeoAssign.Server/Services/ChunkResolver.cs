@@ -124,15 +124,26 @@ internal sealed class ChunkResolver
         var accounts = points.AccountIds;
         var overrideRefs = chunk.OverrideRefs;
         var anyOverride = false;
+        // The hashes of the accounts from i to i + PrefetchDistance, each computed once for its hints and lookup.
+        Span<ulong> hashes = stackalloc ulong[8];
+        if (accounts.Count != 0)
+        {
+            for (var ahead = 0; ahead < OverrideBook.PrefetchDistance && ahead < count; ahead++)
+            {
+                hashes[ahead] = OverrideBook.HashOf(accounts[ahead]);
+                _overrides.Prefetch(accounts[ahead], hashes[ahead], OverrideBook.PrefetchDistance);
+            }
+        }
+
         for (var i = 0; i < count; i++)
         {
             if (accounts.Count != 0)
             {
-                PrefetchAhead(accounts, i + 1, count);
+                PrefetchAhead(accounts, hashes, i, count);
             }
 
             var assignment = _index.Resolve(lat[i], lng[i]);
-            if (accounts.Count != 0 && accounts[i] is { Length: > 0 } account && _overrides.TryFindInForce(account, _atTicks, out var entry))
+            if (accounts.Count != 0 && accounts[i] is { Length: > 0 } account && _overrides.TryFindInForce(account, hashes[i & 7], _atTicks, out var entry))
             {
                 if (!anyOverride)
                 {
@@ -185,17 +196,23 @@ internal sealed class ChunkResolver
         return chunk;
     }
 
-    // Starts the override reads of the next two accounts (from next) while this point is looked up,
-    // each a stage further (OverrideBook.Prefetch): with a million overrides those reads miss the CPU
-    // caches, and waiting for them after each lookup would cost more than the lookup.
-    private void PrefetchAhead(Google.Protobuf.Collections.RepeatedField<string> accounts, int next, int count)
+    // Starts the override reads of the accounts ahead of point i, each a stage further
+    // (OverrideBook.Prefetch): with a million overrides those reads miss the CPU caches, and waiting
+    // for them after each lookup would cost more than the lookup. Hashes each account once, on entry.
+    private void PrefetchAhead(RepeatedField<string> accounts, Span<ulong> hashes, int i, int count)
     {
-        for (var ahead = 1; ahead <= 2 && next + ahead - 1 < count; ahead++)
+        var far = i + OverrideBook.PrefetchDistance;
+        if (far < count)
         {
-            var account = accounts[next + ahead - 1];
-            if (account.Length != 0)
+            hashes[far & 7] = OverrideBook.HashOf(accounts[far]);
+            _overrides.Prefetch(accounts[far], hashes[far & 7], OverrideBook.PrefetchDistance);
+        }
+
+        for (var ahead = 2; ahead >= 1; ahead--)
+        {
+            if (i + ahead < count && accounts[i + ahead].Length != 0)
             {
-                _overrides.Prefetch(account, ahead);
+                _overrides.Prefetch(accounts[i + ahead], hashes[(i + ahead) & 7], ahead);
             }
         }
     }
