@@ -13,8 +13,8 @@ namespace GeoAssign.Benchmarks;
 /// Single-thread lookups on the US counties with 1,000,000 account overrides loaded
 /// (<see cref="OverrideSets"/>, applied through <see cref="TerritoryMapWriter"/> like any change). Each
 /// invocation looks up the <see cref="IndexBenchmarks.PointCount"/> benchmark points; the account
-/// methods do per point what the server's ChunkResolver does — <see cref="OverrideBook.Prefetch"/> of
-/// the next three accounts, the index lookup, then <see cref="OverrideBook.TryGetInForce"/> — with account ids that are their own string instances
+/// methods do per point what the server's ChunkResolver does — <see cref="OverrideBook.Prefetch(string, ulong, int)"/> of
+/// the accounts ahead (each hashed once), the index lookup, then <see cref="OverrideBook.TryFindInForce(string, ulong, long, out InForceOverride)"/> — with account ids that are their own string instances
 /// (as parsed from a request, so the dictionary compares characters, not references):
 /// <list type="bullet">
 /// <item><see cref="Lookup"/>: the lookup alone (the Ratio baseline, the goal's "one without");</item>
@@ -129,8 +129,9 @@ public class OverrideBenchmarks
         return offset;
     }
 
-    // Per point as ChunkResolver: the override reads of the next three accounts started, the index
-    // lookup, then the override in force (an empty id has none).
+    // Per point as ChunkResolver: each account hashed once, PrefetchDistance points ahead; the override
+    // reads of the accounts ahead started (OverrideBook.Prefetch), the index lookup, then the override
+    // in force (an empty id has none).
     private int WithAccounts(string[] accounts, int offset)
     {
         var layer = _layer!;
@@ -138,20 +139,33 @@ public class OverrideBenchmarks
         var ticks = _ticks;
         var points = _points;
         var acc = 0;
+        Span<ulong> hashes = stackalloc ulong[8];
+        for (var ahead = 0; ahead < OverrideBook.PrefetchDistance; ahead++)
+        {
+            hashes[ahead] = OverrideBook.HashOf(accounts[offset + ahead]);
+            book.Prefetch(accounts[offset + ahead], hashes[ahead], OverrideBook.PrefetchDistance);
+        }
+
         for (var i = 0; i < points.Length; i++)
         {
-            for (var ahead = 1; ahead <= 3 && i + ahead < points.Length; ahead++)
+            var far = i + OverrideBook.PrefetchDistance;
+            if (far < points.Length)
             {
-                var next = accounts[offset + i + ahead];
-                if (next.Length != 0)
+                hashes[far & 7] = OverrideBook.HashOf(accounts[offset + far]);
+                book.Prefetch(accounts[offset + far], hashes[far & 7], OverrideBook.PrefetchDistance);
+            }
+
+            for (var ahead = 2; ahead >= 1; ahead--)
+            {
+                if (i + ahead < points.Length && accounts[offset + i + ahead].Length != 0)
                 {
-                    book.Prefetch(next, ahead);
+                    book.Prefetch(accounts[offset + i + ahead], hashes[(i + ahead) & 7], ahead);
                 }
             }
 
             var result = layer.Resolve(points[i].Lat, points[i].Lng);
             var account = accounts[offset + i];
-            if (account.Length != 0 && book.TryGetInForce(account, ticks, out var entry))
+            if (account.Length != 0 && book.TryFindInForce(account, hashes[i & 7], ticks, out var entry))
             {
                 acc += entry.OwnerId.Length + (result.Territory is null ? 0 : 4);
                 continue;

@@ -62,7 +62,7 @@ internal static class OverrideReport
         }
 
         Console.WriteLine();
-        Console.WriteLine("| overrides | records and strings, owners parsed per row | owners shared | book (dictionary) | total per override | build, replacing: wall / CPU / allocated | build, merging into an empty book: wall / CPU / allocated |");
+        Console.WriteLine("| overrides | records and strings, owners parsed per row | owners shared | book (table and filters) | total per override | build, replacing: wall / CPU / allocated | build, merging into an empty book: wall / CPU / allocated |");
         Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var row in rows)
         {
@@ -80,6 +80,11 @@ internal static class OverrideReport
         }
 
         Console.WriteLine();
+        if (File.Exists("/proc/self/smaps_rollup"))
+        {
+            Console.WriteLine(File.ReadLines("/proc/self/smaps_rollup").FirstOrDefault(l => l.StartsWith("AnonHugePages", StringComparison.Ordinal)) ?? "AnonHugePages: unknown");
+        }
+
         Console.WriteLine($"peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:N0} MiB; load average at the end {LoadAverage()}");
         return 0;
     }

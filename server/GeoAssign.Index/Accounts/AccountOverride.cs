@@ -49,6 +49,11 @@ public sealed record AccountOverride
     /// <summary>Who set it: the API key's name (empty without keys).</summary>
     public string SetBy { get; init; } = "";
 
+    // The window as the book's table keeps it.
+    internal long FromTicks => _fromTicks;
+
+    internal long UntilTicks => _untilTicks;
+
     /// <summary>Whether it is in force at <paramref name="instant"/>: from <see cref="ValidFrom"/> (inclusive) until <see cref="ValidUntil"/> (exclusive).</summary>
     public bool InForceAt(DateTimeOffset instant) => InForceAt(instant.UtcTicks);
 

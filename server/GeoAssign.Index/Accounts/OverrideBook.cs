@@ -51,42 +51,51 @@ public sealed class OverrideBook
         }
 
         // Most accounts have no override: the filter turns nearly all of them away with one read.
-        if (!_baseFilter.MayContain(hash))
-        {
-            entry = null;
-            return false;
-        }
-
-        entry = _base.Find(accountId, hash);
+        var slot = _baseFilter.MayContain(hash) ? _base.Find(accountId, hash) : -1;
+        entry = slot < 0 ? null : _base.Record(slot);
         return entry is not null;
     }
 
+    /// <summary>How many lookups ahead a caller starts its first <see cref="Prefetch(string, ulong, int)"/> hint.</summary>
+    public const int PrefetchDistance = 4;
+
     /// <summary>
-    /// A hint that <see cref="TryGet"/> or <see cref="TryGetInForce"/> of <paramref name="accountId"/>
-    /// follows after <paramref name="lookupsAhead"/> point lookups: starts loading into the CPU caches
-    /// what that step will read, so that the reads overlap the lookups before it instead of waiting
-    /// after them. A caller that answers a run of accounts calls it for the accounts 3, 2 and 1 lookups
-    /// ahead of the current one (3 or more: the filter word; 2: the table's slots, when the filter
-    /// passes; 1: the id, owner and override). Changes nothing, allocates nothing; a no-op where the CPU
-    /// has no prefetch instruction.
+    /// The hash that lookups and hints key <paramref name="accountId"/> by: a caller that looks up a run
+    /// of accounts computes it once per account and hands it to <see cref="Prefetch(string, ulong, int)"/>
+    /// and <see cref="TryFindInForce(string, ulong, long, out InForceOverride)"/>. Thread-safe.
     /// </summary>
-    public void Prefetch(string accountId, int lookupsAhead)
+    public static ulong HashOf(string accountId) => AccountFilter.Hash(accountId);
+
+    /// <summary>The hint <see cref="Prefetch(string, ulong, int)"/>, hashing the id itself.</summary>
+    public void Prefetch(string accountId, int lookupsAhead) => Prefetch(accountId, HashOf(accountId), lookupsAhead);
+
+    /// <summary>
+    /// A hint that <see cref="TryFindInForce(string, ulong, long, out InForceOverride)"/> (or <see cref="TryGet"/>)
+    /// of <paramref name="accountId"/> (whose <see cref="HashOf"/> is <paramref name="hash"/>) follows after
+    /// <paramref name="lookupsAhead"/> point lookups: starts loading into the CPU caches what that step
+    /// will read, so that the reads overlap the lookups before it instead of waiting after them. A caller
+    /// that answers a run of accounts calls it for the accounts <see cref="PrefetchDistance"/>, 2 and 1
+    /// lookups ahead of the current one (4 or more: the filter word; 2: the table's slot lines, when the
+    /// filter passes — two lookups, so that they arrive even when memory is slow; 1: the id's characters,
+    /// for the few ids too long to be kept in their slot; 3: nothing). Changes nothing, allocates nothing;
+    /// a no-op where the CPU has no prefetch instruction.
+    /// </summary>
+    public void Prefetch(string accountId, ulong hash, int lookupsAhead)
     {
-        var hash = AccountFilter.Hash(accountId);
-        if (lookupsAhead >= 3)
+        if (lookupsAhead >= PrefetchDistance)
         {
             _baseFilter.Prefetch(hash);
         }
-        else if (_baseFilter.MayContain(hash))
+        else if (lookupsAhead == 2)
         {
-            if (lookupsAhead == 2)
+            if (_baseFilter.MayContain(hash))
             {
                 _base.PrefetchSlot(hash);
             }
-            else
-            {
-                _base.PrefetchEntry(hash);
-            }
+        }
+        else if (lookupsAhead == 1 && accountId.Length > AccountTable.InlineChars && _baseFilter.MayContain(hash))
+        {
+            _base.PrefetchArena(accountId, hash);
         }
     }
 
@@ -101,6 +110,40 @@ public sealed class OverrideBook
         // Null when not in force, so a caller that looks at the entry instead of the answer cannot apply it.
         entry = null;
         return false;
+    }
+
+    /// <summary>
+    /// The owner, territory and protection of <paramref name="accountId"/>'s override when it is in
+    /// force at <paramref name="utcTicks"/>: the lookups' path, which reads one slot of the base table
+    /// (and no override record) for an account not changed since the last fold. Allocates nothing.
+    /// </summary>
+    public bool TryFindInForce(string accountId, long utcTicks, out InForceOverride answer) => TryFindInForce(accountId, HashOf(accountId), utcTicks, out answer);
+
+    /// <summary>
+    /// <see cref="TryFindInForce(string, long, out InForceOverride)"/> with the id's <see cref="HashOf"/>
+    /// computed by the caller (once for its hints and its lookup). Allocates nothing.
+    /// </summary>
+    public bool TryFindInForce(string accountId, ulong hash, long utcTicks, out InForceOverride answer)
+    {
+        if (_hasChanges && _changesFilter.MayContain(hash) && _changes.TryGetValue(accountId, out var changed))
+        {
+            if (changed is not null && changed.InForceAt(utcTicks))
+            {
+                answer = new InForceOverride(changed.OwnerId, changed.TerritoryId, changed.Protected);
+                return true;
+            }
+
+            answer = default;
+            return false;
+        }
+
+        if (!_baseFilter.MayContain(hash))
+        {
+            answer = default;
+            return false;
+        }
+
+        return _base.TryGetInForce(accountId, hash, utcTicks, out answer);
     }
 
     /// <summary>Every override, in no particular order.</summary>
@@ -232,7 +275,7 @@ public sealed class OverrideBook
 
     // Whether the account has an override once the pending changes are applied.
     private bool Exists(string accountId, ImmutableDictionary<string, AccountOverride?>.Builder changes) =>
-        changes.TryGetValue(accountId, out var changed) ? changed is not null : _base.Find(accountId, AccountFilter.Hash(accountId)) is not null;
+        changes.TryGetValue(accountId, out var changed) ? changed is not null : _base.Find(accountId, AccountFilter.Hash(accountId)) >= 0;
 
     // The same overrides in one new base: lookups check one dictionary again.
     private OverrideBook Folded()

@@ -28,8 +28,8 @@ internal sealed class ChunkResolver
     // Made on first use: a single-point call (Resolve, ResolveAddress, Reassign) needs none of them.
     private Dictionary<IndexedTerritory, AssignedTerritory>? _messages;
     private Dictionary<IndexedTerritory, uint>? _refs;
-    // By reference: a record's value equality would hash its five strings for every overridden point.
-    private Dictionary<AccountOverride, uint>? _overrideRefs;
+    // By account id: an account has one override in a book, so its answer is listed once per chunk.
+    private Dictionary<string, uint>? _overrideRefs;
     private Dictionary<PostalCodeEntry, uint>? _locationRefs;
     private readonly PostalGazetteer _gazetteer;
 
@@ -203,11 +203,22 @@ internal sealed class ChunkResolver
             locationRefs.Capacity = count;
         }
 
+        // The hashes of the accounts from i to i + PrefetchDistance, each computed once for its hints and lookup.
+        Span<ulong> hashes = stackalloc ulong[8];
+        if (accounts.Count != 0)
+        {
+            for (var ahead = 0; ahead < OverrideBook.PrefetchDistance && ahead < count; ahead++)
+            {
+                hashes[ahead] = OverrideBook.HashOf(accounts[ahead]);
+                _overrides.Prefetch(accounts[ahead], hashes[ahead], OverrideBook.PrefetchDistance);
+            }
+        }
+
         for (var i = 0; i < count; i++)
         {
             if (accounts.Count != 0)
             {
-                PrefetchAhead(accounts, i + 1, count);
+                PrefetchAhead(accounts, hashes, i, count);
             }
 
             LayerAssignment assignment;
@@ -242,7 +253,7 @@ internal sealed class ChunkResolver
                 locationRefs.Add(locationRef);
             }
 
-            if (accounts.Count != 0 && TryGetOverride(accounts[i], out var entry))
+            if (accounts.Count != 0 && accounts[i] is { Length: > 0 } account && _overrides.TryFindInForce(account, hashes[i & 7], _atTicks, out var entry))
             {
                 if (!anyOverride)
                 {
@@ -255,12 +266,12 @@ internal sealed class ChunkResolver
                     }
                 }
 
-                _overrideRefs ??= new Dictionary<AccountOverride, uint>(ReferenceEqualityComparer.Instance);
-                if (!_overrideRefs.TryGetValue(entry, out var overrideRef))
+                _overrideRefs ??= new Dictionary<string, uint>(StringComparer.Ordinal);
+                if (!_overrideRefs.TryGetValue(account, out var overrideRef))
                 {
-                    chunk.Overrides.Add(new OverrideAnswer { AccountId = entry.AccountId, OwnerId = entry.OwnerId, TerritoryId = entry.TerritoryId ?? "", Protected = entry.Protected });
+                    chunk.Overrides.Add(new OverrideAnswer { AccountId = account, OwnerId = entry.OwnerId, TerritoryId = entry.TerritoryId ?? "", Protected = entry.Protected });
                     overrideRef = (uint)chunk.Overrides.Count;
-                    _overrideRefs.Add(entry, overrideRef);
+                    _overrideRefs.Add(account, overrideRef);
                 }
 
                 overrideRefs.Add(overrideRef);
@@ -295,17 +306,23 @@ internal sealed class ChunkResolver
         return chunk;
     }
 
-    // Starts the override reads of the next three accounts (from next) while this point is looked up,
-    // each a stage further (OverrideBook.Prefetch): with a million overrides those reads miss the CPU
-    // caches, and waiting for them after each lookup would cost more than the lookup.
-    private void PrefetchAhead(Google.Protobuf.Collections.RepeatedField<string> accounts, int next, int count)
+    // Starts the override reads of the accounts ahead of point i, each a stage further
+    // (OverrideBook.Prefetch): with a million overrides those reads miss the CPU caches, and waiting
+    // for them after each lookup would cost more than the lookup. Hashes each account once, on entry.
+    private void PrefetchAhead(RepeatedField<string> accounts, Span<ulong> hashes, int i, int count)
     {
-        for (var ahead = 1; ahead <= 3 && next + ahead - 1 < count; ahead++)
+        var far = i + OverrideBook.PrefetchDistance;
+        if (far < count)
         {
-            var account = accounts[next + ahead - 1];
-            if (account.Length != 0)
+            hashes[far & 7] = OverrideBook.HashOf(accounts[far]);
+            _overrides.Prefetch(accounts[far], hashes[far & 7], OverrideBook.PrefetchDistance);
+        }
+
+        for (var ahead = 2; ahead >= 1; ahead--)
+        {
+            if (i + ahead < count && accounts[i + ahead].Length != 0)
             {
-                _overrides.Prefetch(account, ahead);
+                _overrides.Prefetch(accounts[i + ahead], hashes[(i + ahead) & 7], ahead);
             }
         }
     }

@@ -97,32 +97,40 @@ public sealed class OverrideBookTests
     public void Lookups_and_prefetch_hints_allocate_nothing_and_the_hints_change_no_answer()
     {
         var now = new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        var book = OverrideBook.Empty.With([.. Enumerable.Range(0, 50_000).Select(n => Override($"a-{n}", until: n % 3 == 0 ? now : null))], [], clear: true)
+        string Long(int n) => $"long-{n}-{new string('q', 40)}";
+        var book = OverrideBook.Empty.With([.. Enumerable.Range(0, 50_000).Select(n => Override(n % 10 == 9 ? Long(n) : $"a-{n}", until: n % 3 == 0 ? now : null))], [], clear: true)
             .With([Override("b-1"), Override("a-7", "rep-2")], ["a-8"], clear: false);
-        string[] ids = [.. new[] { "a-1", "a-3", "a-7", "a-8", "b-1", "b-2", "" }.Concat(Enumerable.Range(40_000, 20_000).Select(n => $"a-{n}"))];
+        string[] ids = [.. new[] { "a-1", "a-3", "a-7", "a-8", "b-1", "b-2", "" }.Concat(Enumerable.Range(40_000, 20_000).Select(n => n % 10 == 9 ? Long(n) : $"a-{n}"))];
         var ticks = now.UtcTicks;
         var expected = ids.Select(id => book.TryGetInForce(id, ticks, out var e) ? e : null).ToArray();
         var found = new AccountOverride?[ids.Length];
-        for (var ahead = 1; ahead <= 3; ahead++)
+        var answers = new InForceOverride?[ids.Length];
+        for (var ahead = 1; ahead <= OverrideBook.PrefetchDistance; ahead++)
         {
             // Every method measured below runs once first: compiling it may allocate.
             book.Prefetch(ids[ahead], ahead);
+            book.Prefetch(ids[ahead], OverrideBook.HashOf(ids[ahead]), ahead);
+            _ = book.TryFindInForce(ids[ahead], OverrideBook.HashOf(ids[ahead]), ticks, out _);
         }
 
         var before = GC.GetAllocatedBytesForCurrentThread();
         for (var i = 0; i < ids.Length; i++)
         {
-            for (var ahead = 1; ahead <= 3 && i + ahead < ids.Length; ahead++)
+            for (var ahead = 1; ahead <= OverrideBook.PrefetchDistance && i + ahead < ids.Length; ahead++)
             {
                 book.Prefetch(ids[i + ahead], ahead);
+                book.Prefetch(ids[i + ahead], OverrideBook.HashOf(ids[i + ahead]), ahead);
             }
 
             found[i] = book.TryGetInForce(ids[i], ticks, out var entry) ? entry : null;
+            answers[i] = book.TryFindInForce(ids[i], OverrideBook.HashOf(ids[i]), ticks, out var answer) ? answer : null;
             _ = book.TryGet(ids[i], out _);
         }
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
         Assert.Equal(expected, found);
+        Assert.Equal(expected.Select(e => e is null ? (InForceOverride?)null : new InForceOverride(e.OwnerId, e.TerritoryId, e.Protected)), answers);
+        Assert.Contains(found, e => e is not null && e.AccountId.Length > AccountTable.InlineChars);
         Assert.Equal("rep-2", found[2]!.OwnerId);
         Assert.Null(found[1]);
         Assert.Null(found[3]);
