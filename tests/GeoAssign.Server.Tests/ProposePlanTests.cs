@@ -44,18 +44,26 @@ public sealed class ProposePlanTests
     {
         var plans = new PlanService.PlanServiceClient(server.Channel);
         using var call = plans.ProposePlan();
-        for (var start = 0; start == 0 || start < accounts.Count; start += 500)
+        try
         {
-            var chunk = new BalanceAccounts();
-            foreach (var (id, lat, lng, weight) in accounts.Skip(start).Take(500))
+            for (var start = 0; start == 0 || start < accounts.Count; start += 500)
             {
-                chunk.Add(id, lat, lng, weight);
+                var chunk = new BalanceAccounts();
+                foreach (var (id, lat, lng, weight) in accounts.Skip(start).Take(500))
+                {
+                    chunk.Add(id, lat, lng, weight);
+                }
+
+                await call.RequestStream.WriteAsync(start == 0 ? new ProposePlanRequest { Settings = settings, Accounts = chunk } : new ProposePlanRequest { Accounts = chunk });
             }
 
-            await call.RequestStream.WriteAsync(start == 0 ? new ProposePlanRequest { Settings = settings, Accounts = chunk } : new ProposePlanRequest { Accounts = chunk });
+            await call.RequestStream.CompleteAsync();
         }
-
-        await call.RequestStream.CompleteAsync();
+        catch (Exception e) when (e is RpcException or InvalidOperationException)
+        {
+            // The server refused the settings while accounts were still being sent: a write then fails
+            // with the call's end, and the response stream below throws the server's own status.
+        }
         var progress = new List<ProposalProgressUpdate>();
         ProposalOutcome? result = null;
         await foreach (var message in call.ResponseStream.ReadAllAsync())
