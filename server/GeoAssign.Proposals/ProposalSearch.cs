@@ -72,6 +72,9 @@ internal sealed class ProposalSearch
     private readonly int[] work;
     private readonly bool[] queued;
     private readonly int[] transferMark;
+    private readonly double[] compactOf;
+    private readonly bool[] compactDirty;
+    private readonly double[] bestCompactOf;
     private int transferStamp;
     private int workHead;
     private int workCount;
@@ -108,6 +111,9 @@ internal sealed class ProposalSearch
         work = new int[n];
         queued = new bool[n];
         transferMark = new int[n];
+        compactOf = new double[k];
+        compactDirty = new bool[k];
+        bestCompactOf = new double[k];
         compactMass = new double[n];
         double freeTotal = 0;
         for (var b = 0; b < n; b++)
@@ -184,6 +190,7 @@ internal sealed class ProposalSearch
         Recompute();
         var best = (int[])assign.Clone();
         BestScore = Score();
+        Array.Copy(compactOf, bestCompactOf, k);
         Report("improving", force: true);
         var stall = 0;
         var full = true;
@@ -197,12 +204,17 @@ internal sealed class ProposalSearch
                 stall = score < BestScore - (StallImprovement * Math.Abs(BestScore)) ? 0 : stall + 1;
                 BestScore = score;
                 Array.Copy(assign, best, n);
+                Array.Copy(compactOf, bestCompactOf, k);
             }
             else
             {
                 stall++;
                 Array.Copy(best, assign, n);
                 Recompute();
+
+                // Back at the best plan: its compactness terms hold again, no territory needs a new one.
+                Array.Copy(bestCompactOf, compactOf, k);
+                Array.Clear(compactDirty);
             }
 
             Report("improving", force: false);
@@ -880,25 +892,47 @@ internal sealed class ProposalSearch
             return;
         }
 
+        // Candidates in block order: t's border blocks (push) or the blocks bordering t (pull), found from t's
+        // blocks only, the neighbour loops being most of the cost of a scan over many blocks.
         var push = Deviation(t) > 0;
         var candidates = new List<int>();
+        var seenMark = ++transferStamp;
         for (var b = 0; b < n; b++)
         {
-            if (graph.Locked[b] >= 0)
+            if (assign[b] != t)
             {
                 continue;
             }
 
-            var inside = assign[b] == t;
             for (var e = graph.Offsets[b]; e < graph.Offsets[b + 1]; e++)
             {
-                var other = assign[graph.Neighbours[e]];
-                if (push ? inside && other != t : !inside && other == t)
+                var m = graph.Neighbours[e];
+                if (assign[m] == t)
                 {
-                    candidates.Add(b);
+                    continue;
+                }
+
+                if (push)
+                {
+                    if (graph.Locked[b] < 0)
+                    {
+                        candidates.Add(b);
+                    }
+
                     break;
                 }
+
+                if (graph.Locked[m] < 0 && transferMark[m] != seenMark)
+                {
+                    transferMark[m] = seenMark;
+                    candidates.Add(m);
+                }
             }
+        }
+
+        if (!push)
+        {
+            candidates.Sort();
         }
 
         var moves = 2 + random.Next(7);
@@ -1013,6 +1047,8 @@ internal sealed class ProposalSearch
 
             stuck = 0;
             assign[b] = to;
+            compactDirty[t] = true;
+            compactDirty[to] = true;
             moved += graph.Moved(b, to) - graph.Moved(b, t);
             weight[t] -= graph.FreeWeight[b];
             weight[to] += graph.FreeWeight[b];
@@ -1295,6 +1331,8 @@ internal sealed class ProposalSearch
         blockCount[from]--;
         blockCount[to]++;
         assign[b] = to;
+        compactDirty[from] = true;
+        compactDirty[to] = true;
     }
 
     /// <summary>
@@ -1370,6 +1408,7 @@ internal sealed class ProposalSearch
     {
         Array.Clear(weight);
         Array.Clear(blockCount);
+        Array.Fill(compactDirty, true);
         moved = 0;
         for (var t = 0; t < k; t++)
         {
@@ -1435,11 +1474,30 @@ internal sealed class ProposalSearch
             balance += d * d;
         }
 
-        double compact = 0;
+        // Only the territories whose blocks changed since the last score: a round touches a few of them, and
+        // the distances are most of the cost of a score over many blocks.
+        for (var t = 0; t < k; t++)
+        {
+            if (compactDirty[t])
+            {
+                compactOf[t] = 0;
+            }
+        }
+
         for (var b = 0; b < n; b++)
         {
             var t = assign[b];
-            compact += compactMass[b] * Sphere.DistanceKm(graph.MassX[b], graph.MassY[b], graph.MassZ[b], centreX[t], centreY[t], centreZ[t]);
+            if (compactDirty[t])
+            {
+                compactOf[t] += compactMass[b] * Sphere.DistanceKm(graph.MassX[b], graph.MassY[b], graph.MassZ[b], centreX[t], centreY[t], centreZ[t]);
+            }
+        }
+
+        Array.Clear(compactDirty);
+        double compact = 0;
+        for (var t = 0; t < k; t++)
+        {
+            compact += compactOf[t];
         }
 
         return (options.BalanceWeight * balance) + (compactScale * compact) + (disruptionScale * moved);
