@@ -37,6 +37,9 @@ internal sealed class ProposalSearch
     /// <summary>Blocks without accounts weigh this share of the mean block weight in the compactness term, so empty land goes to the nearest centre.</summary>
     private const double EmptyBlockMassShare = 0.01;
 
+    /// <summary>Deviation outside which a territory gets region transfers when the options set no tolerance.</summary>
+    private const double DefaultTolerance = 0.05;
+
     /// <summary>A move must lower the score by more than this to be taken (no cycling on rounding).</summary>
     private const double Epsilon = 1e-12;
 
@@ -68,6 +71,11 @@ internal sealed class ProposalSearch
     private readonly int[] order;
     private readonly int[] work;
     private readonly bool[] queued;
+    private readonly int[] transferMark;
+    private readonly double[] compactOf;
+    private readonly bool[] compactDirty;
+    private readonly double[] bestCompactOf;
+    private int transferStamp;
     private int workHead;
     private int workCount;
     private int stamp;
@@ -102,6 +110,10 @@ internal sealed class ProposalSearch
         order = new int[n];
         work = new int[n];
         queued = new bool[n];
+        transferMark = new int[n];
+        compactOf = new double[k];
+        compactDirty = new bool[k];
+        bestCompactOf = new double[k];
         compactMass = new double[n];
         double freeTotal = 0;
         for (var b = 0; b < n; b++)
@@ -178,6 +190,7 @@ internal sealed class ProposalSearch
         Recompute();
         var best = (int[])assign.Clone();
         BestScore = Score();
+        Array.Copy(compactOf, bestCompactOf, k);
         Report("improving", force: true);
         var stall = 0;
         var full = true;
@@ -191,12 +204,17 @@ internal sealed class ProposalSearch
                 stall = score < BestScore - (StallImprovement * Math.Abs(BestScore)) ? 0 : stall + 1;
                 BestScore = score;
                 Array.Copy(assign, best, n);
+                Array.Copy(compactOf, bestCompactOf, k);
             }
             else
             {
                 stall++;
                 Array.Copy(best, assign, n);
                 Recompute();
+
+                // Back at the best plan: its compactness terms hold again, no territory needs a new one.
+                Array.Copy(bestCompactOf, compactOf, k);
+                Array.Clear(compactDirty);
             }
 
             Report("improving", force: false);
@@ -866,25 +884,55 @@ internal sealed class ProposalSearch
             return;
         }
 
+        // Outside the tolerance, a few border blocks rarely help: a sparse territory's weight sits in a city deep
+        // inside it. A transfer moves a whole region, with its weight, to (or from) a neighbour instead.
+        if (Math.Abs(Deviation(t)) > (options.BalanceTolerance ?? DefaultTolerance) && random.Next(2) == 0 && Transfer(t))
+        {
+            UpdateCentres();
+            return;
+        }
+
+        // Candidates in block order: t's border blocks (push) or the blocks bordering t (pull), found from t's
+        // blocks only, the neighbour loops being most of the cost of a scan over many blocks.
         var push = Deviation(t) > 0;
         var candidates = new List<int>();
+        var seenMark = ++transferStamp;
         for (var b = 0; b < n; b++)
         {
-            if (graph.Locked[b] >= 0)
+            if (assign[b] != t)
             {
                 continue;
             }
 
-            var inside = assign[b] == t;
             for (var e = graph.Offsets[b]; e < graph.Offsets[b + 1]; e++)
             {
-                var other = assign[graph.Neighbours[e]];
-                if (push ? inside && other != t : !inside && other == t)
+                var m = graph.Neighbours[e];
+                if (assign[m] == t)
                 {
-                    candidates.Add(b);
+                    continue;
+                }
+
+                if (push)
+                {
+                    if (graph.Locked[b] < 0)
+                    {
+                        candidates.Add(b);
+                    }
+
                     break;
                 }
+
+                if (graph.Locked[m] < 0 && transferMark[m] != seenMark)
+                {
+                    transferMark[m] = seenMark;
+                    candidates.Add(m);
+                }
             }
+        }
+
+        if (!push)
+        {
+            candidates.Sort();
         }
 
         var moves = 2 + random.Next(7);
@@ -999,6 +1047,8 @@ internal sealed class ProposalSearch
 
             stuck = 0;
             assign[b] = to;
+            compactDirty[t] = true;
+            compactDirty[to] = true;
             moved += graph.Moved(b, to) - graph.Moved(b, t);
             weight[t] -= graph.FreeWeight[b];
             weight[to] += graph.FreeWeight[b];
@@ -1067,6 +1117,116 @@ internal sealed class ProposalSearch
 
         return true;
     }
+
+    /// <summary>
+    /// Region transfer: an overweight territory gives, an underweight one takes, a region grown from the
+    /// shared border (nearest the receiving centre first, each block keeping the giver contiguous and
+    /// touching the receiver) until the two deviations are about equal. The partner is the neighbouring
+    /// territory furthest the other way, one time in three a random neighbour. Returns false when nothing moved.
+    /// </summary>
+    private bool Transfer(int t)
+    {
+        var over = Deviation(t) > 0;
+        var mark = NextStamp();
+        var partner = -1;
+        var seen = 0;
+        var anyNeighbour = random.Next(3) == 0;
+        for (var b = 0; b < n; b++)
+        {
+            if (assign[b] != t)
+            {
+                continue;
+            }
+
+            for (var e = graph.Offsets[b]; e < graph.Offsets[b + 1]; e++)
+            {
+                var u = assign[graph.Neighbours[e]];
+                if (u == t || territoryMark[u] == mark)
+                {
+                    continue;
+                }
+
+                territoryMark[u] = mark;
+                if (anyNeighbour ? random.Next(++seen) == 0 : partner < 0 || (over ? Ratio(u) < Ratio(partner) : Ratio(u) > Ratio(partner)))
+                {
+                    partner = u;
+                }
+            }
+        }
+
+        if (partner < 0)
+        {
+            return false;
+        }
+
+        var from = over ? t : partner;
+        var to = over ? partner : t;
+        var targetFrom = graph.Target[from];
+        var targetTo = graph.Target[to];
+        if (targetFrom <= 0 || targetTo <= 0)
+        {
+            return false;
+        }
+
+        // The weight that equalises the two relative deviations, a random share of it for variety.
+        var amount = ((weight[from] * targetTo) - (weight[to] * targetFrom)) / (targetFrom + targetTo);
+        amount *= 0.5 + (0.5 * random.NextDouble());
+        if (amount <= 0)
+        {
+            return false;
+        }
+
+        transferStamp++;
+        var frontier = new PriorityQueue<int, (double, int)>();
+        for (var b = 0; b < n; b++)
+        {
+            if (assign[b] == from && graph.Locked[b] < 0 && Touches(b, to))
+            {
+                transferMark[b] = transferStamp;
+                frontier.Enqueue(b, (-Dot(b, to), b));
+            }
+        }
+
+        double given = 0;
+        while (frontier.Count > 0 && given < amount && blockCount[from] > 1)
+        {
+            var c = frontier.Dequeue();
+            var w = graph.FreeWeight[c];
+            if (given + w > 2 * amount || !WithinCap(c, from, to) || !CanRemove(c, from))
+            {
+                continue;
+            }
+
+            Apply(c, from, to);
+            given += w;
+            for (var e = graph.Offsets[c]; e < graph.Offsets[c + 1]; e++)
+            {
+                var m = graph.Neighbours[e];
+                if (transferMark[m] != transferStamp && assign[m] == from && graph.Locked[m] < 0)
+                {
+                    transferMark[m] = transferStamp;
+                    frontier.Enqueue(m, (-Dot(m, to), m));
+                }
+            }
+        }
+
+        return given > 0;
+    }
+
+    private bool Touches(int b, int t)
+    {
+        for (var e = graph.Offsets[b]; e < graph.Offsets[b + 1]; e++)
+        {
+            if (assign[graph.Neighbours[e]] == t)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private double Dot(int b, int t) => (graph.MassX[b] * centreX[t]) + (graph.MassY[b] * centreY[t]) + (graph.MassZ[b] * centreZ[t]);
 
     private int LightestNeighbour(int b, int t)
     {
@@ -1171,6 +1331,8 @@ internal sealed class ProposalSearch
         blockCount[from]--;
         blockCount[to]++;
         assign[b] = to;
+        compactDirty[from] = true;
+        compactDirty[to] = true;
     }
 
     /// <summary>
@@ -1246,6 +1408,7 @@ internal sealed class ProposalSearch
     {
         Array.Clear(weight);
         Array.Clear(blockCount);
+        Array.Fill(compactDirty, true);
         moved = 0;
         for (var t = 0; t < k; t++)
         {
@@ -1311,11 +1474,30 @@ internal sealed class ProposalSearch
             balance += d * d;
         }
 
-        double compact = 0;
+        // Only the territories whose blocks changed since the last score: a round touches a few of them, and
+        // the distances are most of the cost of a score over many blocks.
+        for (var t = 0; t < k; t++)
+        {
+            if (compactDirty[t])
+            {
+                compactOf[t] = 0;
+            }
+        }
+
         for (var b = 0; b < n; b++)
         {
             var t = assign[b];
-            compact += compactMass[b] * Sphere.DistanceKm(graph.MassX[b], graph.MassY[b], graph.MassZ[b], centreX[t], centreY[t], centreZ[t]);
+            if (compactDirty[t])
+            {
+                compactOf[t] += compactMass[b] * Sphere.DistanceKm(graph.MassX[b], graph.MassY[b], graph.MassZ[b], centreX[t], centreY[t], centreZ[t]);
+            }
+        }
+
+        Array.Clear(compactDirty);
+        double compact = 0;
+        for (var t = 0; t < k; t++)
+        {
+            compact += compactOf[t];
         }
 
         return (options.BalanceWeight * balance) + (compactScale * compact) + (disruptionScale * moved);
