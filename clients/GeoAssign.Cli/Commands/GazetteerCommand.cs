@@ -94,22 +94,7 @@ internal static class GazetteerCommand
             var pages = client.ListPostalCodePagesAsync(countryCode, start, view, parse.GetValue(pageSize), token);
             if (parse.GetValue(json))
             {
-                // Streamed element by element: a country of a million codes never sits in memory.
-                var writer = host.OutWriter;
-                writer.Write('[');
-                var first = true;
-                await foreach (var page in pages.ConfigureAwait(false))
-                {
-                    foreach (var entry in page.PostalCodes)
-                    {
-                        writer.Write(first ? "\n" : ",\n");
-                        writer.Write(System.Text.Json.JsonSerializer.Serialize(Json(entry), JsonOutput.Options).Replace("\n", "\n  ", StringComparison.Ordinal).Insert(0, "  "));
-                        first = false;
-                    }
-                }
-
-                writer.WriteLine(first ? "]" : "\n]");
-                writer.Flush();
+                await JsonOutput.WriteArrayAsync(host, Entries(pages), Json).ConfigureAwait(false);
                 return ExitCodes.Success;
             }
 
@@ -174,6 +159,18 @@ internal static class GazetteerCommand
             return ExitCodes.Success;
         }, error => PlanAdvice.ForPlan(error, parse.GetValue(views.Plan))));
         return command;
+    }
+
+    // The entries of the pages in order, one page in memory at a time.
+    private static async IAsyncEnumerable<PostalCodeLocation> Entries(IAsyncEnumerable<PostalCodePage> pages)
+    {
+        await foreach (var page in pages.ConfigureAwait(false))
+        {
+            foreach (var entry in page.PostalCodes)
+            {
+                yield return entry;
+            }
+        }
     }
 
     private static object Json(PostalCodeLocation entry) => new

@@ -108,19 +108,7 @@ internal static class OverridesCommand
             var filters = (ownerId is { Length: > 0 } ? $" to {ownerId}" : "") + (within is { } w ? $" expiring within {TextFormat.Duration(w)}" : "");
             if (parse.GetValue(json))
             {
-                // Streamed element by element: a listing of millions of overrides never sits in memory.
-                var writer = host.OutWriter;
-                writer.Write('[');
-                var first = true;
-                await foreach (var entry in overrides.ConfigureAwait(false))
-                {
-                    writer.Write(first ? "\n" : ",\n");
-                    writer.Write(System.Text.Json.JsonSerializer.Serialize(Json(entry), JsonOutput.Options).Replace("\n", "\n  ", StringComparison.Ordinal).Insert(0, "  "));
-                    first = false;
-                }
-
-                writer.WriteLine(first ? "]" : "\n]");
-                writer.Flush();
+                await JsonOutput.WriteArrayAsync(host, overrides, Json).ConfigureAwait(false);
                 return ExitCodes.Success;
             }
 
