@@ -82,6 +82,24 @@ public sealed class ProposePlanTests
         return (progress, result);
     }
 
+    // The plan's proposed territories cover the counties' area, and the coverage check over the
+    // counties' union finds no overlap and no gap.
+    private static async Task AssertTilesCountiesAsync(TestServer server, string plan, IEnumerable<IndexTerritory> counties, IReadOnlyList<IndexTerritory> proposed)
+    {
+        var countiesArea = counties.Sum(static c => EllipsoidArea.AreaKm2(c.Geometry));
+        Assert.Equal(countiesArea, proposed.Sum(static t => EllipsoidArea.AreaKm2(t.Geometry)), countiesArea * 1e-6);
+        var union = CascadedPolygonUnion.Union(counties.Select(static c => c.Geometry).ToList());
+        var coverage = await new PlanService.PlanServiceClient(server.Channel).CheckCoverageAsync(new CheckCoverageRequest
+        {
+            Plan = plan,
+            Layer = "geo",
+            CoverageGeojson = GeoJson(union),
+        });
+        var layer = Assert.Single(coverage.Layers);
+        Assert.Empty(layer.Overlaps);
+        Assert.Empty(layer.Gaps);
+    }
+
     private static string GeoJson(Geometry geometry)
     {
         var options = new System.Text.Json.JsonSerializerOptions();
@@ -159,20 +177,7 @@ public sealed class ProposePlanTests
         }
 
         Assert.All(result.Figures.Territories, t => Assert.Equal((int)t.BlockCount, blockCounts[t.TerritoryId]));
-        var countiesArea = counties.Sum(static c => EllipsoidArea.AreaKm2(c.Geometry));
-        Assert.Equal(countiesArea, proposed.Sum(static t => EllipsoidArea.AreaKm2(t.Geometry)), countiesArea * 1e-6);
-
-        // The coverage check over the counties' union finds no overlap and no gap.
-        var union = CascadedPolygonUnion.Union(counties.Select(static c => c.Geometry).ToList());
-        var coverage = await new PlanService.PlanServiceClient(server.Channel).CheckCoverageAsync(new CheckCoverageRequest
-        {
-            Plan = "fy27-proposal",
-            Layer = "geo",
-            CoverageGeojson = GeoJson(union),
-        });
-        var layer = Assert.Single(coverage.Layers);
-        Assert.Empty(layer.Overlaps);
-        Assert.Empty(layer.Gaps);
+        await AssertTilesCountiesAsync(server, "fy27-proposal", counties, proposed);
 
         // The pinned account keeps rep-a: the territory of rep-a counts its weight even if its block went elsewhere.
         var pinnedBlockOwner = proposed.Single(t => t.Geometry.Covers(new Point(-102.3, 38.5))).OwnerId;
@@ -324,18 +329,7 @@ public sealed class ProposePlanTests
         var denverGeometry = counties.Single(static c => c.Id == "08031").Geometry;
         var holding = proposed.Where(t => t.Geometry.Intersection(denverGeometry).Area > denverGeometry.Area * 1e-9).Select(static t => t.Id).Order(StringComparer.Ordinal);
         Assert.Equal(denver.TerritoryIds.Order(StringComparer.Ordinal), holding);
-        var countiesArea = counties.Sum(static c => EllipsoidArea.AreaKm2(c.Geometry));
-        Assert.Equal(countiesArea, proposed.Sum(static t => EllipsoidArea.AreaKm2(t.Geometry)), countiesArea * 1e-6);
-        var union = CascadedPolygonUnion.Union(counties.Select(static c => c.Geometry).ToList());
-        var coverage = await new PlanService.PlanServiceClient(server.Channel).CheckCoverageAsync(new CheckCoverageRequest
-        {
-            Plan = "metro",
-            Layer = "geo",
-            CoverageGeojson = GeoJson(union),
-        });
-        var layer = Assert.Single(coverage.Layers);
-        Assert.Empty(layer.Overlaps);
-        Assert.Empty(layer.Gaps);
+        await AssertTilesCountiesAsync(server, "metro", counties, proposed);
 
         // The figures count each account once, in the territory whose polygon covers it.
         foreach (var t in result.Figures.Territories)
