@@ -24,6 +24,10 @@ internal sealed class RedisConnection : IAsyncDisposable
     private readonly Lock _healthLock = new();
     private MapStoreHealth _health;
 
+    // When the latest-sent request that Redis answered was sent (Stopwatch ticks): a failure of a
+    // request sent before it is old news and does not make Redis unreachable again.
+    private long _answeredSentAt;
+
     private RedisConnection(ConnectionMultiplexer multiplexer, string endpoints, TimeSpan operationTimeout)
     {
         Multiplexer = multiplexer;
@@ -143,24 +147,52 @@ internal sealed class RedisConnection : IAsyncDisposable
         return configuration;
     }
 
-    /// <summary>Redis answered: reachable.</summary>
-    public void MarkAnswered()
+    /// <summary>Redis answered a request sent at <paramref name="sentAt"/> (Stopwatch ticks): reachable.</summary>
+    public void MarkAnswered(long sentAt)
     {
         lock (_healthLock)
         {
+            _answeredSentAt = Math.Max(_answeredSentAt, sentAt);
             _health = new MapStoreHealth(true, DateTimeOffset.UtcNow, null);
         }
     }
 
-    /// <summary>A request failed with <paramref name="e"/>: unreachable until Redis answers again.</summary>
-    public void MarkFailed(Exception e)
+    /// <summary>
+    /// A request sent at <paramref name="sentAt"/> (Stopwatch ticks) failed with <paramref name="e"/>:
+    /// unreachable until Redis answers again — unless a request sent later has been answered already
+    /// (a request that hung on a primary which a failover replaced fails after the new primary answered).
+    /// </summary>
+    public void MarkFailed(Exception e, long sentAt)
     {
         var problem = $"Redis at {Endpoints} does not answer ({RedisFailures.Describe(e, OperationTimeout)}). Lookups are served from the last map; edits fail until Redis is back. "
             + "Check that Redis is running and reachable from this server.";
         lock (_healthLock)
         {
+            if (sentAt < _answeredSentAt)
+            {
+                return;
+            }
+
             _health = new MapStoreHealth(false, _health.LastContact, problem);
         }
+    }
+
+    /// <summary>
+    /// The multiplexer lost (or could not make) a connection: unreachable, unless the endpoint is not
+    /// the primary the store uses — a replica, or a former primary after a Sentinel failover, which the
+    /// multiplexer keeps trying to reach while another connected primary answers the store's requests.
+    /// </summary>
+    public void MarkConnectionFailed(ConnectionFailedEventArgs e)
+    {
+        foreach (var server in Multiplexer.GetServers())
+        {
+            if (server.IsConnected && !server.IsReplica && !Equals(server.EndPoint, e.EndPoint))
+            {
+                return;
+            }
+        }
+
+        MarkFailed(e.Exception ?? new RedisConnectionException(e.FailureType, e.FailureType.ToString()), Stopwatch.GetTimestamp());
     }
 
     /// <summary>Closes the multiplexer without waiting for requests in flight.</summary>

@@ -32,7 +32,7 @@ internal static class RedisFailures
     /// The exception for an append of <paramref name="version"/> that failed with <paramref name="e"/>:
     /// nothing changed (refused, or not sent), or the outcome is unknown (sent, not confirmed).
     /// </summary>
-    public static MapStoreException AppendFailure(long version, Exception e, RedisConnection connection)
+    public static MapStoreException AppendFailure(long version, Exception e, RedisConnection connection, long sentAt)
     {
         if (e is RedisServerException)
         {
@@ -40,7 +40,7 @@ internal static class RedisFailures
             return new MapStoreException($"Redis at {connection.Endpoints} refused the edit to version {version}: {e.Message}. Nothing changed.", e);
         }
 
-        connection.MarkFailed(e);
+        connection.MarkFailed(e, sentAt);
         var reason = Describe(e, connection.OperationTimeout);
         if (WasNotSent(e))
         {
@@ -54,14 +54,14 @@ internal static class RedisFailures
     }
 
     /// <summary>The exception for a read (<paramref name="what"/>, e.g. "load the map") that failed with <paramref name="e"/>.</summary>
-    public static MapStoreException ReadFailure(string what, Exception e, RedisConnection connection)
+    public static MapStoreException ReadFailure(string what, Exception e, RedisConnection connection, long sentAt)
     {
         if (e is RedisServerException)
         {
             return new MapStoreException($"Redis at {connection.Endpoints} refused to {what}: {e.Message}", e);
         }
 
-        connection.MarkFailed(e);
+        connection.MarkFailed(e, sentAt);
         return new MapStoreException($"Cannot {what}: Redis at {connection.Endpoints} does not answer ({Describe(e, connection.OperationTimeout)}).", e);
     }
 

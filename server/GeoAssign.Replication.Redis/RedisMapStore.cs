@@ -138,10 +138,10 @@ public sealed class RedisMapStore : IMapStore
         }
         catch (Exception e) when (RedisFailures.IsRedisFailure(e))
         {
-            throw RedisFailures.ReadFailure("load the map", e, _connection);
+            throw RedisFailures.ReadFailure("load the map", e, _connection, sentAt);
         }
 
-        _connection.MarkAnswered();
+        _connection.MarkAnswered(sentAt);
         var version = _keys.ParseVersion(reply[0].ToString() is { Length: > 0 } v ? (RedisValue)v : RedisValue.Null);
         var head = (string?)reply[1] ?? "";
         var liveVersion = reply[2].IsNull || ((string?)reply[2])!.Length == 0 ? version : _keys.ParseVersion((RedisValue)(string?)reply[2]);
@@ -314,7 +314,7 @@ public sealed class RedisMapStore : IMapStore
                 RedisFailures.Observe(waitTask);
             }
 
-            throw RedisFailures.AppendFailure(change.Version, e, _connection);
+            throw RedisFailures.AppendFailure(change.Version, e, _connection, sentAt);
         }
 
         AppendResult result;
@@ -331,7 +331,7 @@ public sealed class RedisMapStore : IMapStore
 
         if (waitTask is not null)
         {
-            await ConfirmReplicatedAsync(change.Version, result.Appended, waitTask).ConfigureAwait(false);
+            await ConfirmReplicatedAsync(change.Version, result.Appended, waitTask, sentAt).ConfigureAwait(false);
         }
 
         if (result.Appended)
@@ -416,6 +416,7 @@ public sealed class RedisMapStore : IMapStore
                 break;
             }
 
+            var pageSentAt = Stopwatch.GetTimestamp();
             try
             {
                 page = await _database.StreamRangeAsync(_keys.Changes, RedisMapKeys.EntryId(expected), "+", ChangesPageSize, flags: RedisConnection.PrimaryOnly)
@@ -424,7 +425,7 @@ public sealed class RedisMapStore : IMapStore
             }
             catch (Exception e) when (RedisFailures.IsRedisFailure(e))
             {
-                throw RedisFailures.ReadFailure("read the change stream", e, _connection);
+                throw RedisFailures.ReadFailure("read the change stream", e, _connection, pageSentAt);
             }
         }
 
@@ -480,7 +481,7 @@ public sealed class RedisMapStore : IMapStore
 
     // Throws "outcome unknown" when fewer replicas than asked confirmed an appended change: it is on
     // the primary, and a failover now could lose it.
-    private async Task ConfirmReplicatedAsync(long version, bool appended, Task<RedisResult> waitTask)
+    private async Task ConfirmReplicatedAsync(long version, bool appended, Task<RedisResult> waitTask, long sentAt)
     {
         long confirmed;
         try
@@ -494,7 +495,7 @@ public sealed class RedisMapStore : IMapStore
                 return;
             }
 
-            _connection.MarkFailed(e);
+            _connection.MarkFailed(e, sentAt);
             throw new MapStoreException(
                 $"Redis at {_connection.Endpoints} applied the edit to version {version} but did not say whether {_options.WaitForReplicas} replica(s) have it "
                 + $"({RedisFailures.Describe(e, _connection.OperationTimeout)}); a failover could lose it. Read the map version before retrying.", e, outcomeUnknown: true);
@@ -540,6 +541,7 @@ public sealed class RedisMapStore : IMapStore
     // moment. The tasks of a transaction that failed as a whole carry its exception, reported once.
     private async Task<(long Version, string Head, T Value)> ReadWithVersionAsync<T>(Func<ITransaction, Task<T>> read, string what, CancellationToken cancellationToken)
     {
+        var sentAt = Stopwatch.GetTimestamp();
         var transaction = _database.CreateTransaction();
         var versionTask = transaction.StringGetAsync(_keys.Version);
         var headTask = transaction.StringGetAsync(_keys.Head);
@@ -552,7 +554,7 @@ public sealed class RedisMapStore : IMapStore
         catch (Exception e) when (RedisFailures.IsRedisFailure(e))
         {
             RedisFailures.Observe(versionTask, headTask, valueTask);
-            throw RedisFailures.ReadFailure(what, e, _connection);
+            throw RedisFailures.ReadFailure(what, e, _connection, sentAt);
         }
     }
 

@@ -154,7 +154,7 @@ internal sealed class RedisVersionFeed : IAsyncDisposable
             }
         }
 
-        _connection.MarkAnswered();
+        _connection.MarkAnswered(sentAt);
     }
 
     /// <summary>
@@ -264,7 +264,7 @@ internal sealed class RedisVersionFeed : IAsyncDisposable
         {
             if (!_disposing.IsCancellationRequested)
             {
-                _connection.MarkFailed(e);
+                _connection.MarkFailed(e, sentAt);
             }
 
             return;
@@ -301,7 +301,7 @@ internal sealed class RedisVersionFeed : IAsyncDisposable
             }
         }
 
-        _connection.MarkAnswered();
+        _connection.MarkAnswered(Stopwatch.GetTimestamp());
         Broadcast(version);
     }
 
@@ -309,7 +309,7 @@ internal sealed class RedisVersionFeed : IAsyncDisposable
     {
         if (!_disposing.IsCancellationRequested)
         {
-            _connection.MarkFailed(e.Exception ?? new RedisConnectionException(e.FailureType, e.FailureType.ToString()));
+            _connection.MarkConnectionFailed(e);
         }
     }
 
